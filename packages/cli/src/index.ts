@@ -1,0 +1,2 @@
+// @seclog/cli: seclog command line: verify and tail rotating log directories
+export {};

@@ -1,0 +1,2 @@
+// @seclog/node: One-call security logging setup for Node.js on OpenTelemetry
+export {};

@@ -1,0 +1,2 @@
+// @seclog/redacting-log-record-processor: LogRecordProcessor that masks, removes or keyed-hashes secrets and personal data before export
+export {};

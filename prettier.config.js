@@ -1,0 +1,6 @@
+// Prettier settings shared by every package.
+export default {
+  singleQuote: true,
+  printWidth: 100,
+  trailingComma: 'all',
+};
