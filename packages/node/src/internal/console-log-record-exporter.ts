@@ -1,0 +1,79 @@
+// Prints one line per record: aligned and readable on a TTY, JSON otherwise. Unlike the SDK's
+// ConsoleLogRecordExporter (multi-line console.dir), every record is exactly one line.
+import { ExportResultCode, hrTimeToTimeStamp } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { escapeLine, jsonLine } from './line-escape.js';
+
+export interface LineStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export class ConsoleLineLogRecordExporter implements LogRecordExporter {
+  private readonly _stream: LineStream;
+  private readonly _pretty: boolean;
+
+  constructor(options: { stream: LineStream; format: 'pretty' | 'json' }) {
+    this._stream = options.stream;
+    this._pretty = options.format === 'pretty';
+  }
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    try {
+      let out = '';
+      for (const record of records)
+        out += (this._pretty ? prettyLine(record) : jsonRecord(record)) + '\n';
+      this._stream.write(out);
+      resultCallback({ code: ExportResultCode.SUCCESS });
+    } catch (error) {
+      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function prettyLine(record: ReadableLogRecord): string {
+  const time = hrTimeToTimeStamp(record.hrTime).replace(/(\.\d{3})\d*Z$/, '$1Z');
+  const level = (record.severityText ?? String(record.severityNumber ?? '')).padEnd(8);
+  const parts = [time, level];
+  if (record.eventName) parts.push(escapeLine(record.eventName));
+  if (record.body !== undefined) parts.push(formatValue(record.body));
+  for (const [key, value] of Object.entries(record.attributes)) {
+    if (value === undefined) continue;
+    parts.push(`${escapeLine(key)}=${formatValue(value)}`);
+  }
+  const span = record.spanContext;
+  if (span) parts.push(`trace_id=${span.traceId}`, `span_id=${span.spanId}`);
+  return parts.join(' ');
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string' && value !== '' && !/[\s"=\\]/.test(value))
+    return escapeLine(value);
+  return escapeLine(jsonLine(value));
+}
+
+function jsonRecord(record: ReadableLogRecord): string {
+  const span = record.spanContext;
+  return jsonLine({
+    timestamp: hrTimeToTimeStamp(record.hrTime),
+    severityText: record.severityText,
+    severityNumber: record.severityNumber,
+    eventName: record.eventName,
+    body: record.body,
+    traceId: span?.traceId,
+    spanId: span?.spanId,
+    traceFlags: span?.traceFlags,
+    service: record.resource.attributes['service.name'],
+    scope: record.instrumentationScope.name,
+    attributes: record.attributes,
+  });
+}

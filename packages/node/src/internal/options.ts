@@ -1,0 +1,219 @@
+// Validates startSecurityLogging options eagerly and resolves them against OTEL_* environment
+// variables. Bad configuration throws here, at setup, naming the package and the option.
+import { diag } from '@opentelemetry/api';
+import type { BatchOptions, StartSecurityLoggingOptions } from '../types.js';
+
+const KNOWN_OPTIONS = new Set([
+  'serviceName',
+  'serviceVersion',
+  'resourceAttributes',
+  'console',
+  'file',
+  'otlp',
+  'redaction',
+  'exporters',
+  'batch',
+  'handleExit',
+  'shutdownTimeoutMillis',
+  'registerGlobal',
+]);
+
+const EXPORTER_NAMES = ['console', 'file', 'otlp'] as const;
+export type ExporterName = (typeof EXPORTER_NAMES)[number];
+
+export function fail(option: string, message: string): never {
+  throw new TypeError(`@seclog/node: ${option} ${message}`);
+}
+
+export function validateOptions(options: unknown): StartSecurityLoggingOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail('options', 'must be an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key))
+      fail(key, `is not an option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of ['serviceName', 'serviceVersion']) {
+    if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) {
+      fail(key, 'must be a non-empty string');
+    }
+  }
+  if (o.resourceAttributes !== undefined) {
+    if (!isPlainObject(o.resourceAttributes)) fail('resourceAttributes', 'must be an object');
+    for (const [k, v] of Object.entries(o.resourceAttributes)) {
+      if (!['string', 'number', 'boolean'].includes(typeof v)) {
+        fail(`resourceAttributes.${k}`, 'must be a string, number or boolean');
+      }
+    }
+  }
+  for (const key of ['console', 'file', 'otlp', 'redaction']) {
+    const v = o[key];
+    if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v)) {
+      fail(key, 'must be an options object, true or false');
+    }
+  }
+  if (o.exporters !== undefined) {
+    if (!isPlainObject(o.exporters)) fail('exporters', 'must be an object of exporters by name');
+    for (const [name, exporter] of Object.entries(o.exporters)) {
+      if ((EXPORTER_NAMES as readonly string[]).includes(name))
+        fail(`exporters.${name}`, 'clashes with a built-in exporter name');
+      const e = exporter as { export?: unknown; shutdown?: unknown; forceFlush?: unknown } | null;
+      if (
+        e === null ||
+        typeof e !== 'object' ||
+        typeof e.export !== 'function' ||
+        typeof e.shutdown !== 'function'
+      ) {
+        fail(`exporters.${name}`, 'must be a LogRecordExporter (export, shutdown, forceFlush)');
+      }
+    }
+  }
+  for (const key of ['handleExit', 'registerGlobal']) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(key, 'must be a boolean');
+  }
+  if (o.shutdownTimeoutMillis !== undefined)
+    positiveInt('shutdownTimeoutMillis', o.shutdownTimeoutMillis);
+  if (o.batch !== undefined) {
+    if (!isPlainObject(o.batch)) fail('batch', 'must be an object');
+    for (const [k, v] of Object.entries(o.batch)) {
+      if (
+        ![
+          'maxQueueSize',
+          'maxExportBatchSize',
+          'scheduledDelayMillis',
+          'exportTimeoutMillis',
+        ].includes(k)
+      ) {
+        fail(`batch.${k}`, 'is not an option');
+      }
+      positiveInt(`batch.${k}`, v);
+    }
+  }
+  if (
+    isPlainObject(o.console) &&
+    o.console.format !== undefined &&
+    !['pretty', 'json'].includes(o.console.format as string)
+  ) {
+    fail('console.format', "must be 'pretty' or 'json'");
+  }
+  if (isPlainObject(o.otlp)) {
+    const otlp = o.otlp;
+    if (
+      otlp.protocol !== undefined &&
+      !['http/json', 'http/protobuf'].includes(otlp.protocol as string)
+    ) {
+      fail('otlp.protocol', "must be 'http/json' or 'http/protobuf'");
+    }
+    if (otlp.compression !== undefined && !['gzip', 'none'].includes(otlp.compression as string)) {
+      fail('otlp.compression', "must be 'gzip' or 'none'");
+    }
+    if (otlp.url !== undefined) {
+      if (typeof otlp.url !== 'string' || !URL.canParse(otlp.url))
+        fail('otlp.url', 'must be an absolute URL');
+    }
+    if (otlp.timeoutMillis !== undefined) positiveInt('otlp.timeoutMillis', otlp.timeoutMillis);
+  }
+  return options as StartSecurityLoggingOptions;
+}
+
+function positiveInt(option: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    fail(option, `must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Which exporters run. An explicit option (object/true/false) decides; otherwise
+ * OTEL_LOGS_EXPORTER when set; otherwise console and file, plus OTLP when an OTLP endpoint is set.
+ */
+export function resolveExporters(
+  options: StartSecurityLoggingOptions,
+  env: NodeJS.ProcessEnv,
+): Record<ExporterName, boolean> {
+  const listed = parseExporterList(env.OTEL_LOGS_EXPORTER);
+  const otlpEndpointSet = Boolean(
+    env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  );
+  const defaults: Record<ExporterName, boolean> = {
+    console: true,
+    file: true,
+    otlp: otlpEndpointSet,
+  };
+  const result = {} as Record<ExporterName, boolean>;
+  for (const name of EXPORTER_NAMES) {
+    const option = options[name];
+    if (option !== undefined) result[name] = option !== false;
+    else if (listed !== undefined) result[name] = listed.has(name);
+    else result[name] = defaults[name];
+  }
+  return result;
+}
+
+function parseExporterList(value: string | undefined): Set<string> | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const names = new Set(
+    value
+      .split(',')
+      .map((v) => v.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  for (const name of names) {
+    if (name !== 'none' && !(EXPORTER_NAMES as readonly string[]).includes(name)) {
+      diag.warn(
+        `@seclog/node: OTEL_LOGS_EXPORTER value '${name}' is not supported; ignored (supported: otlp, console, file, none)`,
+      );
+    }
+  }
+  return names;
+}
+
+export function resolveBatch(
+  options: BatchOptions | undefined,
+  env: NodeJS.ProcessEnv,
+): Required<BatchOptions> {
+  const fromEnv = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n > 0) return n;
+    diag.warn(`@seclog/node: ${name}=${raw} is not a positive integer; ignored`);
+    return undefined;
+  };
+  const maxQueueSize = options?.maxQueueSize ?? fromEnv('OTEL_BLRP_MAX_QUEUE_SIZE') ?? 262_144;
+  const maxExportBatchSize = Math.min(
+    options?.maxExportBatchSize ?? fromEnv('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE') ?? 1024,
+    maxQueueSize,
+  );
+  return {
+    maxQueueSize,
+    maxExportBatchSize,
+    scheduledDelayMillis:
+      options?.scheduledDelayMillis ?? fromEnv('OTEL_BLRP_SCHEDULE_DELAY') ?? 200,
+    exportTimeoutMillis:
+      options?.exportTimeoutMillis ?? fromEnv('OTEL_BLRP_EXPORT_TIMEOUT') ?? 30_000,
+  };
+}
+
+export function resolveOtlpProtocol(
+  option: 'http/json' | 'http/protobuf' | undefined,
+  env: NodeJS.ProcessEnv,
+): 'http/json' | 'http/protobuf' {
+  if (option !== undefined) return option;
+  const raw = (
+    env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL ??
+    env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+    ''
+  ).trim();
+  if (raw === '') return 'http/protobuf';
+  if (raw === 'http/json' || raw === 'http/protobuf') return raw;
+  diag.warn(
+    `@seclog/node: OTLP protocol '${raw}' is not supported (use http/protobuf or http/json); using http/protobuf`,
+  );
+  return 'http/protobuf';
+}

@@ -1,0 +1,188 @@
+// A batching export processor that never drops silently: unlike the SDK's BatchLogRecordProcessor
+// (2048-record queue, drops without a trace: ../shared/reference/performance.md), it exports a
+// full batch as soon as one is ready, keeps a large bounded queue, and counts every drop by reason.
+import { context } from '@opentelemetry/api';
+import { ExportResultCode, globalErrorHandler, suppressTracing } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import type {
+  LogRecordExporter,
+  LogRecordProcessor,
+  ReadWriteLogRecord,
+} from '@opentelemetry/sdk-logs';
+import type { DropReason } from '../types.js';
+
+type Record = ReadWriteLogRecord;
+
+export interface QueueingLogRecordProcessorOptions {
+  readonly exporter: LogRecordExporter;
+  /** Name used in error reports and stats, e.g. 'file'. */
+  readonly name: string;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMillis: number;
+  readonly exportTimeoutMillis: number;
+  readonly onDrop: (reason: DropReason, count: number) => void;
+  readonly onExported: (count: number) => void;
+}
+
+export class QueueingLogRecordProcessor implements LogRecordProcessor {
+  private readonly _options: QueueingLogRecordProcessorOptions;
+  // A growable array used as a queue: `_head` is the index of the oldest record. Compacted when
+  // the consumed prefix dominates, so shift() costs stay amortised O(1).
+  private _queue: Record[] = [];
+  private _head = 0;
+  private _inFlight: Promise<void> | undefined;
+  private _timer: NodeJS.Timeout | undefined;
+  private _isShutdown = false;
+  private _shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: QueueingLogRecordProcessorOptions) {
+    this._options = options;
+  }
+
+  get queued(): number {
+    return this._queue.length - this._head;
+  }
+
+  onEmit(record: Record): void {
+    if (this._isShutdown) {
+      this._options.onDrop('shutdown', 1);
+      return;
+    }
+    if (this.queued >= this._options.maxQueueSize) {
+      this._options.onDrop('queue_full', 1);
+      return;
+    }
+    this._queue.push(record);
+    if (this.queued >= this._options.maxExportBatchSize) {
+      this._drain(false);
+    } else {
+      this._schedule();
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this._flushAll();
+  }
+
+  shutdown(): Promise<void> {
+    this._shutdownPromise ??= (async () => {
+      this._isShutdown = true;
+      await this._flushAll();
+      try {
+        await this._options.exporter.shutdown();
+      } catch (error) {
+        globalErrorHandler(error);
+      }
+    })();
+    return this._shutdownPromise;
+  }
+
+  private async _flushAll(): Promise<void> {
+    this._clearTimer();
+    // Every loop either exports a batch or waits for the one in flight, so it ends once the
+    // queue is empty; records emitted meanwhile are flushed too.
+    while (this.queued > 0 || this._inFlight !== undefined) {
+      if (this._inFlight !== undefined) {
+        await this._inFlight;
+        continue;
+      }
+      this._drain(true);
+    }
+    try {
+      await this._options.exporter.forceFlush();
+    } catch (error) {
+      globalErrorHandler(error);
+    }
+  }
+
+  // Starts exports while none is in flight and a batch is due. Synchronous exporters complete
+  // inside export(), so this loop drains a burst without growing the queue.
+  private _drain(partial: boolean): void {
+    const batchSize = this._options.maxExportBatchSize;
+    while (
+      this._inFlight === undefined &&
+      (this.queued >= batchSize || (partial && this.queued > 0))
+    ) {
+      this._exportBatch(this._take(batchSize));
+    }
+    if (this.queued > 0) this._schedule();
+  }
+
+  private _take(count: number): Record[] {
+    const end = Math.min(this._head + count, this._queue.length);
+    const batch = this._queue.slice(this._head, end);
+    this._head = end;
+    if (this._head === this._queue.length) {
+      this._queue = [];
+      this._head = 0;
+    } else if (this._head > 65_536 && this._head * 2 > this._queue.length) {
+      this._queue = this._queue.slice(this._head);
+      this._head = 0;
+    }
+    return batch;
+  }
+
+  private _exportBatch(batch: Record[]): void {
+    let settled = false;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    const timer = setTimeout(() => {
+      finish(
+        { code: ExportResultCode.FAILED, error: new Error('export timed out') },
+        'export_timeout',
+      );
+    }, this._options.exportTimeoutMillis);
+    timer.unref();
+    const finish = (result: ExportResult, failureReason: DropReason = 'export_failed'): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (this._inFlight === done) this._inFlight = undefined;
+      if (result.code === ExportResultCode.SUCCESS) {
+        this._options.onExported(batch.length);
+      } else {
+        this._options.onDrop(failureReason, batch.length);
+        globalErrorHandler(
+          result.error ??
+            new Error(
+              `@seclog/node: ${this._options.name} exporter failed to export ${batch.length} records`,
+            ),
+        );
+      }
+      resolveDone();
+    };
+    this._inFlight = done;
+    try {
+      context.with(suppressTracing(context.active()), () => {
+        this._options.exporter.export(batch, (result) => finish(result));
+      });
+    } catch (error) {
+      finish({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+    }
+    if (!settled) {
+      void done.then(() => {
+        if (!this._isShutdown || this.queued > 0) this._drain(false);
+      });
+    }
+  }
+
+  private _schedule(): void {
+    if (this._timer !== undefined) return;
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      this._drain(true);
+    }, this._options.scheduledDelayMillis);
+    this._timer.unref();
+  }
+
+  private _clearTimer(): void {
+    if (this._timer !== undefined) {
+      clearTimeout(this._timer);
+      this._timer = undefined;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+// Builds the Resource: SDK defaults, host and process (pid, runtime), OTEL_RESOURCE_ATTRIBUTES,
+// OTEL_SERVICE_NAME, then the options, which win (explicit code over ambient configuration).
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
+import type { StartSecurityLoggingOptions } from '../types.js';
+
+export function buildResource(options: StartSecurityLoggingOptions): Resource {
+  const detected = detectResources({ detectors: [hostDetector, processDetector, envDetector] });
+  const explicit: Record<string, string | number | boolean> = { ...options.resourceAttributes };
+  if (options.serviceName !== undefined) explicit['service.name'] = options.serviceName;
+  if (options.serviceVersion !== undefined) explicit['service.version'] = options.serviceVersion;
+  return defaultResource().merge(detected).merge(resourceFromAttributes(explicit));
+}

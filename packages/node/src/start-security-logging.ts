@@ -1,0 +1,206 @@
+// startSecurityLogging(): the one-call setup. Builds the resource, the fixed processor order
+// (request context, then redaction, then one queueing export path per exporter), registers the
+// provider globally, and flushes on exit.
+import { diag } from '@opentelemetry/api';
+import { globalErrorHandler } from '@opentelemetry/core';
+import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OtlpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { RedactingLogRecordProcessor } from '@seclog/redacting-log-record-processor';
+import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
+import { createComponentLogger, SecurityLogger } from '@seclog/security-logger';
+import type { ComponentLogger } from '@seclog/security-logger';
+import { ConsoleLineLogRecordExporter } from './internal/console-log-record-exporter.js';
+import { installExitHooks } from './internal/exit-hooks.js';
+import {
+  ensureContextManager,
+  registerGlobalLoggerProvider,
+} from './internal/global-registration.js';
+import {
+  resolveBatch,
+  resolveExporters,
+  resolveOtlpProtocol,
+  validateOptions,
+} from './internal/options.js';
+import { QueueingLogRecordProcessor } from './internal/queueing-log-record-processor.js';
+import { RequestContextLogRecordProcessor } from './internal/request-context-log-record-processor.js';
+import { buildResource } from './internal/resource.js';
+import type {
+  DropReason,
+  ExportPathStats,
+  OtlpOptions,
+  SecurityLogging,
+  StartSecurityLoggingOptions,
+} from './types.js';
+
+const SECURITY_SCOPE = '@seclog/security';
+/** Where files go when `file` is on and names no directory. */
+export const DEFAULT_LOG_DIRECTORY = 'logs';
+
+interface PathCounters {
+  exported: number;
+  dropped: Record<DropReason, number>;
+  processor: QueueingLogRecordProcessor;
+}
+
+/**
+ * Starts security logging for this process and returns the security event API, component loggers
+ * and lifecycle controls. Throws a TypeError naming the option when the options are invalid;
+ * after that, nothing it sets up throws into the application.
+ *
+ * @example
+ * const seclog = startSecurityLogging({ serviceName: 'auth-api' });
+ * seclog.security.authn.loginFail({ userId: 'alice', reason: 'bad_password' });
+ */
+export function startSecurityLogging(options?: StartSecurityLoggingOptions): SecurityLogging {
+  const opts = validateOptions(options);
+  const env = process.env;
+  const enabled = resolveExporters(opts, env);
+  const batch = resolveBatch(opts.batch, env);
+  const shutdownTimeoutMillis = opts.shutdownTimeoutMillis ?? 5000;
+
+  const paths = new Map<string, PathCounters>();
+  const addPath = (name: string, exporter: LogRecordExporter): QueueingLogRecordProcessor => {
+    const dropped: Record<DropReason, number> = {
+      queue_full: 0,
+      export_failed: 0,
+      export_timeout: 0,
+      shutdown: 0,
+    };
+    const counters = { exported: 0, dropped } as PathCounters;
+    counters.processor = new QueueingLogRecordProcessor({
+      exporter,
+      name,
+      ...batch,
+      onExported: (n) => (counters.exported += n),
+      onDrop: (reason, n) => {
+        if (dropped[reason] === 0) {
+          diag.warn(`@seclog/node: ${name} export path dropped records (${reason}); see stats()`);
+        }
+        dropped[reason] += n;
+      },
+    });
+    paths.set(name, counters);
+    return counters.processor;
+  };
+
+  // Exporters are built first: their constructors validate options and may throw at setup.
+  const exportProcessors: LogRecordProcessor[] = [];
+  if (enabled.console) {
+    const consoleOptions = typeof opts.console === 'object' ? opts.console : {};
+    const stream = consoleOptions.stream ?? process.stdout;
+    const format = consoleOptions.format ?? (stream.isTTY === true ? 'pretty' : 'json');
+    exportProcessors.push(addPath('console', new ConsoleLineLogRecordExporter({ stream, format })));
+  }
+  if (enabled.file) {
+    const fileOptions = typeof opts.file === 'object' ? opts.file : {};
+    exportProcessors.push(
+      addPath(
+        'file',
+        new RotatingFileLogRecordExporter({ directory: DEFAULT_LOG_DIRECTORY, ...fileOptions }),
+      ),
+    );
+  }
+  if (enabled.otlp) {
+    exportProcessors.push(
+      addPath('otlp', createOtlpExporter(typeof opts.otlp === 'object' ? opts.otlp : {}, env)),
+    );
+  }
+
+  for (const [name, exporter] of Object.entries(opts.exporters ?? {})) {
+    exportProcessors.push(addPath(name, exporter));
+  }
+
+  const processors: LogRecordProcessor[] = [new RequestContextLogRecordProcessor()];
+  if (opts.redaction !== false) {
+    processors.push(
+      new RedactingLogRecordProcessor(typeof opts.redaction === 'object' ? opts.redaction : {}),
+    );
+  }
+  processors.push(...exportProcessors);
+
+  const loggerProvider = new LoggerProvider({ resource: buildResource(opts), processors });
+  const undoContextManager = ensureContextManager();
+  const undoGlobal =
+    opts.registerGlobal === false ? () => undefined : registerGlobalLoggerProvider(loggerProvider);
+
+  const security = new SecurityLogger({ logger: loggerProvider.getLogger(SECURITY_SCOPE) });
+  const componentLoggers = new Map<string, ComponentLogger>();
+
+  const bounded = (work: () => Promise<void>, what: string): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        globalErrorHandler(
+          new Error(`@seclog/node: ${what} did not finish within ${shutdownTimeoutMillis} ms`),
+        );
+        resolve();
+      }, shutdownTimeoutMillis);
+      timer.unref();
+      work().then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          globalErrorHandler(error);
+          resolve();
+        },
+      );
+    });
+
+  let shutdownPromise: Promise<void> | undefined;
+  const forceFlush = (): Promise<void> => bounded(() => loggerProvider.forceFlush(), 'forceFlush');
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= bounded(async () => {
+      uninstallExitHooks();
+      await loggerProvider.shutdown();
+      undoGlobal();
+      undoContextManager();
+    }, 'shutdown');
+    return shutdownPromise;
+  };
+  const hasPending = (): boolean => [...paths.values()].some((p) => p.processor.queued > 0);
+  const uninstallExitHooks =
+    opts.handleExit === false
+      ? () => undefined
+      : installExitHooks({ shutdown, flush: forceFlush, hasPending });
+
+  return {
+    security,
+    loggerProvider,
+    getLogger(component: string): ComponentLogger {
+      let logger = componentLoggers.get(component);
+      if (logger === undefined) {
+        logger = createComponentLogger({ logger: loggerProvider.getLogger(component), component });
+        componentLoggers.set(component, logger);
+      }
+      return logger;
+    },
+    stats(): Record<string, ExportPathStats> {
+      const result: Record<string, ExportPathStats> = {};
+      for (const [name, p] of paths) {
+        result[name] = {
+          exported: p.exported,
+          dropped: { ...p.dropped },
+          queued: p.processor.queued,
+        };
+      }
+      return result;
+    },
+    forceFlush,
+    shutdown,
+  };
+}
+
+function createOtlpExporter(options: OtlpOptions, env: NodeJS.ProcessEnv): LogRecordExporter {
+  const config: Record<string, unknown> = {};
+  if (options.url !== undefined) config.url = options.url;
+  if (options.headers !== undefined) config.headers = { ...options.headers };
+  if (options.compression !== undefined) config.compression = options.compression;
+  if (options.timeoutMillis !== undefined) config.timeoutMillis = options.timeoutMillis;
+  return resolveOtlpProtocol(options.protocol, env) === 'http/json'
+    ? new OtlpJsonLogExporter(config)
+    : new OtlpProtobufLogExporter(config);
+}

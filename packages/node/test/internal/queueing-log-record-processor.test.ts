@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ExportResultCode, loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { QueueingLogRecordProcessor } from '../../src/internal/queueing-log-record-processor.js';
+import type { DropReason } from '../../src/types.js';
+
+function setup(
+  exporter: LogRecordExporter,
+  overrides: Partial<{
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+    exportTimeoutMillis: number;
+  }> = {},
+) {
+  const dropped: Record<string, number> = {};
+  let exported = 0;
+  const processor = new QueueingLogRecordProcessor({
+    exporter,
+    name: 'test',
+    maxQueueSize: overrides.maxQueueSize ?? 262_144,
+    maxExportBatchSize: overrides.maxExportBatchSize ?? 512,
+    scheduledDelayMillis: 50,
+    exportTimeoutMillis: overrides.exportTimeoutMillis ?? 30_000,
+    onDrop: (reason: DropReason, n: number) => (dropped[reason] = (dropped[reason] ?? 0) + n),
+    onExported: (n: number) => (exported += n),
+  });
+  const provider = new LoggerProvider({ processors: [processor] });
+  const logger = provider.getLogger('test');
+  return { processor, provider, logger, dropped, exported: () => exported };
+}
+
+/** An exporter that acknowledges on a later turn of the event loop, like any I/O-bound one. */
+class AsyncExporter implements LogRecordExporter {
+  readonly records: ReadableLogRecord[] = [];
+  result: ExportResult = { code: ExportResultCode.SUCCESS };
+  export(records: ReadableLogRecord[], done: (r: ExportResult) => void): void {
+    setImmediate(() => {
+      if (this.result.code === ExportResultCode.SUCCESS) this.records.push(...records);
+      done(this.result);
+    });
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+afterEach(() => {
+  setGlobalErrorHandler(loggingErrorHandler());
+});
+
+describe('QueueingLogRecordProcessor', () => {
+  describe('onEmit', () => {
+    it('delivers every record of a 200k-record synchronous burst to a synchronous exporter', async () => {
+      const exporter = new InMemoryLogRecordExporter();
+      const { provider, logger, dropped, exported } = setup(exporter);
+      for (let i = 0; i < 200_000; i++) logger.emit({ body: 'event', attributes: { i } });
+      await provider.forceFlush();
+      expect(exporter.getFinishedLogRecords()).toHaveLength(200_000);
+      expect(exported()).toBe(200_000);
+      expect(dropped).toEqual({});
+      await provider.shutdown();
+    });
+
+    it('delivers every record of a 200k-record burst to an asynchronous exporter within the default queue', async () => {
+      const exporter = new AsyncExporter();
+      const { provider, logger, dropped } = setup(exporter);
+      for (let i = 0; i < 200_000; i++) logger.emit({ body: 'event', attributes: { i } });
+      await provider.forceFlush();
+      expect(exporter.records).toHaveLength(200_000);
+      expect(exporter.records.map((r) => r.attributes.i)).toEqual(
+        Array.from({ length: 200_000 }, (_, i) => i),
+      );
+      expect(dropped).toEqual({});
+      await provider.shutdown();
+    });
+
+    it('counts records beyond maxQueueSize as queue_full, so exported plus dropped equals emitted', async () => {
+      const exporter = new AsyncExporter();
+      const { provider, logger, dropped, exported } = setup(exporter, {
+        maxQueueSize: 1000,
+        maxExportBatchSize: 100,
+      });
+      for (let i = 0; i < 5000; i++) logger.emit({ body: 'event' });
+      await provider.forceFlush();
+      expect(dropped.queue_full).toBeGreaterThan(0);
+      expect(exported() + (dropped.queue_full ?? 0)).toBe(5000);
+      expect(exporter.records).toHaveLength(exported());
+      await provider.shutdown();
+    });
+  });
+
+  describe('export failures', () => {
+    it('counts a failed batch as export_failed and reports it to the global error handler', async () => {
+      const errors: unknown[] = [];
+      setGlobalErrorHandler((e) => errors.push(e));
+      const exporter = new AsyncExporter();
+      exporter.result = { code: ExportResultCode.FAILED, error: new Error('disk on fire') };
+      const { provider, logger, dropped } = setup(exporter);
+      for (let i = 0; i < 10; i++) logger.emit({ body: 'event' });
+      await provider.forceFlush();
+      expect(dropped.export_failed).toBe(10);
+      expect(errors).toHaveLength(1);
+      expect((errors[0] as Error).message).toBe('disk on fire');
+      await provider.shutdown();
+    });
+
+    it('counts a batch whose exporter never answers as export_timeout and keeps going', async () => {
+      setGlobalErrorHandler(() => undefined);
+      let calls = 0;
+      const received: number[] = [];
+      const exporter: LogRecordExporter = {
+        export(records, done) {
+          calls++;
+          if (calls === 1) return; // never calls back
+          received.push(records.length);
+          done({ code: ExportResultCode.SUCCESS });
+        },
+        forceFlush: () => Promise.resolve(),
+        shutdown: () => Promise.resolve(),
+      };
+      const { provider, logger, dropped, exported } = setup(exporter, {
+        exportTimeoutMillis: 100,
+        maxExportBatchSize: 5,
+      });
+      for (let i = 0; i < 10; i++) logger.emit({ body: 'event' });
+      await provider.forceFlush();
+      expect(dropped.export_timeout).toBe(5);
+      expect(exported()).toBe(5);
+      await provider.shutdown();
+    });
+
+    it('turns an exporter that throws into a counted failure instead of an exception in the app', async () => {
+      setGlobalErrorHandler(() => undefined);
+      const exporter: LogRecordExporter = {
+        export() {
+          throw new Error('boom');
+        },
+        forceFlush: () => Promise.resolve(),
+        shutdown: () => Promise.resolve(),
+      };
+      const { provider, logger, dropped } = setup(exporter, { maxExportBatchSize: 2 });
+      expect(() => {
+        for (let i = 0; i < 4; i++) logger.emit({ body: 'event' });
+      }).not.toThrow();
+      await provider.forceFlush();
+      expect(dropped.export_failed).toBe(4);
+      await provider.shutdown();
+    });
+  });
+
+  describe('shutdown', () => {
+    it('exports what is queued, then counts later records as dropped by shutdown', async () => {
+      const exporter = new AsyncExporter();
+      const { processor, provider, logger, dropped } = setup(exporter);
+      logger.emit({ body: 'before' });
+      await provider.shutdown();
+      processor.onEmit({} as never);
+      expect(exporter.records.map((r) => r.body)).toEqual(['before']);
+      expect(dropped.shutdown).toBe(1);
+    });
+
+    it('is idempotent', async () => {
+      const exporter = new AsyncExporter();
+      const spy = vi.spyOn(exporter, 'shutdown');
+      const { processor } = setup(exporter);
+      await Promise.all([processor.shutdown(), processor.shutdown()]);
+      await processor.shutdown();
+      expect(spy).toHaveBeenCalledTimes(1);
+    });
+  });
+});
