@@ -39,6 +39,7 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
     ],
     env: { SECLOG_OTEL_LINE: otelLine },
+    globalSetup: ['./scripts/vitest-global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
