@@ -1,0 +1,344 @@
+// The contenders: one factory per logger setup, all writing the standard event to files under a
+// fresh directory. Each factory resolves to { log(ev), finish(), count(), ready?() }; finish()
+// resolves only once every record has been handed to the kernel and every file is closed.
+import fs from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { setImmediate } from 'node:timers';
+import { createRequire } from 'node:module';
+import { PINO_REDACT_PATHS } from '../lib/workload.mjs';
+import { countLinesInDir, countLinesInFile } from '../lib/count.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** Size at which every rotating contender starts a new file (about 5 rotations per 200k run). */
+export const ROTATE_BYTES = 16 * 1024 * 1024;
+
+// ------------------------------------------------------------------------------------ floor
+// What the JS side can do at best for this record: one JSON.stringify per record into a string
+// buffer, flushed with asynchronous fs.write in 64 KiB chunks. No rotation, no redaction.
+function floor({ dir }) {
+  const file = path.join(dir, 'floor.log');
+  const fd = fs.openSync(file, 'a');
+  let buf = '';
+  let writing = false;
+  let pendingEnd = null;
+  const HIGH = 64 * 1024;
+  function kick() {
+    if (writing) return;
+    if (buf.length === 0) {
+      if (pendingEnd) {
+        fs.closeSync(fd);
+        pendingEnd();
+        pendingEnd = null;
+      }
+      return;
+    }
+    const chunk = Buffer.from(buf);
+    buf = '';
+    writing = true;
+    writeAll(chunk, 0);
+  }
+  function writeAll(chunk, off) {
+    fs.write(fd, chunk, off, chunk.length - off, null, (err, n) => {
+      if (err) throw err;
+      if (off + n < chunk.length) return writeAll(chunk, off + n);
+      writing = false;
+      kick();
+    });
+  }
+  return {
+    log(ev) {
+      buf +=
+        '{"level":30,"time":' +
+        Date.now() +
+        ',"msg":' +
+        JSON.stringify(ev.msg) +
+        ',' +
+        JSON.stringify(ev.attrs).slice(1) +
+        '\n';
+      if (buf.length >= HIGH) kick();
+    },
+    finish: () =>
+      new Promise((resolve) => {
+        pendingEnd = resolve;
+        kick();
+      }),
+    count: () => countLinesInFile(file),
+  };
+}
+
+// ------------------------------------------------------------------------------------ pino
+function pinoDestination({ dir }, loggerOptions) {
+  const pino = require('pino');
+  const file = path.join(dir, 'pino.log');
+  const dest = pino.destination({ dest: file, sync: false });
+  const logger = pino(loggerOptions, dest);
+  return {
+    log(ev) {
+      logger.info(ev.attrs, ev.msg);
+    },
+    async finish() {
+      const closed = once(dest, 'close');
+      dest.end();
+      await closed;
+    },
+    count: () => countLinesInFile(file),
+  };
+}
+
+function pinoTransport(target, options, countDir) {
+  const pino = require('pino');
+  const transport = pino.transport({ target, options });
+  const logger = pino(transport);
+  return {
+    async ready() {
+      if (!transport.ready) await once(transport, 'ready');
+    },
+    log(ev) {
+      logger.info(ev.attrs, ev.msg);
+    },
+    async finish() {
+      const closed = once(transport, 'close');
+      transport.end();
+      await closed;
+    },
+    count: () => countLinesInDir(countDir, (name) => name.endsWith('.log')),
+  };
+}
+
+// ------------------------------------------------------------------------------------ winston
+function winstonDailyRotate({ dir }) {
+  const winston = require('winston');
+  const DailyRotateFile = require('winston-daily-rotate-file');
+  const transport = new DailyRotateFile({
+    dirname: dir,
+    filename: 'winston-%DATE%.log',
+    datePattern: 'YYYY-MM-DD',
+    maxSize: '16m',
+    auditFile: path.join(dir, 'audit.json'),
+  });
+  const logger = winston.createLogger({
+    level: 'info',
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [transport],
+  });
+  return {
+    log(ev) {
+      logger.info(ev.msg, ev.attrs);
+    },
+    async finish() {
+      // logger.end() while the logger's readable side still holds records makes winston 3.19 end
+      // the transport early ("write after end", winstonjs/winston PR #2599): drain first.
+      while (logger._readableState.length > 0) await new Promise((r) => setImmediate(r));
+      const done = once(transport, 'finish');
+      logger.end();
+      await done;
+      // The rotator closes its file stream after 'finish'; wait for the bytes to land.
+      const stream = transport.logStream;
+      if (stream && !stream.closed && typeof stream.end === 'function') {
+        await new Promise((resolve) => {
+          stream.once('close', resolve);
+          stream.once('finish', resolve);
+          stream.end();
+          setTimeout(resolve, 2000).unref();
+        });
+      }
+    },
+    count: () =>
+      countLinesInDir(dir, (name) => name.startsWith('winston-') && /\.log(\.\d+)?$/.test(name)),
+  };
+}
+
+// ------------------------------------------------------------------------------------ OTel SDK
+// Minimal exporter: one JSON line per record, one write() per exported batch, result reported
+// when the write has completed (as the reference's).
+class JsonLinesFileExporter {
+  constructor(file) {
+    this.stream = fs.createWriteStream(file, { flags: 'a' });
+  }
+  export(records, resultCallback) {
+    let out = '';
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const line = {
+        time: r.hrTime[0] * 1e3 + r.hrTime[1] / 1e6,
+        severityNumber: r.severityNumber,
+        severityText: r.severityText,
+        eventName: r.eventName,
+        body: r.body,
+        attributes: r.attributes,
+        scope: r.instrumentationScope.name,
+      };
+      if (r.spanContext) {
+        line.traceId = r.spanContext.traceId;
+        line.spanId = r.spanContext.spanId;
+      }
+      out += JSON.stringify(line) + '\n';
+    }
+    this.stream.write(out, (err) => resultCallback(err ? { code: 1, error: err } : { code: 0 }));
+  }
+  forceFlush() {
+    return Promise.resolve();
+  }
+  shutdown() {
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+}
+
+async function otelSdk({ dir }) {
+  const { LoggerProvider, BatchLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
+  const file = path.join(dir, 'otel.log');
+  const processor = new BatchLogRecordProcessor({
+    exporter: new JsonLinesFileExporter(file),
+    maxQueueSize: 1 << 20,
+    maxExportBatchSize: 512,
+  });
+  const provider = new LoggerProvider({ processors: [processor] });
+  const logger = provider.getLogger('security-bench', '1.0.0');
+  return {
+    log(ev) {
+      logger.emit({
+        severityNumber: 9,
+        severityText: 'INFO',
+        eventName: ev.attrs['event.name'],
+        body: ev.msg,
+        attributes: ev.attrs,
+      });
+    },
+    finish: () => provider.shutdown(),
+    count: () => countLinesInFile(file),
+  };
+}
+
+// ------------------------------------------------------------------------------------ seclog
+/** True when the built file exporter declares an option that turns the hash chain off. */
+function chainOption() {
+  const dts = path.join(
+    path.dirname(require.resolve('@seclog/rotating-file-log-record-exporter')),
+    'types.d.ts',
+  );
+  const text = fs.existsSync(dts) ? fs.readFileSync(dts, 'utf8') : '';
+  for (const name of ['hashChain', 'chain', 'tamperEvidence']) {
+    if (new RegExp(`\\b${name}\\?:`).test(text)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The call the application makes for the standard event. Prefers the generic
+ * `security.event(name, fields)`; the event's OTel attribute names are passed as they are.
+ */
+function seclogEmitter(security) {
+  if (typeof security.event === 'function') {
+    return (ev) => security.event(ev.attrs['event.name'], ev.fields);
+  }
+  if (security.authn && typeof security.authn.loginFail === 'function') {
+    return (ev) => security.authn.loginFail(ev.fields);
+  }
+  throw new Error('SecurityLogger has neither event(name, fields) nor authn.loginFail(fields)');
+}
+
+async function seclog({ dir }, variant) {
+  const { startSecurityLogging } = await import('@seclog/node');
+  const file = { directory: dir, maxFileBytes: ROTATE_BYTES };
+  if (variant.fsync !== 'default') file.fsync = 'none';
+  if (variant.chain === false) {
+    const option = chainOption();
+    if (option === undefined) {
+      throw new Error('the rotating file exporter has no option to turn the hash chain off');
+    }
+    file[option] = false;
+  }
+  const logging = startSecurityLogging({
+    serviceName: 'security-bench',
+    console: false,
+    otlp: false,
+    file,
+    redaction: variant.redaction,
+    handleExit: false,
+    // The clock stops when shutdown has written everything: never let the bound cut it short.
+    shutdownTimeoutMillis: 600_000,
+  });
+  const emit = seclogEmitter(logging.security);
+  return {
+    prepare(ev) {
+      // Built once per pool variant, outside the timed loop.
+      const fields = { ...ev.attrs };
+      delete fields['event.name'];
+      return { ...ev, fields };
+    },
+    log: emit,
+    async finish() {
+      await logging.shutdown();
+      const stats = logging.stats();
+      const file = stats.file;
+      this.reportedDrops = file
+        ? Object.values(file.dropped).reduce((a, b) => a + b, 0)
+        : undefined;
+    },
+    count: () =>
+      countLinesInDir(dir, (name) => name.endsWith('.ndjson') || name.endsWith('.ndjson.gz')),
+  };
+}
+
+/**
+ * Every contender, in table order. `group` orders the table; `seclog` marks ours.
+ * @type {Record<string, { label: string, seclog?: boolean, create: (ctx: { dir: string }) => any }>}
+ */
+export const CONTENDERS = {
+  'seclog-full': {
+    label: 'seclog full pipeline (redaction + rotating file + hash chain, fsync none)',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: true, chain: true }),
+  },
+  'seclog-no-redaction': {
+    label: 'seclog, redaction: false',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: false, chain: true }),
+  },
+  'seclog-no-chain': {
+    label: 'seclog, hash chain off',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: true, chain: false }),
+  },
+  'seclog-fsync': {
+    label: 'seclog full pipeline, default fsync per batch (audit mode)',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: true, chain: true, fsync: 'default' }),
+  },
+  'otel-sdk': {
+    label: 'bare OTel SDK, BatchLogRecordProcessor 2^20/512 + minimal JSON-lines exporter',
+    create: otelSdk,
+  },
+  'pino-redact': {
+    label: 'pino + redact (2 paths), pino.destination sync:false',
+    create: (ctx) => pinoDestination(ctx, { redact: { paths: PINO_REDACT_PATHS } }),
+  },
+  pino: {
+    label: 'pino, pino.destination sync:false (no redaction)',
+    create: (ctx) => pinoDestination(ctx, {}),
+  },
+  'pino-transport': {
+    label: 'pino worker-thread transport (pino/file), no redaction',
+    create: (ctx) =>
+      pinoTransport('pino/file', { destination: path.join(ctx.dir, 'pino.log') }, ctx.dir),
+  },
+  'pino-roll': {
+    label: 'pino + pino-roll 16 MiB (worker thread), no redaction',
+    create: (ctx) =>
+      pinoTransport(
+        'pino-roll',
+        { file: path.join(ctx.dir, 'roll'), size: '16m', extension: '.log', mkdir: true },
+        ctx.dir,
+      ),
+  },
+  'winston-rotate': {
+    label: 'winston + winston-daily-rotate-file 16 MiB',
+    create: winstonDailyRotate,
+  },
+  floor: {
+    label: 'floor: JSON.stringify + 64 KiB async appends',
+    create: floor,
+  },
+};

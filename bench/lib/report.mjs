@@ -1,0 +1,327 @@
+// Renders a bench run: the stdout table and docs/benchmarks.md (machine, method, tables, ratios
+// against the issue's targets, micro-benchmarks, profile, and the hand-written notes in bench/NOTES.md).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixed, markdownTable, si } from './stats.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const MAIN_COLUMNS = [
+  { title: 'contender', key: 'id', align: 'left' },
+  { title: 'rec/s (median)', key: 'recPerSec', format: si },
+  { title: 'min–max', key: 'range', align: 'left' },
+  { title: 'CPU µs/rec', key: 'cpuUsPerRec', format: (v) => fixed(v, 2) },
+  { title: 'emit p50 µs', key: 'emitP50Us', format: (v) => fixed(v, 2) },
+  { title: 'emit p99 µs', key: 'emitP99Us', format: (v) => fixed(v, 2) },
+  { title: 'loop delay p99 ms', key: 'eldP99Ms', format: (v) => fixed(v, 1) },
+  { title: 'peak RSS MB', key: 'maxRssMB', format: (v) => fixed(v, 0) },
+  { title: 'MiB/s', key: 'mibPerSec', format: (v) => fixed(v, 1) },
+  { title: 'B/rec', key: 'bytesPerRec', format: (v) => fixed(v, 0) },
+  { title: 'files', key: 'files', format: (v) => fixed(v, 0) },
+  { title: 'lost', key: 'lost', format: (v) => fixed(v, 0) },
+];
+
+function tableRows(rows) {
+  return rows.map((r) =>
+    r.skipped
+      ? { id: r.id, range: `skipped: ${r.skipped}` }
+      : { ...r, range: `${si(r.min_recPerSec)}–${si(r.max_recPerSec)}` },
+  );
+}
+
+const get = (rows, id) => rows.find((r) => r.id === id && !r.skipped);
+
+/** The ratios the issues ask for, each with its target and whether this run meets it. */
+export function ratios(rows) {
+  const full = get(rows, 'seclog-full');
+  const out = [];
+  const add = (what, a, b, key, target, better) => {
+    if (!a || !b) {
+      out.push({ what, value: '—', target, verdict: 'not measured' });
+      return;
+    }
+    const v = a[key] / b[key];
+    out.push({
+      what,
+      value: `${v.toFixed(2)}x`,
+      target,
+      verdict: better === undefined ? '' : better(v) ? 'met' : 'NOT met',
+    });
+  };
+  add(
+    'seclog full / pino + redact, rec/s',
+    full,
+    get(rows, 'pino-redact'),
+    'recPerSec',
+    '>= 1.5x',
+    (v) => v >= 1.5,
+  );
+  add('seclog full / floor, rec/s', full, get(rows, 'floor'), 'recPerSec', '(context)');
+  add('seclog full / bare OTel SDK, rec/s', full, get(rows, 'otel-sdk'), 'recPerSec', '(context)');
+  add('seclog full / pino-roll, rec/s', full, get(rows, 'pino-roll'), 'recPerSec', '(context)');
+  add(
+    'seclog full / winston + daily-rotate, rec/s',
+    full,
+    get(rows, 'winston-rotate'),
+    'recPerSec',
+    '(context)',
+  );
+  add(
+    'seclog full / seclog redaction off, rec/s',
+    full,
+    get(rows, 'seclog-no-redaction'),
+    'recPerSec',
+    '>= 0.8x',
+    (v) => v >= 0.8,
+  );
+  add(
+    'seclog full / seclog chain off, rec/s',
+    full,
+    get(rows, 'seclog-no-chain'),
+    'recPerSec',
+    '(cost of the chain)',
+  );
+  add(
+    'seclog full / pino + redact, emit p99',
+    full,
+    get(rows, 'pino-redact'),
+    'emitP99Us',
+    '<= 1x',
+    (v) => v <= 1,
+  );
+  add(
+    'seclog full / pino + redact, peak RSS',
+    full,
+    get(rows, 'pino-redact'),
+    'maxRssMB',
+    '<= 1.5x',
+    (v) => v <= 1.5,
+  );
+  add(
+    'seclog full / pino + redact, CPU µs/rec',
+    full,
+    get(rows, 'pino-redact'),
+    'cpuUsPerRec',
+    '(lower is better)',
+  );
+  add(
+    'seclog full / pino-roll, CPU µs/rec',
+    full,
+    get(rows, 'pino-roll'),
+    'cpuUsPerRec',
+    '(lower is better)',
+  );
+  add(
+    'seclog full / winston + daily-rotate, CPU µs/rec',
+    full,
+    get(rows, 'winston-rotate'),
+    'cpuUsPerRec',
+    '(lower is better)',
+  );
+  add(
+    'seclog full / pino-roll, peak RSS',
+    full,
+    get(rows, 'pino-roll'),
+    'maxRssMB',
+    '(lower is better)',
+  );
+  out.push({
+    what: 'seclog full, records lost',
+    value: full ? String(full.lost) : '—',
+    target: '0',
+    verdict: full ? (full.lost === 0 ? 'met' : 'NOT met') : 'not measured',
+  });
+  return out;
+}
+
+const RATIO_COLUMNS = [
+  { title: 'ratio', key: 'what', align: 'left' },
+  { title: 'this run', key: 'value' },
+  { title: 'target', key: 'target' },
+  { title: '', key: 'verdict', align: 'left' },
+];
+
+/** The stdout summary: main table and ratios. */
+export function renderTable(report) {
+  const { machine, opts } = report;
+  return [
+    `${machine.nproc} cores, ${machine.cpu}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.date}`,
+    `${opts.records} records, bursts of ${opts.burst}, ${opts.rounds} round(s), medians`,
+    '',
+    markdownTable(MAIN_COLUMNS, tableRows(report.rows)),
+    '',
+    markdownTable(RATIO_COLUMNS, ratios(report.rows)),
+  ].join('\n');
+}
+
+function redactionSection(redaction) {
+  if (!redaction) return 'Not run (`--no-micro`).';
+  if (!Array.isArray(redaction)) return `Failed: ${redaction.failed}`;
+  const skipped = redaction.filter((r) => r.skipped);
+  const rows = redaction.filter((r) => !r.skipped);
+  const cols = [
+    { title: 'input', key: 'case', align: 'left' },
+    { title: 'implementation', key: 'impl', align: 'left' },
+    {
+      title: 'ns/rec',
+      key: 'nsPerRec',
+      format: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)} ms` : fixed(v, 0)),
+    },
+    { title: 'rec/s', key: 'recPerSec', format: si },
+    { title: 'MiB/s of text', key: 'mibPerSec', format: (v) => fixed(v, 1) },
+    { title: 'note', key: 'note', align: 'left' },
+  ];
+  return [
+    markdownTable(cols, rows),
+    ...skipped.map((s) => `\n${s.skipped} rows skipped: ${s.reason}`),
+  ].join('\n');
+}
+
+function otlpSection(otlp) {
+  if (!otlp) return 'Not run (`--no-micro`).';
+  if (!Array.isArray(otlp)) return `Failed: ${otlp.failed}`;
+  return markdownTable(
+    [
+      { title: 'body', key: 'case', align: 'left' },
+      { title: 'bytes/rec', key: 'bytesPerRec', format: (v) => fixed(v, 0) },
+      { title: 'ms per 512-record batch', key: 'msPerBatch', format: (v) => fixed(v, 2) },
+      { title: 'rec/s (serialize only)', key: 'recPerSec', format: si },
+    ],
+    otlp,
+  );
+}
+
+function profileSection(profile) {
+  if (!profile) return 'Not run.';
+  if (profile.failed || profile.skipped)
+    return `Not available: ${profile.failed ?? profile.reason}`;
+  const parts = [
+    `\`node --cpu-prof run-one.mjs ${profile.contender}\`, ${profile.records} records, ` +
+      `${si(profile.recPerSec)} rec/s under the profiler. Self time, idle excluded.`,
+  ];
+  profile.threads.forEach((t, i) => {
+    parts.push(`\n**Thread ${i + 1}** (${t.totalMs.toFixed(0)} ms sampled)\n`);
+    parts.push(
+      markdownTable(
+        [
+          { title: 'package', key: 'name', align: 'left' },
+          { title: 'self ms', key: 'selfMs', format: (v) => fixed(v, 0) },
+          { title: '%', key: 'pct', format: (v) => fixed(v, 1) },
+        ],
+        t.byPackage.slice(0, 10),
+      ),
+    );
+    parts.push('');
+    parts.push(
+      markdownTable(
+        [
+          { title: 'function', key: 'name', align: 'left' },
+          { title: 'where', key: 'where', align: 'left' },
+          { title: 'self ms', key: 'selfMs', format: (v) => fixed(v, 0) },
+          { title: '%', key: 'pct', format: (v) => fixed(v, 1) },
+        ],
+        t.top.slice(0, 20).map((f) => ({ ...f, where: f.where ? `\`${f.where}\`` : '' })),
+      ),
+    );
+  });
+  return parts.join('\n');
+}
+
+/** docs/benchmarks.md. */
+export function renderReport(report) {
+  const { machine, opts, rows } = report;
+  const notesFile = path.join(here, '..', 'NOTES.md');
+  const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8').trim() : '';
+  const labels = rows.map((r) => `- \`${r.id}\`: ${r.label}`).join('\n');
+  return `# Benchmarks
+
+<!-- Generated by \`pnpm bench\` (bench/run.mjs); the Notes section comes from bench/NOTES.md. -->
+
+Run it yourself: \`pnpm bench\` (builds the packages, then runs \`node bench/run.mjs\`; about
+${Math.max(1, Math.round(report.elapsedS / 60))} minute(s) here). \`node bench/run.mjs --quick\` is a fast
+smoke run; \`--rounds N\`, \`--records N\`, \`--only a,b\` narrow it.
+
+## Machine
+
+| | |
+| --- | --- |
+| date | ${machine.date} |
+| cores (\`nproc\`) | ${machine.nproc} |
+| CPU | ${machine.cpu} |
+| memory | ${machine.memGiB} GiB |
+| Node | ${machine.node} |
+| kernel | ${machine.kernel} |
+| libraries | ${Object.entries(machine.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} |
+
+## Workload and method
+
+- The security event of \`../shared/reference/performance.md\`: a message and 8 attributes under
+  their OpenTelemetry names (\`event.name\`, \`user.id\`, \`client.address\`,
+  \`http.request.method\`, \`url.path\`, \`event.outcome\`, \`http.request.id\`, and the nested
+  \`session: { id, mfa: { method, verified } }\`). 4096 variants are built before the clock
+  starts; in 10% of them \`session.token\` holds a fake GitHub token (\`ghp_\` + 30 random base62
+  characters + the CRC32 checksum, assembled at run time).
+- ${opts.records} records per run, in bursts of ${opts.burst} calls followed by a
+  \`setImmediate\` yield. Each contender runs in its own fresh \`node\` process; rounds are
+  interleaved (A B C … then … C B A), ${opts.rounds} round(s), and the table shows medians.
+- The clock runs from the first call until every record has been handed to the kernel and every
+  file is closed (pino: \`dest.end()\` → \`close\`; transports: \`end()\` → \`close\`; winston:
+  drain, \`end()\` → \`finish\`; OTel and seclog: \`shutdown()\`). Then the lines on disk are
+  counted: **lost** = records emitted − lines written (seclog: data files \`*.ndjson\`, one record
+  per line; seals are separate files and not counted).
+- **CPU µs/rec**: \`process.cpuUsage()\` over the run, which covers every thread of the process
+  (worker-thread transports included). **emit p50/p99**: every 7th call is timed alone with
+  \`performance.now()\` on the calling thread (7 is coprime with the pool size, so every variant
+  is sampled; timing 1 call in 7 keeps the clock's own cost out of rec/s). **loop delay p99**:
+  \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) over the run; it includes each
+  1000-call burst itself (a few ms for every contender) plus whatever export work blocks the
+  loop. **peak RSS**: \`process.resourceUsage().maxRSS\` at the end of the process.
+- Durability is the same for every row but one: no \`fsync\` (bytes in the page cache). seclog's
+  default is an \`fdatasync\` per exported batch; the main seclog rows set \`fsync: 'none'\` and
+  \`seclog-fsync\` shows the default.
+- Rotating contenders rotate at 16 MiB (a few rotations per run). pino's \`redact\` censors
+  \`session.token\` and \`client.address\`; seclog runs its built-in rules (keys and values, every
+  string scanned). Envelopes differ (pino adds pid/hostname, OTel severity and scope, seclog one
+  OTLP/JSON request per line with resource, scope and the chain attributes), so bytes per record
+  differ; compare MiB/s with that in mind.
+- Noise: on this kind of 2-core VM, runs of one contender spread by up to ±20% within a session;
+  differences under ~15% are not meaningful.
+
+Contenders:
+
+${labels}
+
+## Results
+
+${markdownTable(MAIN_COLUMNS, tableRows(rows))}
+
+## Ratios and targets (issues 3, 4 and 6)
+
+${markdownTable(RATIO_COLUMNS, ratios(rows))}
+
+## Redaction alone (\`node bench/redact-bench.mjs\`)
+
+seclog's processor is measured inside a real \`LoggerProvider\`: emitting with
+\`[RedactingLogRecordProcessor, sink]\` minus emitting with \`[sink]\`, so each record is a fresh
+SDK record and the difference is the processor's own cost. "MiB/s of text" is the size of the
+record's body and attributes as JSON divided by the time. @pinojs/redact only visits its two
+paths, so a secret anywhere else stays (the note column says so).
+
+${redactionSection(report.redaction)}
+
+## OTLP serialization (\`node bench/otlp-serialize-bench.mjs\`)
+
+One 512-record batch of the standard event as real SDK records, through
+\`JsonLogsSerializer\` and \`ProtobufLogsSerializer\` from \`@opentelemetry/otlp-transformer\`
+(what the OTLP http/json and http/protobuf exporters run before the network).
+
+${otlpSection(report.otlp)}
+
+## Where seclog's time goes (\`node bench/profile.mjs\`)
+
+${profileSection(report.profile)}
+${notes ? `\n## Notes\n\n${notes.replace(/^# .*\n+/, '')}\n` : ''}`;
+}

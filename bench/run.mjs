@@ -1,0 +1,152 @@
+// Runs every contender in its own fresh process, interleaved over several rounds, prints the
+// median table and writes docs/benchmarks.md; then the redaction and OTLP micro-benchmarks and a
+// CPU profile of the seclog full pipeline.
+//   node run.mjs [--quick] [--rounds N] [--records N] [--burst N] [--only a,b] [--no-micro]
+//                [--no-profile] [--no-docs] [--out DIR]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTENDERS } from './contenders/index.mjs';
+import { renderReport, renderTable } from './lib/report.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { parseArgs, summarize } from './lib/stats.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RESULT_PREFIX = 'BENCH_RESULT ';
+const METRICS = [
+  'recPerSec',
+  'totalMs',
+  'emitMs',
+  'written',
+  'lost',
+  'files',
+  'bytesPerRec',
+  'mibPerSec',
+  'cpuUsPerRec',
+  'emitP50Us',
+  'emitP99Us',
+  'emitP999Us',
+  'emitMaxUs',
+  'eldP99Ms',
+  'eldMaxMs',
+  'maxRssMB',
+];
+
+/** Parses the result line out of a child's stdout; undefined when there is none. */
+function parseResult(stdout) {
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(RESULT_PREFIX));
+  return line === undefined ? undefined : JSON.parse(line.slice(RESULT_PREFIX.length));
+}
+
+function runOne(id, dir, opts) {
+  const child = spawnSync(
+    process.execPath,
+    [path.join(here, 'run-one.mjs'), id, dir, String(opts.records), String(opts.burst)],
+    { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 },
+  );
+  const result = parseResult(child.stdout ?? '');
+  if (result) return result;
+  const why = (child.error?.message ?? child.stderr ?? '').trim().split('\n').slice(-4).join(' | ');
+  return { id, skipped: true, crashed: true, reason: `exit ${child.status}: ${why}` };
+}
+
+function runJson(script, args) {
+  const child = spawnSync(process.execPath, [path.join(here, script), ...args, '--json'], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    maxBuffer: 64 << 20,
+  });
+  const line = (child.stdout ?? '').trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return {
+      failed: `${script}: exit ${child.status}: ${(child.stderr ?? '').trim().slice(-400)}`,
+    };
+  }
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const ids = opts.only ?? Object.keys(CONTENDERS);
+  for (const id of ids) {
+    if (!CONTENDERS[id])
+      throw new Error(`bench: unknown contender ${id} (${Object.keys(CONTENDERS).join(', ')})`);
+  }
+  const base = opts.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'seclog-bench-'));
+  const machine = describeMachine();
+  const log = (s) => process.stderr.write(s + '\n');
+  log(
+    `bench: ${ids.length} contenders x ${opts.rounds} rounds, ${opts.records} records, bursts of ${opts.burst}; files under ${base}`,
+  );
+
+  const raw = Object.fromEntries(ids.map((id) => [id, []]));
+  const skipped = {};
+  const started = Date.now();
+  for (let round = 0; round < opts.rounds; round++) {
+    // Alternate the order so no contender always runs right after the same neighbour.
+    const order = round % 2 === 0 ? ids : [...ids].reverse();
+    for (const id of order) {
+      if (skipped[id]) continue;
+      const res = runOne(id, path.join(base, `${id}-r${round}`), opts);
+      if (res.skipped) {
+        skipped[id] = res.reason;
+        log(`  ${id}: SKIPPED (${res.reason})`);
+        continue;
+      }
+      raw[id].push(res);
+      log(
+        `  round ${round + 1} ${id}: ${Math.round(res.recPerSec)} rec/s, lost ${res.lost}, ` +
+          `p99 ${res.emitP99Us.toFixed(1)} µs, rss ${res.maxRssMB.toFixed(0)} MB`,
+      );
+    }
+  }
+  fs.rmSync(base, { recursive: true, force: true });
+
+  const rows = ids.map((id) => ({
+    id,
+    label: CONTENDERS[id].label,
+    seclog: Boolean(CONTENDERS[id].seclog),
+    skipped: skipped[id],
+    ...(skipped[id] ? {} : summarize(raw[id], METRICS)),
+  }));
+
+  let redaction;
+  let otlp;
+  let profile;
+  if (opts.micro) {
+    log('bench: redaction micro-benchmark');
+    redaction = runJson('redact-bench.mjs', opts.quick ? ['--quick'] : []);
+    log('bench: OTLP serialization micro-benchmark');
+    otlp = runJson('otlp-serialize-bench.mjs', opts.quick ? ['--quick'] : []);
+  }
+  if (opts.profile && !skipped['seclog-full'] && ids.includes('seclog-full')) {
+    log('bench: CPU profile of seclog-full');
+    profile = runJson('profile.mjs', ['seclog-full', '--records', String(opts.records)]);
+  }
+
+  const report = {
+    machine,
+    opts,
+    rows,
+    raw,
+    redaction,
+    otlp,
+    profile,
+    elapsedS: (Date.now() - started) / 1000,
+  };
+  process.stdout.write(renderTable(report) + '\n');
+  if (opts.docs) {
+    const file = path.join(here, '..', 'docs', 'benchmarks.md');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, renderReport(report));
+    log(`bench: wrote ${path.relative(process.cwd(), file) || file}`);
+  }
+}
+
+main();
