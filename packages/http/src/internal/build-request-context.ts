@@ -40,7 +40,7 @@ export function buildRequestContext(
 }
 
 /** A context that depends on nothing from the request; used when building one failed. */
-export function fallbackRequestContext(): RequestContext {
+function fallbackRequestContext(): RequestContext {
   const requestId = randomUUID();
   try {
     return hasActiveSpan() ? { requestId } : { requestId, spanContext: freshSpanContext() };
