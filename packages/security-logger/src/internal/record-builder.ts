@@ -1,0 +1,250 @@
+// Builds the attributes, body and exception of a record from caller input: request correlation
+// first, then extra attributes, then explicit fields (later wins), every value converted safely.
+import { isMainThread, threadId } from 'node:worker_threads';
+import { diag } from '@opentelemetry/api';
+import { globalErrorHandler } from '@opentelemetry/core';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_SECLOG_COMPONENT,
+  ATTR_SECLOG_REQUEST_ID,
+  ATTR_THREAD_ID,
+  SECURITY_EVENT_PARAMETERS,
+} from '@seclog/semconv';
+import type { SecurityEventParameterType } from '@seclog/semconv';
+import { escapeForLine } from '../escape-for-line.js';
+import { getRequestContext } from '../request-context.js';
+import type { AnyValue } from '../types.js';
+import { captureCodeLocation } from './code-location.js';
+import {
+  MAX_ARRAY_LENGTH,
+  MAX_OBJECT_KEYS,
+  MAX_STRING_LENGTH,
+  toAnyValue,
+  toStringValue,
+  truncateString,
+} from './to-any-value.js';
+
+/** Attributes being assembled for one record. */
+export type Attributes = Record<string, AnyValue>;
+
+const PARAMETERS: readonly (readonly [string, string, SecurityEventParameterType])[] =
+  Object.entries(SECURITY_EVENT_PARAMETERS).map(
+    ([name, p]) => [name, p.attribute, p.type] as const,
+  );
+
+// Printable, no whitespace, at most 255 characters: anything a backend can index as a key.
+const ATTRIBUTE_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const COMPONENT_NAME = /^[A-Za-z0-9@_][A-Za-z0-9._:/@-]{0,127}$/;
+
+/** Throws a TypeError naming `option` unless `name` is a valid component name. */
+export function validateComponentName(name: unknown, option: string): string {
+  if (typeof name !== 'string' || !COMPONENT_NAME.test(name)) {
+    throw new TypeError(
+      `security-logger: ${option} must be 1-128 characters of [A-Za-z0-9._:/@-] starting with a letter, digit, @ or _`,
+    );
+  }
+  return name;
+}
+
+/** Throws a TypeError unless `logger` has an `emit` method. */
+export function validateLogger(logger: unknown): void {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof (logger as { emit?: unknown }).emit !== 'function'
+  ) {
+    throw new TypeError(
+      'security-logger: logger must be an OpenTelemetry Logger (an object with emit())',
+    );
+  }
+}
+
+/** Reports a failure inside seclog without ever throwing into the application. */
+export function reportError(error: unknown): void {
+  try {
+    globalErrorHandler(error instanceof Error || typeof error === 'string' ? error : String(error));
+  } catch {
+    // The error handler itself failed; nothing left to tell.
+  }
+}
+
+/** Warns about caller misuse through `diag`, with the caller's text escaped. */
+export function warn(message: string): void {
+  try {
+    diag.warn(`security-logger: ${escapeForLine(truncateString(message, 512))}`);
+  } catch {
+    // diag logger failed; misuse is not worth throwing for.
+  }
+}
+
+/** The attributes every record starts with: the request's, its id, component, thread, code location. */
+export function baseAttributes(
+  component: string | undefined,
+  withCodeLocation: boolean,
+): Attributes {
+  const attributes: Attributes = {};
+  const request = getRequestContext();
+  if (request !== undefined) {
+    for (const [key, value] of Object.entries(request.attributes ?? {})) {
+      attributes[key] = Array.isArray(value)
+        ? [...(value as readonly string[])]
+        : (value as AnyValue);
+    }
+    attributes[ATTR_SECLOG_REQUEST_ID] = request.requestId;
+  }
+  if (component !== undefined) attributes[ATTR_SECLOG_COMPONENT] = component;
+  // process.pid is a Resource attribute; thread.id only tells worker threads apart from the main one.
+  if (!isMainThread) attributes[ATTR_THREAD_ID] = threadId;
+  if (withCodeLocation) Object.assign(attributes, captureCodeLocation());
+  return attributes;
+}
+
+/** Adds caller-supplied extra attributes: invalid keys are dropped with a warning, values converted. */
+export function addExtraAttributes(attributes: Attributes, extra: unknown): void {
+  if (extra === undefined || extra === null) return;
+  if (typeof extra !== 'object') {
+    warn('attributes must be an object; ignored');
+    return;
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(extra);
+  } catch (error) {
+    reportError(error);
+    return;
+  }
+  if (keys.length > MAX_OBJECT_KEYS) {
+    warn(`only the first ${MAX_OBJECT_KEYS} of ${keys.length} extra attributes are kept`);
+  }
+  for (const key of keys.slice(0, MAX_OBJECT_KEYS)) {
+    if (!ATTRIBUTE_KEY.test(key)) {
+      warn(`invalid attribute key ${JSON.stringify(truncateString(key, 64))} dropped`);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = (extra as Record<string, unknown>)[key];
+    } catch {
+      value = '[unserializable]';
+    }
+    const converted = toAnyValue(value);
+    if (converted !== undefined) attributes[key] = converted;
+  }
+}
+
+function toParameterValue(value: unknown, type: SecurityEventParameterType): AnyValue {
+  switch (type) {
+    case 'int':
+      if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
+      if (
+        typeof value === 'bigint' &&
+        value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ) {
+        return Number(value);
+      }
+      if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value);
+      // Not an integer: kept as a string rather than lost.
+      return toStringValue(value);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : toStringValue(value);
+    case 'string[]': {
+      if (!Array.isArray(value)) return [toStringValue(value)];
+      const items = (value as unknown[])
+        .slice(0, MAX_ARRAY_LENGTH)
+        .map((item) => toStringValue(item));
+      if (value.length > MAX_ARRAY_LENGTH)
+        items.push(`…[${value.length - MAX_ARRAY_LENGTH} more items]`);
+      return items;
+    }
+    case 'string':
+      return toStringValue(value);
+  }
+}
+
+/** Adds every catalogued parameter present in `fields` under its attribute key. */
+export function addParameters(
+  attributes: Attributes,
+  fields: Readonly<Record<string, unknown>>,
+): void {
+  for (const [name, attribute, type] of PARAMETERS) {
+    let value: unknown;
+    try {
+      value = fields[name];
+    } catch {
+      value = '[unserializable]';
+    }
+    if (value === undefined || value === null) continue;
+    try {
+      attributes[attribute] = toParameterValue(value, type);
+    } catch {
+      attributes[attribute] = '[unserializable]';
+    }
+  }
+}
+
+/** A body from a caller's message: strings kept (truncated), anything else converted to a string. */
+export function toBody(message: unknown): string {
+  return typeof message === 'string' ? truncateString(message) : toStringValue(message);
+}
+
+const MAX_STACK_LENGTH = 4 * MAX_STRING_LENGTH;
+
+function readString(source: object, key: string, max: number): string | undefined {
+  try {
+    const value = (source as Record<string, unknown>)[key];
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'string' ? truncateString(value, max) : toStringValue(value);
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+/**
+ * A safe stand-in for the caller's error, for the record's `exception` field (a fresh Error
+ * holding copies of name, message, stack and code, so hostile getters cannot throw inside the SDK)
+ * and the `error.type` it implies: its `code` if any, else its `name`; `_OTHER` for non-errors.
+ */
+export function toException(error: unknown): { exception: unknown; errorType: string } {
+  let isErrorLike = false;
+  try {
+    isErrorLike =
+      error instanceof Error ||
+      (typeof error === 'object' &&
+        error !== null &&
+        typeof (error as { message?: unknown }).message === 'string' &&
+        typeof (error as { stack?: unknown }).stack === 'string');
+  } catch {
+    isErrorLike = false;
+  }
+  if (!isErrorLike) return { exception: toStringValue(error), errorType: '_OTHER' };
+  const source = error as object;
+  const name = readString(source, 'name', 256) ?? 'Error';
+  const message = readString(source, 'message', MAX_STRING_LENGTH) ?? '';
+  const stack = readString(source, 'stack', MAX_STACK_LENGTH);
+  let code: string | undefined;
+  try {
+    const raw = (source as { code?: unknown }).code;
+    if (typeof raw === 'string' || typeof raw === 'number') code = truncateString(String(raw), 256);
+  } catch {
+    code = undefined;
+  }
+  const copy = new Error(message);
+  copy.name = name;
+  if (stack === undefined) delete copy.stack;
+  else copy.stack = stack;
+  if (code !== undefined) (copy as Error & { code?: string }).code = code;
+  return { exception: copy, errorType: code ?? name };
+}
+
+/** Sets `exception` on the record and `error.type` (unless the caller set one) from `error`. */
+export function applyError(
+  record: { exception?: unknown },
+  attributes: Attributes,
+  error: unknown,
+): void {
+  const { exception, errorType } = toException(error);
+  record.exception = exception;
+  if (attributes[ATTR_ERROR_TYPE] === undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+}
