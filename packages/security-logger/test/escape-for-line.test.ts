@@ -1,0 +1,57 @@
+// Tests escapeForLine: nothing that could end a line, fake a record or drive a terminal survives.
+import { escapeForLine } from '@seclog/security-logger';
+import { describe, expect, it } from 'vitest';
+
+// eslint-disable-next-line no-control-regex -- asserting their absence
+const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
+
+describe('escapeForLine', () => {
+  it.each([
+    ['LF', 'a\nb', 'a\\nb'],
+    ['CR', 'a\rb', 'a\\rb'],
+    ['CRLF', 'a\r\nb', 'a\\r\\nb'],
+    ['TAB', 'a\tb', 'a\\tb'],
+    ['backslash', 'C:\\x', 'C:\\\\x'],
+    ['NEL', 'a\u0085b', 'a\\u0085b'],
+    ['LINE SEPARATOR', 'a\u2028b', 'a\\u2028b'],
+    ['PARAGRAPH SEPARATOR', 'a\u2029b', 'a\\u2029b'],
+    ['vertical tab and form feed', 'a\u000b\u000cb', 'a\\u000b\\u000cb'],
+    ['ESC of an ANSI sequence', '\u001b[31mred\u001b[0m', '\\u001b[31mred\\u001b[0m'],
+    ['NUL and DEL', 'a\u0000\u007fb', 'a\\u0000\\u007fb'],
+    ['C1 CSI', 'a\u009b2Jb', 'a\\u009b2Jb'],
+    ['a bidi override', 'user\u202eevil', 'user\\u202eevil'],
+    ['a lone surrogate', 'a\ud800b', 'a\\ud800b'],
+  ])('escapes %s', (_name, input, expected) => {
+    expect(escapeForLine(input)).toBe(expected);
+  });
+
+  it('keeps printable text, emoji and other scripts as they are', () => {
+    const text = 'Grüße 👋 日本語 "quoted" {json: 1}';
+    expect(escapeForLine(text)).toBe(text);
+  });
+
+  it('turns a forged second record into part of one line', () => {
+    const escaped = escapeForLine('alice\n{"event":"forged"}\r\n2026-01-01 INFO root logged in');
+    expect(escaped).not.toMatch(LINE_BREAK);
+    expect(escaped).toBe('alice\\n{"event":"forged"}\\r\\n2026-01-01 INFO root logged in');
+  });
+
+  it('never outputs a line break or control character for any code unit', () => {
+    let all = '';
+    for (let c = 0; c < 0x10000; c += 1) all += String.fromCharCode(c);
+    const escaped = escapeForLine(all);
+    expect(escaped).not.toMatch(LINE_BREAK);
+    // eslint-disable-next-line no-control-regex -- asserting their absence
+    expect(escaped).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('converts a non-string without throwing', () => {
+    expect(escapeForLine(42 as unknown as string)).toBe('42');
+    const hostile = {
+      toString() {
+        throw new Error('no');
+      },
+    };
+    expect(escapeForLine(hostile as unknown as string)).toBe('[unserializable]');
+  });
+});
