@@ -1,2 +1,18 @@
-// @seclog/rotating-file-log-record-exporter: Durable, rotating, tamper-evident OTLP/JSON file exporter for OpenTelemetry logs
-export {};
+// @seclog/rotating-file-log-record-exporter: durable, rotating, tamper-evident OTLP/JSON file
+// exporter for OpenTelemetry logs, and the verifier for what it writes.
+export { RotatingFileLogRecordExporter } from './rotating-file-log-record-exporter.js';
+export { verifyDirectory } from './verify-directory.js';
+export type {
+  CounterLike,
+  DropReason,
+  FileFormat,
+  FsyncPolicy,
+  MeterLike,
+  MeterProviderLike,
+  RotatingFileExporterStats,
+  RotatingFileLogRecordExporterOptions,
+  VerifyIssue,
+  VerifyIssueKind,
+  VerifyOptions,
+  VerifyResult,
+} from './types.js';

@@ -1,0 +1,70 @@
+// The hash chain: how a line's hash is computed from the previous hash, and how a written line is
+// taken apart again by recovery and verification.
+import { createHash } from 'node:crypto';
+import { ECS_HASH_MARKER, ECS_LINE_SUFFIX } from './ecs-json-line.js';
+import { OTLP_HASH_MARKER, OTLP_LINE_SUFFIX } from './otlp-json-line.js';
+
+/** Chain value before the first record of a writer slot. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** SHA-256 (hex) of the previous hash's 64 hex characters followed by the line prefix. */
+export function chainHash(prevHash: string, prefix: string): string {
+  return createHash('sha256').update(prevHash).update(prefix).digest('hex');
+}
+
+/** A written line taken apart. */
+export interface ParsedLine {
+  prefix: string;
+  hash: string;
+  seq: number;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const OTLP_SEQ = /\{"key":"seclog\.chain\.seq","value":\{"intValue":"(\d{1,16})"\}\},$/;
+const ECS_SEQ = /"seclog\.chain\.seq":(\d{1,16}),$/;
+
+/** Splits a line (without its newline) into prefix, hash and sequence; undefined if malformed. */
+export function parseLine(line: string): ParsedLine | undefined {
+  const otlp = line.startsWith('{"resourceLogs"');
+  const suffix = otlp ? OTLP_LINE_SUFFIX : ECS_LINE_SUFFIX;
+  const marker = otlp ? OTLP_HASH_MARKER : ECS_HASH_MARKER;
+  if (!line.endsWith(suffix) || line.length < suffix.length + 64 + marker.length) return undefined;
+  const hashStart = line.length - suffix.length - 64;
+  const hash = line.slice(hashStart, hashStart + 64);
+  if (!HEX64.test(hash)) return undefined;
+  const prefix = line.slice(0, hashStart);
+  if (!prefix.endsWith(marker)) return undefined;
+  const m = (otlp ? OTLP_SEQ : ECS_SEQ).exec(prefix.slice(0, prefix.length - marker.length));
+  if (m === null) return undefined;
+  try {
+    JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  return { prefix, hash, seq: Number(m[1]) };
+}
+
+/** Record time (ms since epoch) of a parsed line, for the staleness check. */
+export function lineTimeMs(line: string): number | undefined {
+  try {
+    const obj = JSON.parse(line) as Record<string, unknown>;
+    if ('resourceLogs' in obj) {
+      const rec = (
+        obj as {
+          resourceLogs: {
+            scopeLogs: { logRecords: { timeUnixNano?: string; observedTimeUnixNano?: string }[] }[];
+          }[];
+        }
+      ).resourceLogs[0]?.scopeLogs[0]?.logRecords[0];
+      const ns =
+        rec?.timeUnixNano !== undefined && rec.timeUnixNano !== '0'
+          ? rec.timeUnixNano
+          : rec?.observedTimeUnixNano;
+      return ns === undefined ? undefined : Number(BigInt(ns) / 1_000_000n);
+    }
+    const ts = obj['@timestamp'];
+    return typeof ts === 'string' ? Date.parse(ts) : undefined;
+  } catch {
+    return undefined;
+  }
+}

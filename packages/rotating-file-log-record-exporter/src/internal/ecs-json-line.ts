@@ -1,0 +1,63 @@
+// Writes one log record as a flat JSON object with ECS field names (for Filebeat / Elastic Agent),
+// ending in the chain fields the hash covers.
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ATTR_SECLOG_CHAIN_HASH, ATTR_SECLOG_CHAIN_SEQ } from './otlp-json-line.js';
+
+/** Text after the 64 hex digits of the hash on an ECS line. */
+export const ECS_LINE_SUFFIX = '"}';
+/** Text right before the hash on an ECS line. */
+export const ECS_HASH_MARKER = `"${ATTR_SECLOG_CHAIN_HASH}":"`;
+
+function jsonSafe(value: unknown): unknown {
+  if (value instanceof Uint8Array) {
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+    return out;
+  }
+  return value;
+}
+
+function isoTime(time: readonly [number, number]): string {
+  const ms = time[0] * 1000 + Math.floor(time[1] / 1e6);
+  const iso = new Date(ms).toISOString();
+  // Keep microsecond precision: ECS `@timestamp` accepts fractional seconds beyond milliseconds.
+  const micros = String(Math.floor((time[1] % 1e6) / 1e3)).padStart(3, '0');
+  return `${iso.slice(0, -1)}${micros}Z`;
+}
+
+/** The ECS line up to and including the hash marker. */
+export function ecsLinePrefix(record: ReadableLogRecord, seq: number): string {
+  const fields = new Map<string, unknown>();
+  fields.set('@timestamp', isoTime(record.hrTime));
+  const resAttrs = (record.resource as { attributes: Record<string, unknown> }).attributes;
+  for (const key of Object.keys(resAttrs)) fields.set(key, jsonSafe(resAttrs[key]));
+  if (record.severityText !== undefined) fields.set('log.level', record.severityText);
+  if (record.severityNumber !== undefined)
+    fields.set('event.severity', Number(record.severityNumber));
+  if (record.body !== undefined) {
+    const body = jsonSafe(record.body);
+    fields.set('message', typeof body === 'string' ? body : JSON.stringify(body));
+  }
+  if (record.eventName !== undefined) fields.set('event.action', record.eventName);
+  fields.set('log.logger', record.instrumentationScope.name);
+  if (record.spanContext !== undefined) {
+    fields.set('trace.id', record.spanContext.traceId);
+    fields.set('span.id', record.spanContext.spanId);
+  }
+  const attrs = record.attributes as Record<string, unknown>;
+  for (const key of Object.keys(attrs)) {
+    if (key === ATTR_SECLOG_CHAIN_SEQ || key === ATTR_SECLOG_CHAIN_HASH) continue;
+    fields.set(key, jsonSafe(attrs[key]));
+  }
+  let out = '{';
+  for (const [key, value] of fields) {
+    if (value === undefined) continue;
+    out += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  }
+  return `${out}"${ATTR_SECLOG_CHAIN_SEQ}":${seq},${ECS_HASH_MARKER}`;
+}

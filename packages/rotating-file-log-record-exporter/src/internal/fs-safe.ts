@@ -1,0 +1,91 @@
+// File-system helpers that never follow a symlink planted in the log directory and write small
+// files atomically (temp file, fsync, rename).
+import { constants } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+const { O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_RDONLY, O_RDWR, O_NOFOLLOW } = constants;
+
+/** Flags to create a new data file; fails on anything already at the path, symlinks included. */
+export const CREATE_EXCL = O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_NOFOLLOW;
+/** Flags to append to an existing or new file without following a symlink. */
+export const APPEND_NOFOLLOW = O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW;
+export const READ_NOFOLLOW = O_RDONLY | O_NOFOLLOW;
+export const RDWR_NOFOLLOW = O_RDWR | O_NOFOLLOW;
+
+/** Writes `content` to `dir/name` through a temp file and rename, so readers never see half of it. */
+export async function writeFileAtomic(
+  dir: string,
+  name: string,
+  content: string,
+  mode: number,
+): Promise<void> {
+  const tmp = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const fh = await open(tmp, CREATE_EXCL, mode);
+  try {
+    await fh.chmod(mode);
+    await fh.writeFile(content);
+    await fh.datasync();
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    // rename replaces whatever is at the target (a planted symlink included) without following it.
+    await rename(tmp, join(dir, name));
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Appends one line to `dir/name` and syncs it. */
+export async function appendLineSynced(
+  dir: string,
+  name: string,
+  line: string,
+  mode: number,
+): Promise<void> {
+  const fh = await open(join(dir, name), APPEND_NOFOLLOW, mode);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile())
+      throw Object.assign(new Error(`${name} is not a regular file`), { code: 'EUNSAFE' });
+    await fh.writeFile(line);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Makes a directory entry change durable; failures are ignored (not every file system allows it). */
+export async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, O_RDONLY);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // best effort
+  }
+}
+
+/** Unlinks with a few retries on transient errors; a missing file counts as done. */
+export async function unlinkRetry(path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await unlink(path);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (attempt >= 2 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EAGAIN')) throw err;
+      await new Promise((r) => setTimeout(r, 20 * (attempt + 1)).unref());
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// Writes one log record as one OTLP/JSON ExportLogsServiceRequest line, straight to a string
+// (no intermediate request objects), ending in the chain attributes the hash covers.
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+
+/** Attribute keys the exporter adds; copies arriving on a record are dropped so only ours count. */
+export const ATTR_SECLOG_CHAIN_SEQ = 'seclog.chain.seq';
+export const ATTR_SECLOG_CHAIN_HASH = 'seclog.chain.hash';
+
+/** Text after the 64 hex digits of the hash on an OTLP line. */
+export const OTLP_LINE_SUFFIX = '"}}]}]}]}]}';
+/** Text right before the hash on an OTLP line. */
+export const OTLP_HASH_MARKER = `{"key":"${ATTR_SECLOG_CHAIN_HASH}","value":{"stringValue":"`;
+
+type AnyObject = Record<string, unknown>;
+
+const headCache = new WeakMap<object, WeakMap<object, string>>();
+
+/** `[sec, nanos]` to the decimal string of nanoseconds since the epoch. */
+export function hrTimeToNanosString(time: readonly [number, number]): string {
+  const sec = time[0];
+  const ns = time[1];
+  if (Number.isSafeInteger(sec) && Number.isSafeInteger(ns) && sec >= 0 && ns >= 0 && ns < 1e9) {
+    return sec === 0 ? String(ns) : String(sec) + String(ns).padStart(9, '0');
+  }
+  return (BigInt(Math.trunc(sec)) * 1_000_000_000n + BigInt(Math.trunc(ns))).toString();
+}
+
+function anyValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `{"stringValue":${JSON.stringify(value)}}`;
+    case 'number':
+      if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) {
+        return `{"intValue":"${Number.isSafeInteger(value) ? String(value) : BigInt(value).toString()}"}`;
+      }
+      // proto3 JSON spells the non-finite doubles as strings.
+      if (Number.isNaN(value)) return '{"doubleValue":"NaN"}';
+      if (!Number.isFinite(value))
+        return `{"doubleValue":"${value > 0 ? 'Infinity' : '-Infinity'}"}`;
+      return `{"doubleValue":${String(value)}}`;
+    case 'bigint':
+      return `{"intValue":"${value.toString()}"}`;
+    case 'boolean':
+      return value ? '{"boolValue":true}' : '{"boolValue":false}';
+    case 'object': {
+      if (value === null) return '{}';
+      if (value instanceof Uint8Array) {
+        return `{"bytesValue":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
+      }
+      if (Array.isArray(value)) {
+        let out = '{"arrayValue":{"values":[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += anyValue(value[i]);
+        }
+        return out + ']}}';
+      }
+      return `{"kvlistValue":{"values":[${keyValues(value as AnyObject, false)}]}}`;
+    }
+    default:
+      return '{}';
+  }
+}
+
+function keyValues(obj: AnyObject, skipChain: boolean): string {
+  let out = '';
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    if (skipChain && (key === ATTR_SECLOG_CHAIN_SEQ || key === ATTR_SECLOG_CHAIN_HASH)) continue;
+    if (out.length > 0) out += ',';
+    out += `{"key":${JSON.stringify(key)},"value":${anyValue(obj[key])}}`;
+  }
+  return out;
+}
+
+interface ResourceShape {
+  readonly attributes: AnyObject;
+  readonly schemaUrl?: string | undefined;
+  readonly asyncAttributesPending?: boolean | undefined;
+}
+
+interface ScopeShape {
+  readonly name: string;
+  readonly version?: string | undefined;
+  readonly schemaUrl?: string | undefined;
+  readonly attributes?: AnyObject | undefined;
+  readonly droppedAttributesCount?: number | undefined;
+}
+
+function head(resourceIn: unknown, scopeIn: unknown): string {
+  const resource = resourceIn as ResourceShape;
+  const scope = scopeIn as ScopeShape;
+  let byScope = headCache.get(resource);
+  const cached = byScope?.get(scope);
+  if (cached !== undefined) return cached;
+  let out = `{"resourceLogs":[{"resource":{"attributes":[${keyValues(resource.attributes, false)}],"droppedAttributesCount":0},`;
+  if (resource.schemaUrl) out += `"schemaUrl":${JSON.stringify(resource.schemaUrl)},`;
+  out += `"scopeLogs":[{"scope":{"name":${JSON.stringify(scope.name)}`;
+  if (scope.version !== undefined) out += `,"version":${JSON.stringify(scope.version)}`;
+  if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+    out += `,"attributes":[${keyValues(scope.attributes, false)}],"droppedAttributesCount":${scope.droppedAttributesCount ?? 0}`;
+  }
+  out += '},';
+  if (scope.schemaUrl) out += `"schemaUrl":${JSON.stringify(scope.schemaUrl)},`;
+  out += '"logRecords":[';
+  // A resource still waiting for async detectors may change; only settled ones are cached.
+  if (resource.asyncAttributesPending !== true) {
+    if (byScope === undefined) {
+      byScope = new WeakMap();
+      headCache.set(resource, byScope);
+    }
+    byScope.set(scope, out);
+  }
+  return out;
+}
+
+/**
+ * The line up to and including the hash marker, given the record's chain sequence number. The
+ * caller appends the 64 hex digits of the hash and {@link OTLP_LINE_SUFFIX}.
+ */
+export function otlpLinePrefix(record: ReadableLogRecord, seq: number): string {
+  let out = head(record.resource, record.instrumentationScope);
+  out += `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
+  if (record.severityNumber !== undefined)
+    out += `,"severityNumber":${Number(record.severityNumber)}`;
+  if (record.severityText !== undefined)
+    out += `,"severityText":${JSON.stringify(record.severityText)}`;
+  if (record.body !== undefined) out += `,"body":${anyValue(record.body)}`;
+  if (record.eventName !== undefined) out += `,"eventName":${JSON.stringify(record.eventName)}`;
+  out += `,"droppedAttributesCount":${record.droppedAttributesCount}`;
+  const sc = record.spanContext;
+  if (sc !== undefined) {
+    out += `,"flags":${sc.traceFlags},"traceId":${JSON.stringify(sc.traceId)},"spanId":${JSON.stringify(sc.spanId)}`;
+  }
+  const attrs = keyValues(record.attributes, true);
+  out += `,"attributes":[${attrs}${attrs.length > 0 ? ',' : ''}{"key":"${ATTR_SECLOG_CHAIN_SEQ}","value":{"intValue":"${seq}"}},${OTLP_HASH_MARKER}`;
+  return out;
+}

@@ -1,0 +1,584 @@
+// RotatingFileLogRecordExporter: appends hash-chained OTLP/JSON (or ECS) lines to size- and
+// time-rotated files, seals each closed file, and never throws out of the exporter interface.
+import { mkdir, open, stat, chmod, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import { ExportResultCode, globalErrorHandler, type ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type {
+  DropReason,
+  RotatingFileExporterStats,
+  RotatingFileLogRecordExporterOptions,
+} from './types.js';
+import { chainHash } from './internal/chain.js';
+import { ECS_LINE_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
+import { dataName, pointerName, sealName } from './internal/file-names.js';
+import { CREATE_EXCL, syncDirectory, writeFileAtomic } from './internal/fs-safe.js';
+import { runMaintenance } from './internal/maintenance.js';
+import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
+import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
+import { signedJson, type Seal } from './internal/seal.js';
+import { SelfMetrics } from './internal/self-metrics.js';
+import { acquireSlot, releaseSlot, type SlotLock } from './internal/slot-lock.js';
+import { OTLP_LINE_SUFFIX, otlpLinePrefix } from './internal/otlp-json-line.js';
+
+interface OpenFile {
+  fh: FileHandle;
+  index: number;
+  name: string;
+  size: number;
+  count: number;
+  firstSeq: number;
+  prevHash: string;
+  openedAt: string;
+  boundaryEnd: number;
+  lastRecordMs: number | undefined;
+  /** A failed write could not be undone; the file must be recovered before anything else. */
+  broken: boolean;
+}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
+}
+
+function dropReason(err: unknown): DropReason {
+  switch (errorCode(err)) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EFBIG':
+      return 'disk_full';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'permission_denied';
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'directory_missing';
+    case 'ELOOP':
+    case 'EEXIST':
+    case 'EUNSAFE':
+      return 'unsafe_path';
+    default:
+      return 'io_error';
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function hrTimeMs(t: readonly [number, number]): number {
+  return t[0] * 1000 + Math.floor(t[1] / 1e6);
+}
+
+/**
+ * A `LogRecordExporter` writing durable, rotating, tamper-evident files. Each record becomes one
+ * line (an OTLP/JSON `ExportLogsServiceRequest` by default) carrying `seclog.chain.seq` and
+ * `seclog.chain.hash`; closed files get a `.seal` sidecar. See docs/file-format.md.
+ *
+ * Contract: `export()` calls back SUCCESS only once every record of the batch is written (and
+ * `fdatasync`ed with `fsync: 'batch'`, the default); otherwise FAILED, with the records counted in
+ * {@link RotatingFileLogRecordExporter.getStats} under their drop reason. Nothing throws after
+ * construction; exports run one at a time in call order. Each exporter holds an exclusive writer
+ * slot in its directory, so several processes (or exporters) never write the same file.
+ */
+export class RotatingFileLogRecordExporter implements LogRecordExporter {
+  private readonly _o: ResolvedOptions;
+  private readonly _metrics: SelfMetrics;
+  private readonly _suffix: string;
+  private _queue: Promise<void> = Promise.resolve();
+  private _maint: Promise<void> = Promise.resolve();
+  private _maintPending = false;
+  private _queued = 0;
+  private _isShutdown = false;
+  private _shutdownPromise: Promise<void> | undefined;
+  private _lock: SlotLock | undefined;
+  private _chain: ChainState | undefined;
+  private _file: OpenFile | undefined;
+  private _pendingSeals: Seal[] = [];
+  private _pointerDirty = false;
+  private _lastReported: string | undefined;
+  private _timer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param options see {@link RotatingFileLogRecordExporterOptions}; validated here, throwing a
+   * `TypeError` naming the bad option. No file is touched until the first export.
+   */
+  constructor(options: RotatingFileLogRecordExporterOptions) {
+    this._o = resolveOptions(options);
+    this._metrics = new SelfMetrics(this._o.meterProvider);
+    this._suffix = this._o.format === 'otlp-json' ? OTLP_LINE_SUFFIX : ECS_LINE_SUFFIX;
+  }
+
+  /** Writes `logs` as one batch; see the class contract. */
+  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    const n = logs.length;
+    if (this._isShutdown) {
+      this._metrics.drop('shutdown', n);
+      diag.warn(`${PACKAGE}: export() called after shutdown(); ${n} records dropped`);
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error(`${PACKAGE}: exporter is shut down`),
+      });
+      return;
+    }
+    if (n === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    if (this._queued + n > this._o.maxQueuedRecords) {
+      this._metrics.drop('queue_full', n);
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error(
+          `${PACKAGE}: more than maxQueuedRecords (${this._o.maxQueuedRecords}) waiting to be written`,
+        ),
+      });
+      return;
+    }
+    this._queued += n;
+    let result: ExportResult = { code: ExportResultCode.FAILED };
+    void this._enqueue(async () => {
+      result = await this._writeBatch(logs);
+    }).then(() => {
+      this._queued -= n;
+      try {
+        resultCallback(result);
+      } catch (err) {
+        globalErrorHandler(asError(err));
+      }
+    });
+  }
+
+  /**
+   * Resolves once every export called before it is on disk (synced, also with `fsync: 'none'`).
+   * Never rejects; gives up after `flushTimeoutMillis`, reporting to the global error handler.
+   */
+  forceFlush(): Promise<void> {
+    if (this._isShutdown) return this._shutdownPromise ?? Promise.resolve();
+    return this._bounded(
+      this._enqueue(async () => {
+        if (this._file !== undefined && !this._file.broken) await this._file.fh.datasync();
+      }),
+      'forceFlush',
+    );
+  }
+
+  /**
+   * Writes pending exports, seals the active file, finishes background gzip/retention and releases
+   * the writer slot. Idempotent; never rejects; bounded by `flushTimeoutMillis`.
+   */
+  shutdown(): Promise<void> {
+    if (this._shutdownPromise !== undefined) return this._shutdownPromise;
+    this._isShutdown = true;
+    this._shutdownPromise = this._bounded(
+      this._enqueue(async () => {
+        this._clearTimer();
+        if (this._file !== undefined) await this._closeFile();
+        await this._retryPending();
+        this._scheduleMaintenance();
+        await this._maint;
+        if (this._lock !== undefined) {
+          await releaseSlot(this._lock);
+          this._lock = undefined;
+        }
+      }),
+      'shutdown',
+    );
+    return this._shutdownPromise;
+  }
+
+  /**
+   * Self-telemetry snapshot (records and bytes written, rotations, drops by reason). An extra
+   * public method beyond `LogRecordExporter` because drops must be observable without a
+   * MeterProvider (tests, health checks, the CLI).
+   */
+  getStats(): RotatingFileExporterStats {
+    const m = this._metrics;
+    return {
+      recordsWritten: m.recordsWritten,
+      bytesWritten: m.bytesWritten,
+      rotations: m.rotations,
+      filesCompressed: m.filesCompressed,
+      filesDeleted: m.filesDeleted,
+      dropped: { ...m.dropped },
+      tornLinesSetAside: m.tornLinesSetAside,
+      currentFile: this._file?.name,
+      slot: this._lock?.slot,
+    };
+  }
+
+  private _enqueue(fn: () => Promise<void>): Promise<void> {
+    const run = async (): Promise<void> => {
+      try {
+        await fn();
+      } catch (err) {
+        globalErrorHandler(asError(err));
+      }
+    };
+    this._queue = this._queue.then(run);
+    return this._queue;
+  }
+
+  private _bounded(p: Promise<void>, what: string): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        globalErrorHandler(
+          new Error(`${PACKAGE}: ${what}() gave up after ${this._o.flushTimeoutMillis} ms`),
+        );
+        resolve();
+      }, this._o.flushTimeoutMillis);
+      timer.unref();
+      void p.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private _report(err: unknown, context: string): void {
+    const key = `${context}:${errorCode(err)}`;
+    if (key === this._lastReported) return; // one report per condition, not one per batch
+    this._lastReported = key;
+    globalErrorHandler(new Error(`${PACKAGE}: ${context}: ${asError(err).message}`));
+  }
+
+  private _failed(err: unknown, dropped: number): ExportResult {
+    this._metrics.drop(dropReason(err), dropped);
+    this._report(err, 'write failed');
+    return { code: ExportResultCode.FAILED, error: asError(err) };
+  }
+
+  private async _start(): Promise<ChainState> {
+    const o = this._o;
+    if (this._lock !== undefined && this._chain !== undefined) return this._chain;
+    const created = await mkdir(o.directory, { recursive: true, mode: o.dirMode });
+    if (created !== undefined) await chmod(o.directory, o.dirMode);
+    if (!(await stat(o.directory)).isDirectory()) {
+      throw Object.assign(new Error(`${o.directory} is not a directory`), { code: 'ENOTDIR' });
+    }
+    if (this._lock === undefined)
+      this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
+    const { state, recovered } = await loadSlot(o, this._lock.slot);
+    if (recovered !== undefined && recovered.tornBytes > 0) this._metrics.tornLinesSetAside++;
+    this._chain = state;
+    this._scheduleMaintenance();
+    return state;
+  }
+
+  private async _openFile(chain: ChainState): Promise<OpenFile> {
+    const o = this._o;
+    const slot = this._lock?.slot ?? 0;
+    const name = dataName(o.baseName, slot, chain.nextIndex);
+    const path = join(o.directory, name);
+    let fh: FileHandle;
+    try {
+      fh = await open(path, CREATE_EXCL, o.fileMode);
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'EEXIST' || code === 'ELOOP') {
+        throw Object.assign(
+          new Error(
+            `refusing to open ${name}: something (possibly a planted symlink) is already there`,
+          ),
+          {
+            code: 'EUNSAFE',
+          },
+        );
+      }
+      if (code !== 'ENOENT') throw err;
+      // The directory was removed: recreate the leaf only (a missing parent stays a failure).
+      await mkdir(o.directory, { mode: o.dirMode });
+      await chmod(o.directory, o.dirMode);
+      fh = await open(path, CREATE_EXCL, o.fileMode);
+    }
+    try {
+      await fh.chmod(o.fileMode);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      throw err;
+    }
+    await syncDirectory(o.directory);
+    const now = Date.now();
+    const interval = o.rotateIntervalMs;
+    const file: OpenFile = {
+      fh,
+      index: chain.nextIndex,
+      name,
+      size: 0,
+      count: 0,
+      firstSeq: chain.lastSeq + 1,
+      prevHash: chain.lastHash,
+      openedAt: new Date(now).toISOString(),
+      boundaryEnd:
+        interval === undefined ? Infinity : Math.floor(now / interval) * interval + interval,
+      lastRecordMs: undefined,
+      broken: false,
+    };
+    chain.nextIndex++;
+    this._file = file;
+    this._pointerDirty = true;
+    await this._writePointer();
+    if (interval !== undefined) {
+      this._clearTimer();
+      this._timer = setTimeout(
+        () => {
+          void this._enqueue(async () => {
+            if (this._file === file && file.count > 0 && Date.now() >= file.boundaryEnd)
+              await this._closeFile();
+          });
+        },
+        Math.max(0, file.boundaryEnd - now),
+      );
+      this._timer.unref();
+    }
+    return file;
+  }
+
+  private _clearTimer(): void {
+    if (this._timer !== undefined) clearTimeout(this._timer);
+    this._timer = undefined;
+  }
+
+  private async _writePointer(): Promise<void> {
+    if (!this._pointerDirty || this._file === undefined) return;
+    const slot = this._lock?.slot ?? 0;
+    try {
+      await writeFileAtomic(
+        this._o.directory,
+        pointerName(this._o.baseName, slot),
+        `${this._file.name}\n`,
+        this._o.fileMode,
+      );
+      this._pointerDirty = false;
+    } catch (err) {
+      this._report(err, 'could not update the current-file pointer');
+    }
+  }
+
+  /** Syncs, closes and seals the active file; a seal that cannot be written is retried later. */
+  private async _closeFile(): Promise<void> {
+    const file = this._file;
+    if (file === undefined) return;
+    this._file = undefined;
+    this._clearTimer();
+    if (file.broken) {
+      await file.fh.close().catch(() => undefined);
+      await this._recoverBroken(file);
+      return;
+    }
+    try {
+      await file.fh.datasync();
+    } catch (err) {
+      this._report(err, `sync of ${file.name} failed`);
+    }
+    await file.fh.close().catch(() => undefined);
+    const chain = this._chain;
+    const seal: Seal = {
+      v: 1,
+      file: file.name,
+      slot: this._lock?.slot ?? 0,
+      index: file.index,
+      format: this._o.format,
+      prevHash: file.prevHash,
+      firstSeq: file.firstSeq,
+      lastSeq: file.firstSeq + file.count - 1,
+      count: file.count,
+      lastHash: chain?.lastHash ?? file.prevHash,
+      bytes: file.size,
+      openedAt: file.openedAt,
+      closedAt: new Date().toISOString(),
+    };
+    if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
+    this._pendingSeals.push(seal);
+    this._metrics.rotated();
+    await this._retryPending();
+    this._scheduleMaintenance();
+  }
+
+  private async _recoverBroken(file: OpenFile): Promise<void> {
+    const recovered = await recoverFile(
+      this._o,
+      this._lock?.slot ?? 0,
+      file.index,
+      file.prevHash,
+      file.firstSeq - 1,
+    );
+    if (this._chain !== undefined) {
+      this._chain.lastHash = recovered.seal.lastHash;
+      this._chain.lastSeq = recovered.seal.lastSeq;
+    }
+    this._metrics.rotated();
+  }
+
+  private async _retryPending(): Promise<void> {
+    while (this._pendingSeals.length > 0) {
+      const seal = this._pendingSeals[0] as Seal;
+      try {
+        await writeFileAtomic(
+          this._o.directory,
+          sealName(this._o.baseName, seal.slot, seal.index),
+          signedJson(seal, this._o.hmacKey, this._o.keyId),
+          this._o.fileMode,
+        );
+      } catch (err) {
+        this._report(err, `could not seal ${seal.file} (will retry)`);
+        return;
+      }
+      this._pendingSeals.shift();
+    }
+    await this._writePointer();
+  }
+
+  private _scheduleMaintenance(): void {
+    const o = this._o;
+    if (
+      !o.compress &&
+      o.maxFiles === undefined &&
+      o.maxAgeMs === undefined &&
+      o.maxTotalBytes === undefined
+    )
+      return;
+    if (this._maintPending || this._lock === undefined) return;
+    this._maintPending = true;
+    const slot = this._lock.slot;
+    this._maint = this._maint.then(async () => {
+      this._maintPending = false;
+      const active = this._file?.index ?? this._chain?.nextIndex ?? 1;
+      try {
+        const r = await runMaintenance(o, slot, active, Date.now());
+        this._metrics.filesCompressed += r.compressed;
+        this._metrics.filesDeleted += r.deleted;
+      } catch (err) {
+        this._report(err, 'retention/compression failed');
+      }
+    });
+  }
+
+  /** Makes sure an open, healthy file with room for `bytes` is active (rotating as needed). */
+  private async _fileFor(chain: ChainState, bytes: number): Promise<OpenFile> {
+    let file = this._file;
+    if (file !== undefined && file.broken) {
+      await this._closeFile();
+      file = undefined;
+    }
+    if (file !== undefined) {
+      const st = await file.fh.stat();
+      if (st.nlink === 0) {
+        // Someone deleted the active file (or its directory): what it held is gone, start afresh.
+        this._report(
+          new Error(`${file.name} was deleted while being written`),
+          'active file removed',
+        );
+        this._file = undefined;
+        await file.fh.close().catch(() => undefined);
+        file = undefined;
+      } else if (
+        Date.now() >= file.boundaryEnd ||
+        (file.size > 0 && file.size + bytes > this._o.maxFileBytes)
+      ) {
+        await this._closeFile();
+        file = undefined;
+      }
+    }
+    return file ?? (await this._openFile(chain));
+  }
+
+  private async _writeBatch(records: ReadableLogRecord[]): Promise<ExportResult> {
+    let chain: ChainState;
+    try {
+      chain = await this._start();
+      if (this._pendingSeals.length > 0 || this._pointerDirty) await this._retryPending();
+    } catch (err) {
+      return this._failed(err, records.length);
+    }
+    const lines: string[] = [];
+    const sizes: number[] = [];
+    const hashes: string[] = [];
+    const times: number[] = [];
+    let prev = chain.lastHash;
+    let seq = chain.lastSeq;
+    let unserializable = 0;
+    const otlp = this._o.format === 'otlp-json';
+    for (const record of records) {
+      try {
+        const prefix = otlp ? otlpLinePrefix(record, seq + 1) : ecsLinePrefix(record, seq + 1);
+        const hash = chainHash(prev, prefix);
+        const line = `${prefix}${hash}${this._suffix}\n`;
+        lines.push(line);
+        sizes.push(Buffer.byteLength(line));
+        hashes.push(hash);
+        times.push(hrTimeMs(record.hrTime));
+        prev = hash;
+        seq++;
+      } catch (err) {
+        unserializable++;
+        this._report(err, 'a record could not be serialized');
+      }
+    }
+    this._metrics.drop('serialization', unserializable);
+    let i = 0;
+    while (i < lines.length) {
+      let file: OpenFile;
+      try {
+        file = await this._fileFor(chain, sizes[i] as number);
+      } catch (err) {
+        return this._failed(err, lines.length - i);
+      }
+      let j = i;
+      let bytes = 0;
+      while (
+        j < lines.length &&
+        (j === i || file.size + bytes + (sizes[j] as number) <= this._o.maxFileBytes)
+      ) {
+        bytes += sizes[j] as number;
+        j++;
+      }
+      const buf = Buffer.from(
+        j - i === 1 ? (lines[i] as string) : lines.slice(i, j).join(''),
+        'utf8',
+      );
+      try {
+        let off = 0;
+        while (off < buf.length) {
+          const { bytesWritten } = await file.fh.write(buf, off, buf.length - off, null);
+          if (bytesWritten <= 0)
+            throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+          off += bytesWritten;
+        }
+      } catch (err) {
+        // Undo a partial write so the file keeps whole lines only; if that fails, recover it later.
+        try {
+          await file.fh.truncate(file.size);
+        } catch {
+          file.broken = true;
+        }
+        return this._failed(err, lines.length - i);
+      }
+      file.size += buf.length;
+      file.count += j - i;
+      chain.lastHash = hashes[j - 1] as string;
+      chain.lastSeq += j - i;
+      file.lastRecordMs = times[j - 1];
+      chain.lastRecordMs = file.lastRecordMs;
+      this._metrics.written(j - i, buf.length);
+      i = j;
+    }
+    if (this._o.fsync === 'batch' && this._file !== undefined) {
+      try {
+        await this._file.fh.datasync();
+      } catch (err) {
+        this._report(err, 'fdatasync failed');
+        return { code: ExportResultCode.FAILED, error: asError(err) };
+      }
+    }
+    if (unserializable > 0) {
+      return {
+        code: ExportResultCode.FAILED,
+        error: new Error(`${PACKAGE}: ${unserializable} records could not be serialized`),
+      };
+    }
+    this._lastReported = undefined;
+    return { code: ExportResultCode.SUCCESS };
+  }
+}

@@ -1,0 +1,173 @@
+// Public types of @seclog/rotating-file-log-record-exporter: constructor options, statistics and
+// the result of verifying a log directory.
+
+/** A counter as created by an OpenTelemetry `Meter` (structural, so no dev-only type leaks). */
+export interface CounterLike {
+  add(value: number, attributes?: Record<string, string>): void;
+}
+
+/** The part of an OpenTelemetry `Meter` the exporter uses for its self-metrics. */
+export interface MeterLike {
+  createCounter(name: string, options?: { description?: string; unit?: string }): CounterLike;
+}
+
+/**
+ * The part of an OpenTelemetry `MeterProvider` the exporter uses. Any `MeterProvider` from
+ * `@opentelemetry/api` or `@opentelemetry/sdk-metrics` fits.
+ */
+export interface MeterProviderLike {
+  getMeter(name: string, version?: string): MeterLike;
+}
+
+/** Output line format. */
+export type FileFormat = 'otlp-json' | 'ecs-json';
+
+/** When the exporter calls `fdatasync` on the active file. */
+export type FsyncPolicy = 'batch' | 'none';
+
+/** Why records were not written; the key of {@link RotatingFileExporterStats.dropped}. */
+export type DropReason =
+  | 'disk_full'
+  | 'permission_denied'
+  | 'directory_missing'
+  | 'unsafe_path'
+  | 'io_error'
+  | 'queue_full'
+  | 'shutdown'
+  | 'serialization';
+
+/**
+ * Options of {@link RotatingFileLogRecordExporter}. Validated in the constructor; a bad value
+ * throws a `TypeError` naming the option.
+ */
+export interface RotatingFileLogRecordExporterOptions {
+  /** Directory holding the files. Created (with `dirMode`) when missing. Required. */
+  directory: string;
+  /**
+   * File name prefix: letters, digits, `.`, `_`, `-`; must start with a letter or digit, at most
+   * 64 characters. It can never name a path outside `directory`. Default `'seclog'`.
+   */
+  baseName?: string;
+  /** Size at which the active file is sealed and a new one started. Default 64 MiB, minimum 4096. */
+  maxFileBytes?: number;
+  /**
+   * Time-based rotation: the active file is sealed when the wall clock crosses a multiple of this
+   * many milliseconds since the Unix epoch (UTC boundaries, so `3_600_000` rotates on the hour).
+   * Minimum 1000. Default: no time rotation.
+   */
+  rotateIntervalMs?: number;
+  /** Keep at most this many data files per writer slot (the active file counts). Default: no limit. */
+  maxFiles?: number;
+  /** Delete closed files whose last record is older than this. Default: no limit. */
+  maxAgeMs?: number;
+  /** Keep the on-disk size of a writer slot's data files under this. Default: no limit. */
+  maxTotalBytes?: number;
+  /** Gzip closed files in the background (`.ndjson.gz`). Default `false`. */
+  compress?: boolean;
+  /**
+   * `'batch'` (default): every exported batch is `fdatasync`ed before the export callback reports
+   * SUCCESS, so an acknowledged record survives `kill -9` and power loss. `'none'`: the callback
+   * fires once the kernel has the bytes (they survive `kill -9`, not power loss); `forceFlush()`
+   * and rotation still sync.
+   */
+  fsync?: FsyncPolicy;
+  /** `'otlp-json'` (default): one OTLP/JSON `ExportLogsServiceRequest` per line. `'ecs-json'`: flat ECS-named JSON. */
+  format?: FileFormat;
+  /**
+   * Secret for HMAC-SHA256 signatures on seals and retention records. Without it the chain only
+   * detects edits by someone who cannot recompute SHA-256 over the whole rest of the chain;
+   * SECURITY: keep the key outside the log directory and outside the reach of the writing user
+   * if you need evidence against an intruder with that user's rights. At least 16 bytes.
+   */
+  hmacKey?: string | Uint8Array;
+  /** Identifies `hmacKey` in seals so keys can rotate. Required with `hmacKey`. `[A-Za-z0-9._-]{1,64}`. */
+  keyId?: string;
+  /** Mode of created files. Default `0o600`. */
+  fileMode?: number;
+  /** Mode of the created directory. Default `0o700`. */
+  dirMode?: number;
+  /** Where to report self-metrics (`seclog.file_exporter.*` counters). Optional. */
+  meterProvider?: MeterProviderLike;
+  /**
+   * Records accepted but not yet written above which `export()` fails fast with reason
+   * `queue_full` instead of buffering more. Default 100000.
+   */
+  maxQueuedRecords?: number;
+  /** Upper bound on how long `forceFlush()` and `shutdown()` wait for pending writes. Default 30000. */
+  flushTimeoutMillis?: number;
+}
+
+/** Counters kept by the exporter since construction. */
+export interface RotatingFileExporterStats {
+  /** Records written (and synced when `fsync` is `'batch'`). */
+  recordsWritten: number;
+  /** Bytes written to data files. */
+  bytesWritten: number;
+  /** Files sealed because of size, time or shutdown. */
+  rotations: number;
+  /** Closed files gzipped. */
+  filesCompressed: number;
+  /** Files deleted by retention. */
+  filesDeleted: number;
+  /** Records not written, by reason. */
+  dropped: Readonly<Partial<Record<DropReason, number>>>;
+  /** Torn trailing lines set aside on start-up. */
+  tornLinesSetAside: number;
+  /** Name of the active file, when one is open. */
+  currentFile: string | undefined;
+  /** Writer slot held by this exporter, once started. */
+  slot: number | undefined;
+}
+
+/** Kinds of break {@link verifyDirectory} reports. */
+export type VerifyIssueKind =
+  | 'unparsable-line'
+  | 'hash-mismatch'
+  | 'line-missing'
+  | 'line-out-of-order'
+  | 'missing-file'
+  | 'missing-seal'
+  | 'seal-mismatch'
+  | 'truncated'
+  | 'bad-signature'
+  | 'unsigned'
+  | 'torn-line'
+  | 'stale';
+
+/** One finding of {@link verifyDirectory}. */
+export interface VerifyIssue {
+  kind: VerifyIssueKind;
+  /** File name inside the directory. */
+  file: string;
+  /** 1-based line number in the (uncompressed) file, when the break is on a line. */
+  line?: number;
+  message: string;
+}
+
+/** Options of {@link verifyDirectory}. */
+export interface VerifyOptions {
+  /** File name prefix used by the exporter. Default `'seclog'`. */
+  baseName?: string;
+  /** When given, every seal and retention record must carry a valid HMAC under this key. */
+  hmacKey?: string | Uint8Array;
+  /** When given, fail with kind `'stale'` if the newest record is older than this many ms. */
+  maxAgeMs?: number;
+  /** "Now" for the `maxAgeMs` check. Default `Date.now()`. */
+  now?: number;
+}
+
+/** Result of {@link verifyDirectory}. */
+export interface VerifyResult {
+  /** True when no issue other than notes was found. */
+  ok: boolean;
+  /** Breaks, in file order; the first is the earliest break found. */
+  issues: VerifyIssue[];
+  /** Things that are not breaks, e.g. a torn line set aside after a crash. */
+  notes: string[];
+  /** Files checked (data files present on disk). */
+  filesChecked: number;
+  /** Record lines checked. */
+  recordsChecked: number;
+  /** Newest record time (ms since epoch) found, if any. */
+  newestRecordMs: number | undefined;
+}

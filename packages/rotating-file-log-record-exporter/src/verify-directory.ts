@@ -1,0 +1,340 @@
+// verifyDirectory: checks every writer slot's hash chain, seals and retention records in a log
+// directory and names the first break (file, line, kind).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
+import { chainHash, GENESIS_HASH, lineTimeMs, parseLine } from './internal/chain.js';
+import { dataName, lockName, pointerName, sealName } from './internal/file-names.js';
+import { checkSignature, parseSeal, type Seal } from './internal/seal.js';
+import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
+import { lockHolderAlive } from './internal/slot-lock.js';
+
+interface SlotCheck {
+  issues: VerifyIssue[];
+  notes: string[];
+  files: number;
+  records: number;
+  newest: number | undefined;
+}
+
+function signatureIssue(
+  value: { hmac?: unknown; keyId?: unknown },
+  key: string | Uint8Array | undefined,
+  file: string,
+  what: string,
+): VerifyIssue | undefined {
+  if (key === undefined) return undefined;
+  const r = checkSignature(value, key);
+  if (r === 'ok') return undefined;
+  return r === 'unsigned'
+    ? { kind: 'unsigned', file, message: `${what} carries no HMAC although a key was given` }
+    : {
+        kind: 'bad-signature',
+        file,
+        message: `${what} HMAC does not match the key${typeof value.keyId === 'string' ? ` (seal says key id ${value.keyId})` : ''}`,
+      };
+}
+
+async function checkSlot(
+  dir: string,
+  baseName: string,
+  files: SlotFiles,
+  opts: VerifyOptions,
+): Promise<SlotCheck> {
+  const out: SlotCheck = { issues: [], notes: [], files: 0, records: 0, newest: undefined };
+  const slot = files.slot;
+  const indexes = [...files.byIndex.keys(), ...files.retention.keys()];
+  let top = indexes.length === 0 ? 0 : Math.max(...indexes);
+  const pointer = (await readSmall(join(dir, pointerName(baseName, slot))))?.trim();
+  if (pointer !== undefined && pointer !== '') {
+    const m = /-(\d{6,12})\.ndjson$/.exec(pointer);
+    const pIndex = m === null ? undefined : Number(m[1]);
+    if (pIndex !== undefined && pIndex > top) {
+      out.issues.push({
+        kind: 'missing-file',
+        file: pointer,
+        message: `current-file pointer names ${pointer}, which is missing`,
+      });
+      top = pIndex;
+    }
+  }
+  const lockText = await readSmall(join(dir, lockName(baseName, slot)));
+  const writerLive = lockText !== undefined && lockText !== '' && lockHolderAlive(lockText);
+  for (const bad of files.retentionBadLines) {
+    out.issues.push({
+      kind: 'unparsable-line',
+      file: `${baseName}${slot === 0 ? '' : `-w${slot}`}.retention`,
+      line: bad,
+      message: 'retention record does not parse',
+    });
+  }
+  let prevHash = GENESIS_HASH;
+  let prevSeq = 0;
+  let resync = false;
+  for (let index = 1; index <= top; index++) {
+    const e = files.byIndex.get(index) ?? {};
+    const name = dataName(baseName, slot, index);
+    const deleted = files.retention.get(index);
+    const present = e.data ?? e.gz;
+    let seal: Seal | undefined;
+    if (e.seal !== undefined) {
+      const text = await readSmall(join(dir, sealName(baseName, slot, index)));
+      seal = text === undefined ? undefined : parseSeal(text);
+      if (seal === undefined) {
+        out.issues.push({ kind: 'seal-mismatch', file: e.seal, message: 'seal does not parse' });
+        return out;
+      }
+      const sig = signatureIssue(seal, opts.hmacKey, e.seal, 'seal');
+      if (sig !== undefined) {
+        out.issues.push(sig);
+        return out;
+      }
+    }
+    if (present === undefined) {
+      if (deleted !== undefined) {
+        const sig = signatureIssue(deleted, opts.hmacKey, `${name}`, 'retention record');
+        if (sig !== undefined) {
+          out.issues.push(sig);
+          return out;
+        }
+        out.notes.push(`${name} removed by retention (${deleted.reason}) at ${deleted.deletedAt}`);
+        prevHash = deleted.lastHash;
+        prevSeq = deleted.lastSeq;
+        continue;
+      }
+      if (seal !== undefined && seal.count === 0) {
+        prevHash = seal.lastHash;
+        prevSeq = seal.lastSeq;
+        continue;
+      }
+      out.issues.push({
+        kind: 'missing-file',
+        file: name,
+        message: `${name} is missing and no retention record explains it`,
+      });
+      if (seal === undefined) {
+        resync = true;
+        continue;
+      }
+      prevHash = seal.lastHash;
+      prevSeq = seal.lastSeq;
+      continue;
+    }
+    out.files++;
+    const isLast = index === top;
+    if (seal === undefined && !isLast) {
+      out.issues.push({
+        kind: 'missing-seal',
+        file: present,
+        message: `${present} was closed but its seal is missing`,
+      });
+      return out;
+    }
+    if (resync && seal !== undefined) {
+      // The previous file is missing (already reported): pick the chain up from this seal.
+      prevHash = seal.prevHash;
+      prevSeq = seal.firstSeq - 1;
+      resync = false;
+    }
+    let buf: Buffer;
+    try {
+      const raw = await readFile(join(dir, present));
+      buf = e.data !== undefined ? raw : gunzipSync(raw);
+    } catch (err) {
+      out.issues.push({
+        kind: 'unparsable-line',
+        file: present,
+        message: `cannot read: ${(err as Error).message}`,
+      });
+      return out;
+    }
+    const text = buf.toString('utf8');
+    if (seal !== undefined && seal.prevHash !== prevHash) {
+      out.issues.push({
+        kind: 'hash-mismatch',
+        file: present,
+        line: 1,
+        message: 'file does not continue the chain of the previous file',
+      });
+      return out;
+    }
+    let lineNo = 0;
+    let start = 0;
+    let lastLine: string | undefined;
+    let broken = false;
+    while (start < text.length) {
+      const nl = text.indexOf('\n', start);
+      lineNo++;
+      if (nl === -1) {
+        if (seal === undefined) {
+          out.notes.push(
+            `${present} ends in a partial line ${lineNo} (${writerLive ? 'being written' : 'torn by a crash; the next start sets it aside'})`,
+          );
+        } else {
+          out.issues.push({
+            kind: 'truncated',
+            file: present,
+            line: lineNo,
+            message: `line ${lineNo} is cut short`,
+          });
+          broken = true;
+        }
+        break;
+      }
+      const line = text.slice(start, nl);
+      start = nl + 1;
+      const parsed = parseLine(line);
+      if (parsed === undefined) {
+        if (seal === undefined && start >= text.length && !writerLive) {
+          out.notes.push(
+            `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
+          );
+          break;
+        }
+        out.issues.push({
+          kind: 'unparsable-line',
+          file: present,
+          line: lineNo,
+          message: `line ${lineNo} is not a valid chained record line`,
+        });
+        broken = true;
+        break;
+      }
+      if (resync) {
+        prevSeq = parsed.seq - 1;
+        prevHash = chainHash(prevHash, parsed.prefix) === parsed.hash ? prevHash : '';
+        resync = false;
+        if (prevHash === '') {
+          prevHash = parsed.hash;
+          prevSeq = parsed.seq;
+          lastLine = line;
+          out.records++;
+          continue;
+        }
+      }
+      if (parsed.seq !== prevSeq + 1) {
+        const kind = parsed.seq > prevSeq + 1 ? 'line-missing' : 'line-out-of-order';
+        out.issues.push({
+          kind,
+          file: present,
+          line: lineNo,
+          message: `line ${lineNo} has sequence ${parsed.seq}, expected ${prevSeq + 1}`,
+        });
+        broken = true;
+        break;
+      }
+      if (chainHash(prevHash, parsed.prefix) !== parsed.hash) {
+        out.issues.push({
+          kind: 'hash-mismatch',
+          file: present,
+          line: lineNo,
+          message: `line ${lineNo} was altered (hash does not match)`,
+        });
+        broken = true;
+        break;
+      }
+      if (seal !== undefined && parsed.seq > seal.lastSeq) {
+        out.issues.push({
+          kind: 'seal-mismatch',
+          file: present,
+          line: lineNo,
+          message: `line ${lineNo} lies beyond the sealed end (sequence ${seal.lastSeq})`,
+        });
+        broken = true;
+        break;
+      }
+      prevHash = parsed.hash;
+      prevSeq = parsed.seq;
+      lastLine = line;
+      out.records++;
+    }
+    if (broken) return out;
+    if (seal !== undefined) {
+      if (prevSeq < seal.lastSeq || prevHash !== seal.lastHash) {
+        out.issues.push({
+          kind: 'truncated',
+          file: present,
+          line: lineNo + 1,
+          message: `file ends after sequence ${prevSeq}, seal says ${seal.lastSeq}`,
+        });
+        return out;
+      }
+      if (buf.length !== seal.bytes) {
+        out.issues.push({
+          kind: 'seal-mismatch',
+          file: present,
+          message: `file has ${buf.length} bytes, seal says ${seal.bytes}`,
+        });
+        return out;
+      }
+      if (seal.torn !== undefined) {
+        out.notes.push(
+          `${present}: a torn last line (${seal.torn.bytes} bytes) was set aside in ${seal.torn.file} after a crash`,
+        );
+      }
+    } else if (!writerLive) {
+      out.notes.push(
+        `${present} is unsealed and its writer is gone (a crash); the next start seals it`,
+      );
+    }
+    if (lastLine !== undefined) {
+      const t = lineTimeMs(lastLine);
+      if (t !== undefined && (out.newest === undefined || t > out.newest)) out.newest = t;
+    }
+  }
+  return out;
+}
+
+/**
+ * Verifies a directory written by RotatingFileLogRecordExporter: for each writer slot, every
+ * line's sequence number and SHA-256 chain, each file's seal (count, last hash, size, and HMAC when
+ * `hmacKey` is given), the link from each file to the previous one, and that every missing file
+ * is covered by a retention record. Resolves with the findings; rejects only when the directory
+ * itself cannot be read.
+ */
+export async function verifyDirectory(
+  directory: string,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const baseName = options.baseName ?? 'seclog';
+  const slots = await scanDirectory(directory, baseName);
+  const result: VerifyResult = {
+    ok: true,
+    issues: [],
+    notes: [],
+    filesChecked: 0,
+    recordsChecked: 0,
+    newestRecordMs: undefined,
+  };
+  for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
+    const files = slots.get(slot);
+    if (files === undefined) continue;
+    const r = await checkSlot(directory, baseName, files, options);
+    result.issues.push(...r.issues);
+    result.notes.push(...r.notes);
+    result.filesChecked += r.files;
+    result.recordsChecked += r.records;
+    if (
+      r.newest !== undefined &&
+      (result.newestRecordMs === undefined || r.newest > result.newestRecordMs)
+    ) {
+      result.newestRecordMs = r.newest;
+    }
+  }
+  if (options.maxAgeMs !== undefined) {
+    const now = options.now ?? Date.now();
+    if (result.newestRecordMs === undefined || now - result.newestRecordMs > options.maxAgeMs) {
+      result.issues.push({
+        kind: 'stale',
+        file: directory,
+        message:
+          result.newestRecordMs === undefined
+            ? 'no record found'
+            : `newest record is ${Math.round((now - result.newestRecordMs) / 1000)} s old (limit ${Math.round(options.maxAgeMs / 1000)} s)`,
+      });
+    }
+  }
+  result.ok = result.issues.length === 0;
+  return result;
+}
