@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfile } from './lib/cpu-profile.mjs';
+import { parseResultLine } from './lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -34,10 +35,13 @@ const run = spawnSync(
     path.join(work, 'out'),
     records,
   ],
-  { encoding: 'utf8', timeout: 300_000 },
+  {
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, BENCH_SKIP_COUNT: '1', KEEP_OUTPUT: '1' },
+  },
 );
-const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-const result = line ? JSON.parse(line.slice('BENCH_RESULT '.length)) : undefined;
+const result = parseResultLine(run.stdout ?? '');
 if (!result || result.skipped) {
   const reason =
     result?.reason ?? (run.stderr || `exit ${run.status}`).trim().split('\n').slice(-3).join(' ');

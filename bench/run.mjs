@@ -11,10 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { CONTENDERS } from './contenders/index.mjs';
 import { renderReport, renderTable } from './lib/report.mjs';
 import { describeMachine } from './lib/machine.mjs';
-import { parseArgs, summarize } from './lib/stats.mjs';
+import { parseArgs, parseResultLine, summarize } from './lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_PREFIX = 'BENCH_RESULT ';
 const METRICS = [
   'recPerSec',
   'totalMs',
@@ -34,22 +33,13 @@ const METRICS = [
   'maxRssMB',
 ];
 
-/** Parses the result line out of a child's stdout; undefined when there is none. */
-function parseResult(stdout) {
-  const line = stdout
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith(RESULT_PREFIX));
-  return line === undefined ? undefined : JSON.parse(line.slice(RESULT_PREFIX.length));
-}
-
 function runOne(id, dir, opts) {
   const child = spawnSync(
     process.execPath,
     [path.join(here, 'run-one.mjs'), id, dir, String(opts.records), String(opts.burst)],
     { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 },
   );
-  const result = parseResult(child.stdout ?? '');
+  const result = parseResultLine(child.stdout ?? '');
   if (result) return result;
   const why = (child.error?.message ?? child.stderr ?? '').trim().split('\n').slice(-4).join(' | ');
   return { id, skipped: true, crashed: true, reason: `exit ${child.status}: ${why}` };

@@ -226,17 +226,44 @@ function chainOption() {
 }
 
 /**
- * The call the application makes for the standard event. Prefers the generic
- * `security.event(name, fields)`; the event's OTel attribute names are passed as they are.
+ * The call an application makes for the standard event: the typed `security.authn.loginFail` /
+ * `loginSuccess` (by the event's outcome) with the common fields, the rest as extra attributes.
+ * Falls back to the generic `security.event(name, fields)` when the typed methods are missing.
  */
 function seclogEmitter(security) {
+  const fail = security.authn?.loginFail;
+  const success = security.authn?.loginSuccess;
+  if (typeof fail === 'function' && typeof success === 'function') {
+    return (ev) => (ev.failure ? fail(ev.fields) : success(ev.fields));
+  }
   if (typeof security.event === 'function') {
-    return (ev) => security.event(ev.attrs['event.name'], ev.fields);
+    return (ev) => security.event('com.example.' + ev.attrs['event.name'], ev.fields);
   }
-  if (security.authn && typeof security.authn.loginFail === 'function') {
-    return (ev) => security.authn.loginFail(ev.fields);
-  }
-  throw new Error('SecurityLogger has neither event(name, fields) nor authn.loginFail(fields)');
+  throw new Error(
+    'SecurityLogger has neither authn.loginFail/loginSuccess nor event(name, fields)',
+  );
+}
+
+/** The standard event as seclog's fields, built once per pool variant outside the timed loop. */
+function seclogFields(ev) {
+  const a = ev.attrs;
+  const { id: sessionId, ...session } = a.session;
+  return {
+    ...ev,
+    failure: a['event.outcome'] === 'failure',
+    fields: {
+      userId: a['user.id'],
+      clientAddress: a['client.address'],
+      sessionId,
+      message: ev.msg,
+      attributes: {
+        'http.request.method': a['http.request.method'],
+        'url.path': a['url.path'],
+        'http.request.id': a['http.request.id'],
+        session,
+      },
+    },
+  };
 }
 
 async function seclog({ dir }, variant) {
@@ -262,12 +289,7 @@ async function seclog({ dir }, variant) {
   });
   const emit = seclogEmitter(logging.security);
   return {
-    prepare(ev) {
-      // Built once per pool variant, outside the timed loop.
-      const fields = { ...ev.attrs };
-      delete fields['event.name'];
-      return { ...ev, fields };
-    },
+    prepare: seclogFields,
     log: emit,
     async finish() {
       await logging.shutdown();
@@ -279,6 +301,39 @@ async function seclog({ dir }, variant) {
     },
     count: () =>
       countLinesInDir(dir, (name) => name.endsWith('.ndjson') || name.endsWith('.ndjson.gz')),
+  };
+}
+
+// The file exporter alone behind the SDK's batch processor (tuned as for otel-sdk): no
+// SecurityLogger, no redaction, no seclog queueing; isolates the exporter's cost.
+async function seclogExporterOnly({ dir }) {
+  const { LoggerProvider, BatchLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
+  const { RotatingFileLogRecordExporter } =
+    await import('@seclog/rotating-file-log-record-exporter');
+  const exporter = new RotatingFileLogRecordExporter({
+    directory: dir,
+    maxFileBytes: ROTATE_BYTES,
+    fsync: 'none',
+  });
+  const processor = new BatchLogRecordProcessor({
+    exporter,
+    maxQueueSize: 1 << 20,
+    maxExportBatchSize: 512,
+  });
+  const provider = new LoggerProvider({ processors: [processor] });
+  const logger = provider.getLogger('security-bench', '1.0.0');
+  return {
+    log(ev) {
+      logger.emit({
+        severityNumber: 9,
+        severityText: 'INFO',
+        eventName: ev.attrs['event.name'],
+        body: ev.msg,
+        attributes: ev.attrs,
+      });
+    },
+    finish: () => provider.shutdown(),
+    count: () => countLinesInDir(dir, (name) => /\.ndjson(\.gz)?$/.test(name)),
   };
 }
 
@@ -306,6 +361,12 @@ export const CONTENDERS = {
     label: 'seclog full pipeline, default fsync per batch (audit mode)',
     seclog: true,
     create: (ctx) => seclog(ctx, { redaction: true, chain: true, fsync: 'default' }),
+  },
+  'seclog-exporter-only': {
+    label:
+      'RotatingFileLogRecordExporter alone behind the SDK batch processor 2^20/512 (no SecurityLogger, no redaction)',
+    seclog: true,
+    create: seclogExporterOnly,
   },
   'otel-sdk': {
     label: 'bare OTel SDK, BatchLogRecordProcessor 2^20/512 + minimal JSON-lines exporter',

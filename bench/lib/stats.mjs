@@ -1,6 +1,27 @@
 // Pure helpers of the harness: medians, percentiles, argument parsing and table formatting.
 // Kept free of I/O so bench/test can check them without running a benchmark.
 
+/** Marks a child's result line on stdout, so stray output from a library cannot be taken for it. */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+/**
+ * The result a run-one.mjs child printed: the last line starting with {@link RESULT_PREFIX},
+ * parsed; undefined when there is none or it is not JSON.
+ * @param {string} stdout
+ */
+export function parseResultLine(stdout) {
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(RESULT_PREFIX));
+  if (line === undefined) return undefined;
+  try {
+    return JSON.parse(line.slice(RESULT_PREFIX.length));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Median of a list of numbers (the mean of the two middle values for an even count).
  * Non-finite values are ignored; an empty list gives NaN.
