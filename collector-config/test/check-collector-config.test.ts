@@ -350,6 +350,14 @@ describe('checkCollectorConfig', () => {
       expect(codes(check())).toEqual(['hygiene']);
     });
 
+    it('reports an environment reference without the env: scheme', () => {
+      const { config, check } = setup();
+      config.exporters['otlp_http/gateway_security'].endpoint = '${SECLOG_GATEWAY_ENDPOINT}';
+      expect(check()).toMatchObject([
+        { code: 'config-source', path: 'exporters.otlp_http/gateway_security.endpoint' },
+      ]);
+    });
+
     it('reports a redaction summary that lists key names', () => {
       const { config, check } = setup();
       config.processors['redaction/secrets'].summary = 'debug';

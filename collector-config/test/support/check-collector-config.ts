@@ -33,6 +33,7 @@ export type FindingCode =
   | 'ottl-syntax'
   | 'unknown-event-name'
   | 'unknown-attribute'
+  | 'config-source'
   | 'hygiene';
 
 /** One problem, at a dotted path inside the config. */
@@ -351,6 +352,20 @@ class ConfigChecker {
 
   private _checkHygiene(config: Record<string, Json>, path: string): void {
     walk(config, path, (value, at, key) => {
+      if (typeof value === 'string') {
+        for (const ref of value.matchAll(/\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+          if (
+            ref[1] === undefined ||
+            !/^(env:[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?|file:.+)$/.test(ref[1])
+          ) {
+            this._add(
+              'config-source',
+              at,
+              `${ref[0]} is not a config source reference; write \${env:NAME} or \${env:NAME:-default}`,
+            );
+          }
+        }
+      }
       if (typeof value === 'string' && /(^|\/\/)0\.0\.0\.0(:|$)/.test(value.replace(ENV_REF, ''))) {
         this._add('hygiene', at, 'listens on 0.0.0.0 (every interface); bind an explicit address');
       }
