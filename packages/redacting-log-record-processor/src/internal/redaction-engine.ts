@@ -1,0 +1,902 @@
+// The redaction engine: walks values copy-on-write, applies key rules by normalized name and value rules
+// by one pre-filter pass per string, within a per-record work budget; fails closed on errors.
+import { createHmac } from 'node:crypto';
+import type { RedactionAction, RedactionClass } from '../types.js';
+import type { KeywordRule, PrefixRule } from './builtin-rules.js';
+import { buildDispatch, KEYWORD_RULES, PREFIX_RULES } from './builtin-rules.js';
+import type { KeyClass } from './key-classifier.js';
+import { KeyClassifier } from './key-classifier.js';
+import type { CompiledRule, ResolvedOptions } from './options.js';
+import {
+  isBasicCredential,
+  isJwtHeader,
+  isValidCardNumber,
+  isValidIban,
+  isValidSsn,
+} from './validators.js';
+
+/** Marker returned for a value whose key must be deleted. */
+export const REMOVE: unique symbol = Symbol('seclog.redaction.remove');
+export const ERROR_PLACEHOLDER = '[REDACTED:error]';
+export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
+export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
+
+/** Thrown inside a scan when the per-record work budget is spent; caught at the value. */
+export class BudgetExceededError extends Error {
+  constructor() {
+    super('redacting-log-record-processor: work budget per record exceeded');
+  }
+}
+
+/** Per-record bookkeeping. */
+export interface Tally {
+  /** Work units spent (characters examined plus visited values). */
+  work: number;
+  readonly budget: number;
+  /** Leaf values changed. */
+  leaves: number;
+  /** Errors raised by rules, reported after the record. */
+  readonly errors: unknown[];
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  rep: string;
+}
+
+const PLACEHOLDER_RE = /^\[REDACTED:[a-z0-9-]{1,40}\](?:@[A-Za-z0-9.-]{1,253})?$/;
+const HMAC_RE = /^hmac:[A-Za-z][A-Za-z0-9_-]{0,15}:[A-Za-z0-9_-]{43}$/;
+const TEMPLATE_RE =
+  /^(?:\$\{[^}]{1,128}\}|\{\{[^}]{0,128}\}\}|%[sdvqj]|\$[0-9]|%[A-Za-z_][A-Za-z0-9_]{0,63}%|<[A-Za-z_ -]{1,64}>|\*{1,64}|x{3,64}|null|undefined|true|false|none|nil)$/i;
+const AUTH_SCHEMES = new Set([
+  'bearer',
+  'basic',
+  'digest',
+  'token',
+  'negotiate',
+  'ntlm',
+  'aws4-hmac-sha256',
+  'apikey',
+  'dpop',
+  'hoba',
+  'mutual',
+  'scram-sha-256',
+]);
+const COOKIE_ATTRIBUTES = new Set([
+  'path',
+  'domain',
+  'expires',
+  'max-age',
+  'samesite',
+  'secure',
+  'httponly',
+  'priority',
+  'partitioned',
+]);
+const STOPWORDS = new Set([
+  'reset', 'changed', 'expired', 'required', 'invalid', 'updated', 'missing', 'incorrect', 'policy',
+  'rotation', 'rotated', 'accepted', 'rejected', 'ok', 'set', 'unset', 'redacted', 'hidden',
+  'present', 'provided', 'wrong', 'mismatch', 'empty', 'valid', 'revoked', 'refreshed', 'issued',
+  'denied', 'failed', 'success', 'error', 'bucket', 'limit', 'exceeded', 'yes', 'no',
+]); // prettier-ignore
+const CARD_CONTEXT_RE =
+  /card|visa|master|amex|\bpan\b|\bcc|credit|debit|discover|jcb|diners|maestro|unionpay/i;
+const COMMON_TLDS = new Set(
+  (
+    'com net org edu gov mil int info biz name pro aero coop museum mobi asia tel travel jobs cat io ai ' +
+    'app dev co me tv xyz online site tech store cloud email shop blog page club live news top space ' +
+    'website icu vip work life world today solutions services agency company digital network systems ' +
+    'group global media studio design team center zone one inc llc ltd gmbh bank insurance health ' +
+    'consulting software tools codes fyi wiki link click help support academy education school'
+  ).split(' '),
+);
+
+// Character flags computed by the pre-filter pass.
+const F_AT = 1;
+const F_EQ = 2;
+const F_COLON = 4;
+const F_DOT = 8;
+const F_SPACE = 16;
+const F_QUERY = 32;
+const CHAR_FLAGS = new Uint8Array(128);
+CHAR_FLAGS[64] = F_AT;
+CHAR_FLAGS[61] = F_EQ;
+CHAR_FLAGS[58] = F_COLON;
+CHAR_FLAGS[46] = F_DOT;
+CHAR_FLAGS[32] = F_SPACE;
+CHAR_FLAGS[9] = F_SPACE;
+CHAR_FLAGS[10] = F_SPACE;
+CHAR_FLAGS[63] = F_QUERY;
+CHAR_FLAGS[38] = F_QUERY;
+
+/** `[A-Za-z0-9_-]`: the characters a token boundary is defined by. */
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45
+  );
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+function isB64Url(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 45;
+}
+
+const PEM_BEGIN_RE = /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
+const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
+const USERINFO_RE = /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})@/g;
+const KV_RE =
+  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>]{1,1024}))/dg;
+const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
+const BEARER_RE =
+  /(?<![A-Za-z0-9_-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]{1,3}([A-Za-z0-9._~+/-]{8,4096}={0,2})/dg;
+const BEARER_GATE_RE = /[Bb]earer|BEARER|[Bb]asic|BASIC/;
+const IBAN_RE = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])/g;
+const USERINFO_TAIL_RE = /:\/\/[^\s/@]{0,256}:$/;
+const EMAIL_RE =
+  /(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]{1,64}@((?:[A-Za-z0-9-]{1,63}\.){1,8}([A-Za-z]{2,24}))(?![A-Za-z0-9-]|\.[A-Za-z0-9]|:[A-Za-z0-9_.~-]{0,200}\/)/g;
+const IPV4_RE =
+  /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
+const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
+const GENERIC_CHILD_KEYS = new Set(['id', 'name', 'key', 'value', 'number', 'address']);
+
+/** The engine shared by the processor and `Redactor`. */
+export class RedactionEngine {
+  private readonly _o: ResolvedOptions;
+  private readonly _keys: KeyClassifier;
+  private readonly _dispatch: ReadonlyArray<readonly PrefixRule[] | undefined>;
+  private readonly _keywordRules: readonly KeywordRule[];
+  private readonly _customRules: readonly CompiledRule[];
+  private readonly _kvGate: RegExp;
+  private readonly _on: (id: string) => boolean;
+  private readonly _hmacCache = new Map<string, string>();
+
+  constructor(options: ResolvedOptions) {
+    this._o = options;
+    this._keys = new KeyClassifier(options.keys, options.allowKeys);
+    const disabled = options.disabled;
+    this._on = (id) => !disabled.has(id);
+    this._dispatch = buildDispatch(PREFIX_RULES.filter((r) => this._on(r.id)));
+    this._keywordRules = KEYWORD_RULES.filter((r) => this._on(r.id));
+    this._customRules = options.rules;
+    const stems = [
+      'pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'sess', 'sid', 'sig',
+      'code', 'ssn', 'card', 'iban', 'mail', 'phone', 'pin', 'otp', 'cvv', 'cvc', 'ticket',
+      'saml', 'dsn', 'jwt', 'bearer', 'mobile', 'tel', 'pan',
+    ]; // prettier-ignore
+    if (options.actions['user-id'] !== 'keep') stems.push('user', 'login', 'customer');
+    if (options.actions.ip !== 'keep') stems.push('ip', 'addr', 'forwarded');
+    for (const key of options.keys) stems.push(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    this._kvGate = new RegExp(
+      stems
+        .map((s) => s.replace(/[^a-z0-9]/g, ''))
+        .filter((s) => s.length > 0)
+        .join('|'),
+      'i',
+    );
+  }
+
+  /** A fresh tally for one record. */
+  newTally(): Tally {
+    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: [] };
+  }
+
+  /** Redacts the value found under `key`; returns the same reference when nothing changed. */
+  redactEntry(
+    key: string,
+    value: unknown,
+    tally: Tally,
+    depth: number,
+    parentKey?: string,
+  ): unknown {
+    let cls = this._keys.classify(key);
+    if (cls === undefined && parentKey !== undefined && GENERIC_CHILD_KEYS.has(key.toLowerCase())) {
+      cls = this._keys.classify(`${parentKey}.${key}`);
+    }
+    if (cls === 'allow') return value;
+    return this.redactValue(value, cls, tally, depth, key);
+  }
+
+  /** Redacts a value of known (or no) key class. */
+  redactValue(
+    value: unknown,
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+    key?: string,
+  ): unknown {
+    tally.work++;
+    switch (typeof value) {
+      case 'string':
+        return this._redactString(value, cls, tally, depth);
+      case 'number':
+      case 'bigint':
+        return this._redactNumber(value, cls, tally);
+      case 'object':
+        if (value === null || ArrayBuffer.isView(value)) return value;
+        if (depth >= this._o.maxDepth) {
+          tally.leaves++;
+          return DEPTH_PLACEHOLDER;
+        }
+        if (tally.work > tally.budget) {
+          tally.leaves++;
+          return BUDGET_PLACEHOLDER;
+        }
+        return Array.isArray(value)
+          ? this._redactArray(value, cls, tally, depth)
+          : this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+      default:
+        return value;
+    }
+  }
+
+  private _redactArray(
+    arr: readonly unknown[],
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+  ): unknown {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      let r = this.redactValue(v, cls, tally, depth + 1);
+      if (r === v) continue;
+      if (r === REMOVE) r = `[REDACTED:${classLabel(cls)}]`;
+      out ??= arr.slice();
+      out[i] = r;
+    }
+    return out ?? arr;
+  }
+
+  private _redactMap(
+    map: Record<string, unknown>,
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+    key: string | undefined,
+  ): unknown {
+    let out: Record<string, unknown> | undefined;
+    // Credentials taint their whole subtree; other classes describe only scalar values.
+    const inherited = cls === 'credential' || cls === 'cookie' ? cls : undefined;
+    for (const k of Object.keys(map)) {
+      const v = map[k];
+      const r =
+        inherited !== undefined
+          ? this.redactValue(v, inherited, tally, depth + 1)
+          : this.redactEntry(k, v, tally, depth + 1, key);
+      if (r === v) continue;
+      out ??= { ...map };
+      if (r === REMOVE) delete out[k];
+      else out[k] = r;
+    }
+    return out ?? map;
+  }
+
+  private _redactNumber(value: number | bigint, cls: KeyClass | undefined, tally: Tally): unknown {
+    if (cls !== undefined && cls !== 'allow' && this._keyAction(cls) !== 'keep') {
+      const r = this._applyKeyAction(cls, String(value));
+      if (r !== String(value)) tally.leaves++;
+      return r;
+    }
+    // Card numbers logged as numbers: only plain 14 to 16 digit integers with IIN and Luhn.
+    if (typeof value === 'number' && value >= 1e13 && value < 1e16 && Number.isSafeInteger(value)) {
+      const digits = String(value);
+      if (this._on('payment-card') && isValidCardNumber(digits)) {
+        tally.leaves++;
+        return this._paymentRep(digits, 'payment-card');
+      }
+    }
+    return value;
+  }
+
+  private _redactString(
+    value: string,
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+  ): unknown {
+    if (cls !== undefined && cls !== 'allow' && this._keyAction(cls) !== 'keep') {
+      if (this._isAllowedValue(value)) return value;
+      const r = this._applyKeyAction(cls, value);
+      if (r !== value) tally.leaves++;
+      return r;
+    }
+    let r: string;
+    try {
+      r = this.scanString(value, tally, depth);
+    } catch (err) {
+      tally.leaves++;
+      if (err instanceof BudgetExceededError) return BUDGET_PLACEHOLDER;
+      tally.errors.push(err);
+      return ERROR_PLACEHOLDER;
+    }
+    if (r !== value) tally.leaves++;
+    return r;
+  }
+
+  private _keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction {
+    const c: RedactionClass = cls === 'cookie' ? 'credential' : cls;
+    if (!this._on(`key-${c}`)) return 'keep';
+    return this._o.actions[c];
+  }
+
+  private _isAllowedValue(text: string): boolean {
+    for (const re of this._o.allowValues) if (re.test(text)) return true;
+    return false;
+  }
+
+  /** Applies the class action of a key rule to a whole string value. */
+  private _applyKeyAction(cls: Exclude<KeyClass, 'allow'>, value: string): string | typeof REMOVE {
+    if (value.length === 0 || isOwnOutput(value)) return value;
+    const action = this._keyAction(cls);
+    if (action === 'keep') return value;
+    if (action === 'remove') return REMOVE;
+    if (cls === 'cookie') return redactCookie(value);
+    if (cls === 'credential') return keepAuthScheme(value, '[REDACTED:credential]');
+    return this._classRep(cls, value, action, classLabel(cls));
+  }
+
+  /** Replacement text for a value of a class (not credential) under a given action. */
+  private _classRep(
+    cls: RedactionClass,
+    text: string,
+    action: RedactionAction,
+    label: string,
+  ): string {
+    if (action === 'hmac') return this._pseudonym(cls, text);
+    if (action === 'mask') {
+      if (cls === 'payment') return this._paymentRep(text, label);
+      if (cls === 'email') {
+        const at = text.lastIndexOf('@');
+        return at > 0 ? `[REDACTED:email]${text.slice(at)}` : '[REDACTED:email]';
+      }
+    }
+    return `[REDACTED:${label}]`;
+  }
+
+  private _ibanRep(text: string): string {
+    if (this._o.actions.payment !== 'mask') return '[REDACTED:iban]';
+    return text.slice(0, 2) + maskKeepingLast4(text.slice(2));
+  }
+
+  private _paymentRep(text: string, label: string): string {
+    if (this._o.actions.payment !== 'mask') return `[REDACTED:${label}]`;
+    return maskKeepingLast4(text);
+  }
+
+  private _pseudonym(cls: RedactionClass, text: string): string {
+    const hmac = this._o.hmac;
+    if (hmac === undefined) return `[REDACTED:${classLabel(cls)}]`;
+    const input = cls === 'email' ? text.trim().toLowerCase() : text;
+    const cached = this._hmacCache.get(input);
+    if (cached !== undefined) return cached;
+    const out = `hmac:${hmac.keyId}:${createHmac('sha256', hmac.key).update(input).digest('base64url')}`;
+    if (this._hmacCache.size >= 4096) this._hmacCache.clear();
+    this._hmacCache.set(input, out);
+    return out;
+  }
+
+  /** Scans a string (JSON-aware) and returns the redacted string, or the same string. */
+  scanString(s: string, tally: Tally, depth: number): string {
+    const n = s.length;
+    if (n < 6) return s;
+    if (tally.work + n > tally.budget) throw new BudgetExceededError();
+    let text = s;
+    const c0 = s.charCodeAt(0);
+    const cLast = s.charCodeAt(n - 1);
+    if (
+      ((c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93)) &&
+      n <= this._o.maxJsonLength &&
+      depth < this._o.maxDepth
+    ) {
+      tally.work += n;
+      let parsed: unknown;
+      let ok = false;
+      try {
+        parsed = JSON.parse(s);
+        ok = true;
+      } catch {
+        // Not JSON after all: scanned as text below.
+      }
+      if (ok && typeof parsed === 'object' && parsed !== null) {
+        const redacted = this.redactValue(parsed, undefined, tally, depth + 1);
+        // The text scan below still runs: duplicate keys and big numbers survive only in the text.
+        if (redacted !== parsed) text = JSON.stringify(redacted);
+      }
+    }
+    return this._scanText(text, tally);
+  }
+
+  private _charge(tally: Tally, units: number): void {
+    tally.work += units;
+    if (tally.work > tally.budget) throw new BudgetExceededError();
+  }
+
+  private _scanText(s: string, tally: Tally): string {
+    const n = s.length;
+    this._charge(tally, n);
+    let hits: Hit[] | undefined;
+    const push = (start: number, end: number, rep: string): void => {
+      if (end <= start) return;
+      const text = s.slice(start, end);
+      if (isOwnOutput(text) || this._isAllowedValue(text)) return;
+      (hits ??= []).push({ start, end, rep });
+    };
+
+    // Pass 1: character flags, and prefix rules at each token start.
+    let digits = 0;
+    let uppers = 0;
+    let flags = 0;
+    let prevToken = false;
+    const dispatch = this._dispatch;
+    const jwtOn = this._on('jwt');
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      const tok = isTokenChar(c);
+      if (c < 128) {
+        if (isDigit(c)) digits++;
+        else if (c >= 65 && c <= 90) uppers++;
+        else flags |= CHAR_FLAGS[c]!;
+      }
+      if (tok && !prevToken && i + 1 < n) {
+        const c1 = s.charCodeAt(i + 1);
+        if (c < 128 && c1 < 128) {
+          const rules = dispatch[c * 128 + c1];
+          let end = -1;
+          if (rules !== undefined) end = this._tryPrefixRules(rules, s, i, tally, push);
+          if (end < 0 && jwtOn && c === 101 && c1 === 121 && s.charCodeAt(i + 2) === 74) {
+            end = matchJwt(s, i);
+            if (end > i) push(i, end, '[REDACTED:jwt]');
+          }
+          if (end > i) {
+            i = end - 1;
+            prevToken = true;
+            continue;
+          }
+        }
+      }
+      prevToken = tok;
+    }
+
+    // Pass 2: structural and keyword-gated rules, each only when the pre-filter allows it.
+    if (n >= 40 && this._on('private-key') && s.includes('-----BEGIN')) {
+      this._charge(tally, n);
+      matchPem(s, push);
+    }
+    if (flags & F_COLON && flags & F_AT && this._on('url-userinfo') && s.includes('://')) {
+      this._charge(tally, n);
+      for (const m of s.matchAll(USERINFO_RE)) {
+        const pw = m[2]!;
+        if (TEMPLATE_RE.test(pw)) continue;
+        const start = m.index + m[1]!.length;
+        push(start, start + pw.length, '[REDACTED:url-userinfo]');
+      }
+    }
+    if (flags & F_SPACE && this._on('authorization-header') && BEARER_GATE_RE.test(s)) {
+      this._charge(tally, n);
+      for (const m of s.matchAll(BEARER_RE)) {
+        const value = m[1]!;
+        const basic = /^b/i.test(m[0]) && m[0].charAt(1).toLowerCase() === 'a';
+        if (basic ? !isBasicCredential(value) : !looksSecret(value)) continue;
+        const [start, end] = m.indices![1]!;
+        push(start, end, '[REDACTED:authorization-header]');
+      }
+    }
+    if (flags & (F_EQ | F_COLON) && this._on('key-value-credential') && this._kvGate.test(s)) {
+      this._charge(tally, n);
+      this._matchKeyValues(s, push);
+    }
+    if (n >= 20) {
+      for (const rule of this._keywordRules) {
+        if (!s.includes(rule.keyword)) continue;
+        this._charge(tally, n);
+        rule.re.lastIndex = 0;
+        for (const m of s.matchAll(rule.re))
+          push(m.index, m.index + m[0].length, `[REDACTED:${rule.id}]`);
+      }
+    }
+    if (digits >= 9 && (this._on('payment-card') || this._on('us-ssn'))) {
+      this._charge(tally, n);
+      this._matchDigitRuns(s, push);
+    }
+    if (uppers >= 2 && digits >= 2 && n >= 15 && this._on('iban')) {
+      this._charge(tally, n);
+      for (const m of s.matchAll(IBAN_RE)) {
+        const end = validIbanEnd(m[0]);
+        if (end > 0) push(m.index, m.index + end, this._ibanRep(m[0].slice(0, end)));
+      }
+    }
+    if (flags & F_AT && this._on('email')) {
+      this._charge(tally, n);
+      for (const m of s.matchAll(EMAIL_RE)) {
+        // `scheme://user:password@host` is URL userinfo (its own rule), not an address.
+        if (
+          s.charCodeAt(m.index - 1) === 58 &&
+          USERINFO_TAIL_RE.test(s.slice(Math.max(0, m.index - 300), m.index))
+        ) {
+          continue;
+        }
+        const tld = m[2]!.toLowerCase();
+        if (tld.length !== 2 && !COMMON_TLDS.has(tld)) continue;
+        push(
+          m.index,
+          m.index + m[0].length,
+          this._classRep('email', m[0], this._o.actions.email, 'email'),
+        );
+      }
+    }
+    if (this._o.actions.ip !== 'keep' && flags & F_DOT && digits >= 4 && this._on('ipv4')) {
+      this._charge(tally, n);
+      for (const m of s.matchAll(IPV4_RE)) {
+        push(m.index, m.index + m[0].length, this._classRep('ip', m[0], this._o.actions.ip, 'ip'));
+      }
+    }
+    for (const rule of this._customRules) {
+      if (rule.keywords.length > 0 && !rule.keywords.some((k) => s.includes(k))) continue;
+      this._charge(tally, n);
+      rule.re.lastIndex = 0;
+      for (const m of s.matchAll(rule.re)) {
+        if (m[0].length === 0) continue;
+        if (rule.validate !== undefined && !rule.validate(m[0])) continue;
+        const action = this._o.actions[rule.cls];
+        if (action === 'keep') continue;
+        const rep =
+          rule.cls === 'credential'
+            ? `[REDACTED:${rule.id}]`
+            : this._classRep(rule.cls, m[0], action, rule.id);
+        push(m.index, m.index + m[0].length, rep);
+      }
+    }
+
+    if (hits === undefined) return s;
+    return applyHits(s, hits);
+  }
+
+  private _tryPrefixRules(
+    rules: readonly PrefixRule[],
+    s: string,
+    i: number,
+    tally: Tally,
+    push: (start: number, end: number, rep: string) => void,
+  ): number {
+    for (const rule of rules) {
+      this._charge(tally, Math.min(rule.maxLength, s.length - i));
+      rule.re.lastIndex = i;
+      const m = rule.re.exec(s);
+      if (m === null) continue;
+      const end = i + m[0].length;
+      if (rule.validate !== undefined && !rule.validate(m[0], end === s.length)) continue;
+      const start = m[1] !== undefined ? i + m[1].length : i;
+      push(start, end, `[REDACTED:${rule.id}]`);
+      return end;
+    }
+    return -1;
+  }
+
+  private _matchKeyValues(
+    s: string,
+    push: (start: number, end: number, rep: string) => void,
+  ): void {
+    const re = KV_RE;
+    re.lastIndex = 0;
+    for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+      const key = m[1]!;
+      const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
+      const inQuery = before === 63 || before === 38 || before === 59;
+      const cls = inQuery ? this._keys.classifyParam(key) : this._keys.classify(key);
+      const group = m[4] !== undefined ? 4 : m[5] !== undefined ? 5 : 6;
+      let [start, end] = m.indices![group]!;
+      // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
+      if (cls === undefined || cls === 'allow' || this._keyAction(cls) === 'keep') {
+        re.lastIndex = start;
+        continue;
+      }
+      const action = this._keyAction(cls);
+      let value = s.slice(start, end);
+      if (value.length === 0 || TEMPLATE_RE.test(value)) continue;
+      const quoted = group !== 6 || m[2]!.length > 0;
+      const operator = m[3]!;
+      if (cls === 'credential' || cls === 'cookie') {
+        if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 6) {
+          AUTH_FOLLOW_RE.lastIndex = end;
+          const f = AUTH_FOLLOW_RE.exec(s);
+          if (f === null) {
+            re.lastIndex = end;
+            continue;
+          }
+          start = end + f[0].length - f[1]!.length;
+          end = end + f[0].length;
+          value = f[1]!;
+        } else if (!quoted && !inQuery && operator === ':' && !looksSecretAfterColon(value)) {
+          re.lastIndex = start;
+          continue;
+        }
+        push(start, end, '[REDACTED:credential]');
+        continue;
+      }
+      const c: RedactionClass = cls;
+      push(start, end, this._classRep(c, value, action, classLabel(c)));
+    }
+  }
+
+  private _matchDigitRuns(
+    s: string,
+    push: (start: number, end: number, rep: string) => void,
+  ): void {
+    const n = s.length;
+    const cardsOn = this._on('payment-card');
+    const ssnOn = this._on('us-ssn');
+    let i = 0;
+    while (i < n) {
+      if (!isDigit(s.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const prev = i > 0 ? s.charCodeAt(i - 1) : -1;
+      const leftOk = !(isAlnum(prev) || prev === 95 || prev === 46);
+      const segStarts = [i];
+      const segEnds: number[] = [];
+      let j = i;
+      while (j < n) {
+        const c = s.charCodeAt(j);
+        if (isDigit(c)) {
+          j++;
+          continue;
+        }
+        if ((c === 32 || c === 45) && j + 1 < n && isDigit(s.charCodeAt(j + 1))) {
+          segEnds.push(j);
+          segStarts.push(j + 1);
+          j++;
+          continue;
+        }
+        break;
+      }
+      segEnds.push(j);
+      const after = j < n ? s.charCodeAt(j) : -1;
+      const rightOk =
+        !(isAlnum(after) || after === 95) &&
+        !(after === 46 && j + 1 < n && isDigit(s.charCodeAt(j + 1)));
+      if (leftOk && rightOk) {
+        this._digitRunCandidates(s, segStarts, segEnds, cardsOn, ssnOn, push);
+      }
+      i = j + 1;
+    }
+  }
+
+  private _digitRunCandidates(
+    s: string,
+    segStarts: readonly number[],
+    segEnds: readonly number[],
+    cardsOn: boolean,
+    ssnOn: boolean,
+    push: (start: number, end: number, rep: string) => void,
+  ): void {
+    const k = segStarts.length;
+    if (ssnOn && k === 3) {
+      const a = s.slice(segStarts[0], segEnds[0]);
+      const g = s.slice(segStarts[1], segEnds[1]);
+      const sn = s.slice(segStarts[2], segEnds[2]);
+      if (
+        a.length === 3 &&
+        g.length === 2 &&
+        sn.length === 4 &&
+        s.charCodeAt(segEnds[0]!) === 45 &&
+        s.charCodeAt(segEnds[1]!) === 45 &&
+        isValidSsn(a, g, sn)
+      ) {
+        push(segStarts[0]!, segEnds[2]!, '[REDACTED:us-ssn]');
+        return;
+      }
+    }
+    if (!cardsOn) return;
+    // Windows of whole segments holding 12 to 19 digits; bounded by 19 digits per window.
+    for (let a = 0; a < k; a++) {
+      let total = 0;
+      let found = -1;
+      for (let b = a; b < k; b++) {
+        total += segEnds[b]! - segStarts[b]!;
+        if (total > 19) break;
+        if (total < 12) continue;
+        if (b > a && !sameSeparators(s, segEnds, a, b)) break;
+        const digits =
+          b === a ? s.slice(segStarts[a], segEnds[a]) : digitsOf(s, segStarts, segEnds, a, b);
+        if (!isValidCardNumber(digits)) continue;
+        const bare = b === a;
+        if (bare && (digits.length < 14 || digits.length > 16)) {
+          const ctx = s.slice(Math.max(0, segStarts[a]! - 40), segStarts[a]);
+          if (!CARD_CONTEXT_RE.test(ctx)) continue;
+        }
+        found = b;
+      }
+      if (found >= 0) {
+        const text = s.slice(segStarts[a], segEnds[found]);
+        push(segStarts[a]!, segEnds[found]!, this._paymentRep(text, 'payment-card'));
+        a = found;
+      }
+    }
+  }
+}
+
+/** Whether a string is exactly something this processor writes (placeholder or pseudonym). */
+export function isOwnOutput(value: string): boolean {
+  const c = value.charCodeAt(0);
+  if (c === 91) return PLACEHOLDER_RE.test(value);
+  if (c === 104) return HMAC_RE.test(value);
+  return false;
+}
+
+function classLabel(cls: KeyClass | undefined): string {
+  switch (cls) {
+    case 'government-id':
+      return 'ssn';
+    case 'cookie':
+    case 'credential':
+    case undefined:
+    case 'allow':
+      return 'credential';
+    default:
+      return cls;
+  }
+}
+
+function maskKeepingLast4(text: string): string {
+  let alnum = 0;
+  for (let i = 0; i < text.length; i++) if (isAlnum(text.charCodeAt(i))) alnum++;
+  // At most 4 characters left: already masked (keeps the processor a fixed point).
+  if (alnum <= 4) return text;
+  if (alnum < 8) return '[REDACTED:payment]';
+  let seen = 0;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isAlnum(c)) {
+      out += text[i];
+      continue;
+    }
+    seen++;
+    out += seen > alnum - 4 ? text[i] : '*';
+  }
+  return out;
+}
+
+function keepAuthScheme(value: string, placeholder: string): string {
+  const space = value.indexOf(' ');
+  if (space > 0 && space <= 20 && AUTH_SCHEMES.has(value.slice(0, space).toLowerCase())) {
+    return `${value.slice(0, space)} ${placeholder}`;
+  }
+  return placeholder;
+}
+
+function redactCookie(value: string): string {
+  if (!value.includes('=')) return '[REDACTED:cookie]';
+  return value
+    .split(';')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq < 0) return part;
+      const name = part.slice(0, eq);
+      if (COOKIE_ATTRIBUTES.has(name.trim().toLowerCase())) return part;
+      return `${name}=[REDACTED:cookie]`;
+    })
+    .join(';');
+}
+
+/** Token shape for a free-text bearer value: not a plain lower-case word. */
+function looksSecret(value: string): boolean {
+  return (
+    /[0-9]/.test(value) || (/[A-Z]/.test(value) && /[a-z]/.test(value)) || /[._~+/-]/.test(value)
+  );
+}
+
+function looksSecretAfterColon(value: string): boolean {
+  if (/^[a-z]{1,16}$/.test(value) && STOPWORDS.has(value)) return false;
+  return true;
+}
+
+function sameSeparators(s: string, segEnds: readonly number[], a: number, b: number): boolean {
+  const first = s.charCodeAt(segEnds[a]!);
+  for (let x = a + 1; x < b; x++) if (s.charCodeAt(segEnds[x]!) !== first) return false;
+  return true;
+}
+
+function digitsOf(
+  s: string,
+  segStarts: readonly number[],
+  segEnds: readonly number[],
+  a: number,
+  b: number,
+): string {
+  let out = '';
+  for (let x = a; x <= b; x++) out += s.slice(segStarts[x], segEnds[x]);
+  return out;
+}
+
+/** Length of the longest valid IBAN prefix of a match, trimming trailing space-separated groups. */
+function validIbanEnd(match: string): number {
+  let end = match.length;
+  for (;;) {
+    const compact = match.slice(0, end).replace(/ /g, '');
+    if (compact.length < 15) return -1;
+    if (isValidIban(compact)) return end;
+    const space = match.lastIndexOf(' ', end - 1);
+    if (space < 0) return -1;
+    end = space;
+  }
+}
+
+function runEnd(s: string, from: number, max: number): number {
+  const limit = Math.min(s.length, from + max);
+  let j = from;
+  while (j < limit && isB64Url(s.charCodeAt(j))) j++;
+  return j;
+}
+
+/** JWT (JWS/JWE compact) at `i` (which starts `eyJ`): end index, or -1. Linear in the token. */
+function matchJwt(s: string, i: number): number {
+  const n = s.length;
+  let j = runEnd(s, i, 4096);
+  while (j < n && s.charCodeAt(j) === 61 && j - i < 4100) j++;
+  const header = s.slice(i, j).replace(/=+$/, '');
+  if (j === n) return header.length >= 16 && JWT_TRUNCATED_HEADER_RE.test(header) ? n : -1;
+  if (header.length < 10 || s.charCodeAt(j) !== 46 || !isJwtHeader(header)) return -1;
+  let end = j + 1;
+  for (let seg = 0; seg < 4; seg++) {
+    const k = runEnd(s, end, 8192);
+    end = k;
+    if (k >= n || s.charCodeAt(k) !== 46 || !isB64Url(s.charCodeAt(k + 1))) break;
+    end = k + 1;
+  }
+  return end;
+}
+
+/** PEM / OpenSSH / PGP private key blocks; a block without END (truncated) runs to the end. */
+function matchPem(s: string, push: (start: number, end: number, rep: string) => void): void {
+  const n = s.length;
+  let from = 0;
+  for (;;) {
+    const b = s.indexOf('-----BEGIN', from);
+    if (b < 0) return;
+    PEM_BEGIN_RE.lastIndex = b;
+    const begin = PEM_BEGIN_RE.exec(s);
+    if (begin === null) {
+      from = b + 10;
+      continue;
+    }
+    const bodyStart = b + begin[0].length;
+    const e = s.indexOf('-----END', bodyStart);
+    const body = s.slice(
+      bodyStart,
+      e < 0 ? Math.min(n, bodyStart + 256) : Math.min(e, bodyStart + 256),
+    );
+    const base64Chars = body.replace(/\\n|\\r|[^A-Za-z0-9+/=]/g, '').length;
+    if (base64Chars < 16) {
+      from = bodyStart;
+      continue;
+    }
+    if (e < 0) {
+      push(b, n, '[REDACTED:private-key]');
+      return;
+    }
+    PEM_END_RE.lastIndex = e;
+    const endLine = PEM_END_RE.exec(s);
+    const end = endLine === null ? e : e + endLine[0].length;
+    push(b, end, '[REDACTED:private-key]');
+    from = end;
+  }
+}
+
+function applyHits(s: string, hits: Hit[]): string {
+  if (hits.length > 1) hits.sort((x, y) => x.start - y.start || y.end - x.end);
+  let out = '';
+  let pos = 0;
+  for (const h of hits) {
+    if (h.start < pos) continue;
+    out += s.slice(pos, h.start) + h.rep;
+    pos = h.end;
+  }
+  return out + s.slice(pos);
+}

@@ -1,0 +1,64 @@
+// Shared test setup: a real LoggerProvider with the redacting processor first and an in-memory exporter
+// after it, plus serializers for the leak checks (plain JSON and OTLP/JSON).
+import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { RedactingLogRecordProcessor } from '@seclog/redacting-log-record-processor';
+import type { RedactingLogRecordProcessorOptions } from '@seclog/redacting-log-record-processor';
+
+export interface Emitted {
+  body?: unknown;
+  attributes?: Record<string, unknown>;
+  eventName?: string;
+  exception?: unknown;
+}
+
+export function setup(
+  options?: RedactingLogRecordProcessorOptions,
+  limits?: { attributeValueLengthLimit?: number; attributeCountLimit?: number },
+): {
+  emit: (record: Emitted) => ReadableLogRecord;
+  exporter: InMemoryLogRecordExporter;
+  provider: LoggerProvider;
+} {
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    processors: [
+      new RedactingLogRecordProcessor(options),
+      new SimpleLogRecordProcessor({ exporter }),
+    ],
+    ...(limits !== undefined ? { logRecordLimits: limits } : {}),
+  });
+  const logger = provider.getLogger('redaction-test');
+  const emit = (record: Emitted): ReadableLogRecord => {
+    logger.emit(record as never);
+    const records = exporter.getFinishedLogRecords();
+    return records[records.length - 1]!;
+  };
+  return { emit, exporter, provider };
+}
+
+/** Everything a record carries that an exporter could write, as one string. */
+export function serialize(records: readonly ReadableLogRecord[]): string {
+  const plain = JSON.stringify(
+    records.map((r) => ({ body: r.body, attributes: r.attributes, eventName: r.eventName })),
+    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+  );
+  let otlp = '';
+  try {
+    const bytes = JsonLogsSerializer.serializeRequest(records as ReadableLogRecord[]);
+    otlp = bytes === undefined ? '' : new TextDecoder().decode(bytes);
+  } catch (err) {
+    otlp = `serializer failed: ${String(err)}`;
+  }
+  return `${plain}\n${otlp}`;
+}
+
+/** The forbidden substrings found in a serialized output. */
+export function leaks(output: string, forbidden: readonly string[]): string[] {
+  return forbidden.filter((f) => f.length > 0 && output.includes(f));
+}
