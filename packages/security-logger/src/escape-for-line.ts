@@ -35,3 +35,21 @@ export function escapeForLine(text: string): string {
     (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+// Characters JSON.stringify leaves raw that some line readers still treat as line breaks (Python's
+// splitlines, Unicode-aware editors): NEL, U+2028, U+2029; plus C1 and bidi controls for terminals.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `json` (the output of `JSON.stringify`) with the characters JSON leaves unescaped but some line
+ * readers split on or terminals obey (NEL, U+2028, U+2029, other C1 and bidi controls) rewritten
+ * as `\uXXXX` escapes. Outside strings JSON never holds these, so the result parses to the same
+ * value and is exactly one line for every reader. Never throws.
+ */
+export function escapeJsonLine(json: string): string {
+  try {
+    return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  } catch {
+    return '"[unserializable]"';
+  }
+}

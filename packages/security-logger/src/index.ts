@@ -5,7 +5,7 @@ export {
   ComponentLogger,
   createComponentLogger,
 } from './component-logger.js';
-export { escapeForLine } from './escape-for-line.js';
+export { escapeForLine, escapeJsonLine } from './escape-for-line.js';
 export { contextForEmit, getRequestContext, runWithRequestContext } from './request-context.js';
 export type { RequestAttributeValue, RequestContext } from './request-context.js';
 export { INVALID_CUSTOM_EVENT_NAME, SecurityLogger } from './security-logger.js';

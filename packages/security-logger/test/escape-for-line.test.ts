@@ -1,5 +1,5 @@
 // Tests escapeForLine: nothing that could end a line, fake a record or drive a terminal survives.
-import { escapeForLine } from '@seclog/security-logger';
+import { escapeForLine, escapeJsonLine } from '@seclog/security-logger';
 import { describe, expect, it } from 'vitest';
 
 // eslint-disable-next-line no-control-regex -- asserting their absence
@@ -53,5 +53,22 @@ describe('escapeForLine', () => {
       },
     };
     expect(escapeForLine(hostile as unknown as string)).toBe('[unserializable]');
+  });
+});
+
+describe('escapeJsonLine', () => {
+  it('escapes the line separators JSON.stringify leaves raw, keeping the parsed value', () => {
+    const value = { user: 'alice\u2028\u2029\u0085\u202e\n\u001b[31m' };
+    const raw = JSON.stringify(value);
+    expect(raw).toMatch(/[\u2028\u2029\u0085]/);
+    const line = escapeJsonLine(raw);
+    expect(line).not.toMatch(LINE_BREAK);
+    expect(line).not.toMatch(/[\u2028\u2029\u0085\u202e]/);
+    expect(JSON.parse(line)).toEqual(value);
+  });
+
+  it('leaves ordinary JSON untouched', () => {
+    const json = JSON.stringify({ a: 'Grüße 👋', b: [1, null] });
+    expect(escapeJsonLine(json)).toBe(json);
   });
 });
