@@ -589,13 +589,27 @@ export function re2ToRegExp(pattern: string): RegExp {
   return new RegExp(caseless ? pattern.slice(4) : pattern, caseless ? 'iu' : 'u');
 }
 
-/** A log record as the evaluator sees it. */
+/** A log record as the evaluator sees it; `executeStatements` mutates the maps in place. */
 export interface OttlRecord {
   readonly eventName?: string;
   readonly severityNumber?: number;
   readonly body?: unknown;
-  readonly attributes?: Readonly<Record<string, unknown>>;
-  readonly resource?: Readonly<Record<string, unknown>>;
+  /** Log timestamp in nanoseconds since the epoch. */
+  readonly timeUnixNano?: bigint;
+  readonly attributes?: Record<string, unknown>;
+  readonly resource?: Record<string, unknown>;
+  readonly scope?: Record<string, unknown>;
+  /** The per-record scratch map of a transform statement group. */
+  readonly cache?: Record<string, unknown>;
+}
+
+/** The map a path's bracket key indexes into, or undefined for scalar fields. */
+function mapOf(path: OttlPath, record: OttlRecord): Record<string, unknown> | undefined {
+  if (path.field === 'cache') return record.cache;
+  if (path.field !== 'attributes') return undefined;
+  if (path.root === 'resource') return record.resource;
+  if (path.root === 'scope') return record.scope;
+  return record.attributes;
 }
 
 function evalValue(v: OttlValue, record: OttlRecord): unknown {
@@ -615,21 +629,88 @@ function evalValue(v: OttlValue, record: OttlRecord): unknown {
       if (v.root === 'log' && v.field === 'event_name') return record.eventName;
       if (v.root === 'log' && v.field === 'severity_number') return record.severityNumber ?? 0;
       if (v.root === 'log' && v.field === 'body') return record.body;
-      if (v.field === 'attributes' && typeof key === 'string') {
-        return (v.root === 'resource' ? record.resource : record.attributes)?.[key];
-      }
+      if (v.root === 'log' && v.field === 'time') return record.timeUnixNano;
+      const map = mapOf(v, record);
+      if (map !== undefined && v.keys.length === 0) return map;
+      if (map !== undefined && typeof key === 'string') return map[key];
       throw new OttlError(`the evaluator does not support ${v.root}.${v.field}`);
     }
     case 'call': {
       const args = v.args.map((a) => evalValue(a, record));
-      if (v.name === 'IsMatch') {
-        return typeof args[0] === 'string' && re2ToRegExp(String(args[1])).test(args[0]);
+      switch (v.name) {
+        case 'IsMatch':
+          return typeof args[0] === 'string' && re2ToRegExp(String(args[1])).test(args[0]);
+        case 'IsString':
+          return typeof args[0] === 'string';
+        case 'UnixMilli':
+          return typeof args[0] === 'bigint' ? Number(args[0] / 1_000_000n) : undefined;
+        case 'Concat': {
+          const [items, delimiter] = args as [unknown[], string];
+          return items
+            .filter((item) => item !== undefined)
+            .map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
+            .join(delimiter);
+        }
+        default:
+          throw new OttlError(`the evaluator does not support ${v.name}`);
       }
-      if (v.name === 'IsString') return typeof args[0] === 'string';
-      throw new OttlError(`the evaluator does not support ${v.name}`);
     }
     case 'math':
       throw new OttlError('the evaluator does not support math expressions');
+  }
+}
+
+/** Go's regexp.ReplaceAllString for our subset: every match, `$` expansions unused. */
+function replaceAll(value: string, pattern: string, replacement: string): string {
+  const regex = re2ToRegExp(pattern);
+  return value.replace(new RegExp(regex.source, `${regex.flags}g`), () => replacement);
+}
+
+/** Runs statements in order against one record, as a transform statement group would. */
+export function executeStatements(statements: readonly OttlStatement[], record: OttlRecord): void {
+  for (const { editor, where } of statements) {
+    if (where && !evaluateCondition(where, record)) continue;
+    const [target, ...rest] = editor.args;
+    const args = rest.map((a) => evalValue(a, record));
+    const targetPath = target?.kind === 'path' ? target : undefined;
+    const map = targetPath ? mapOf(targetPath, record) : undefined;
+    const key = targetPath?.keys[0];
+    switch (editor.name) {
+      case 'set':
+        if (map === undefined || typeof key !== 'string') {
+          throw new OttlError('the evaluator can only set map entries');
+        }
+        // OTTL's set() ignores a nil value.
+        if (args[0] !== undefined) map[key] = args[0];
+        break;
+      case 'replace_pattern':
+        if (map !== undefined && typeof key === 'string' && typeof map[key] === 'string') {
+          map[key] = replaceAll(map[key], String(args[0]), String(args[1]));
+        }
+        break;
+      case 'replace_all_patterns': {
+        const whole = target ? evalValue(target, record) : undefined;
+        if (typeof whole !== 'object' || whole === null || args[0] !== 'value') {
+          throw new OttlError("the evaluator supports replace_all_patterns on a map's values only");
+        }
+        const entries = whole as Record<string, unknown>;
+        for (const [k, v] of Object.entries(entries)) {
+          if (typeof v === 'string') entries[k] = replaceAll(v, String(args[1]), String(args[2]));
+        }
+        break;
+      }
+      case 'keep_keys': {
+        const whole = target ? evalValue(target, record) : undefined;
+        const keep = args[0] as string[];
+        if (typeof whole === 'object' && whole !== null) {
+          const entries = whole as Record<string, unknown>;
+          for (const k of Object.keys(entries)) if (!keep.includes(k)) delete entries[k];
+        }
+        break;
+      }
+      default:
+        throw new OttlError(`the evaluator does not support ${editor.name}`);
+    }
   }
 }
 
