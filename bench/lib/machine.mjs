@@ -44,6 +44,8 @@ export function describeMachine() {
     memGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
+    // Other work on the machine skews wall-clock numbers more than CPU µs/rec: recorded per run.
+    loadAvg: os.loadavg().map((v) => Math.round(v * 100) / 100),
     versions: Object.fromEntries(
       [
         'pino',

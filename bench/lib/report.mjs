@@ -146,7 +146,7 @@ const RATIO_COLUMNS = [
 export function renderTable(report) {
   const { machine, opts } = report;
   return [
-    `${machine.nproc} cores, ${machine.cpu}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.date}`,
+    `${machine.nproc} cores, ${machine.cpu}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.date}, load ${machine.loadAvg.join(' ')} → ${(machine.loadAvgAfter ?? []).join(' ')}`,
     `${opts.records} records, bursts of ${opts.burst}, ${opts.rounds} round(s), medians`,
     '',
     markdownTable(MAIN_COLUMNS, tableRows(report.rows)),
@@ -252,6 +252,7 @@ smoke run; \`--rounds N\`, \`--records N\`, \`--only a,b\` narrow it.
 | memory | ${machine.memGiB} GiB |
 | Node | ${machine.node} |
 | kernel | ${machine.kernel} |
+| load average (1/5/15 min) at start, at end | ${machine.loadAvg.join(' ')}; ${(machine.loadAvgAfter ?? []).join(' ')} |
 | libraries | ${Object.entries(machine.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')} |
@@ -288,7 +289,8 @@ smoke run; \`--rounds N\`, \`--records N\`, \`--only a,b\` narrow it.
   OTLP/JSON request per line with resource, scope and the chain attributes), so bytes per record
   differ; compare MiB/s with that in mind.
 - Noise: on this kind of 2-core VM, runs of one contender spread by up to ±20% within a session;
-  differences under ~15% are not meaningful.
+  differences under ~15% are not meaningful. Other processes on the machine (see the load
+  average above) slow every contender's wall clock; **CPU µs/rec** is the steadier comparison.
 
 Contenders:
 
@@ -304,9 +306,9 @@ ${markdownTable(RATIO_COLUMNS, ratios(rows))}
 
 ## Redaction alone (\`node bench/redact-bench.mjs\`)
 
-seclog's processor is measured inside a real \`LoggerProvider\`: emitting with
-\`[RedactingLogRecordProcessor, sink]\` minus emitting with \`[sink]\`, so each record is a fresh
-SDK record and the difference is the processor's own cost. "MiB/s of text" is the size of the
+seclog's processor runs inside a real \`LoggerProvider\`, so each record is a fresh SDK record;
+only its \`onEmit\` is timed (per record, \`performance.now()\` around the call, minus the same
+timer around an empty processor). "MiB/s of text" is the size of the
 record's body and attributes as JSON divided by the time. @pinojs/redact only visits its two
 paths, so a secret anywhere else stays (the note column says so).
 
