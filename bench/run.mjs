@@ -120,6 +120,7 @@ function main() {
     profile = runJson('profile.mjs', ['seclog-full', '--records', String(opts.records)]);
   }
 
+  machine.loadAvgAfter = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const report = {
     machine,
     opts,
