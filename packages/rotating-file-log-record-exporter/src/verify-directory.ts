@@ -159,6 +159,7 @@ async function checkSlot(
       });
       return out;
     }
+    const recordsBefore = out.records;
     let lineNo = 0;
     let start = 0;
     let lastLine: string | undefined;
@@ -214,7 +215,12 @@ async function checkSlot(
         }
       }
       if (parsed.seq !== prevSeq + 1) {
-        const kind = parsed.seq > prevSeq + 1 ? 'line-missing' : 'line-out-of-order';
+        // A jump ahead is a deletion unless the expected line turns up later (then: reordered).
+        const expected = prevSeq + 1;
+        const later =
+          text.includes(`{"key":"seclog.chain.seq","value":{"intValue":"${expected}"}}`, start) ||
+          text.includes(`"seclog.chain.seq":${expected},`, start);
+        const kind = parsed.seq > expected && !later ? 'line-missing' : 'line-out-of-order';
         out.issues.push({
           kind,
           file: present,
@@ -260,11 +266,11 @@ async function checkSlot(
         });
         return out;
       }
-      if (buf.length !== seal.bytes) {
+      if (buf.length !== seal.bytes || out.records - recordsBefore !== seal.count) {
         out.issues.push({
           kind: 'seal-mismatch',
           file: present,
-          message: `file has ${buf.length} bytes, seal says ${seal.bytes}`,
+          message: `file has ${buf.length} bytes and ${out.records - recordsBefore} records, seal says ${seal.bytes} and ${seal.count}`,
         });
         return out;
       }

@@ -1,0 +1,171 @@
+// The `seclog` command line: argument parsing and the verify and tail commands, written against
+// injected streams so tests can drive it in-process.
+import { readFile } from 'node:fs/promises';
+import { verifyDirectory, type VerifyOptions } from '@seclog/rotating-file-log-record-exporter';
+import { escapeControl, formatPretty } from './format-pretty.js';
+import { parseDuration } from './parse-duration.js';
+import { tailDirectory } from './tail-directory.js';
+
+/** Where the CLI writes, and whether stdout is a terminal. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Pretty output for `tail` when true. */
+  isTTY: boolean;
+  /** Stops `tail`. */
+  signal?: AbortSignal;
+}
+
+/** Exit codes: 0 intact / done, 1 a break was found, 2 usage or I/O error. */
+export const EXIT_OK = 0;
+export const EXIT_BROKEN = 1;
+export const EXIT_USAGE = 2;
+
+const USAGE = `usage:
+  seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file>] [--base-name <name>] [--json]
+  seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
+`;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--max-age', '--hmac-key-file', '--base-name', '-n']);
+
+function parseArgs(args: string[]): Parsed | string {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a.startsWith('-')) {
+      if (VALUE_FLAGS.has(a)) {
+        const v = args[i + 1];
+        if (v === undefined) return `${a} needs a value`;
+        flags.set(a, v);
+        i++;
+      } else if (['--json', '--raw', '--pretty', '--help', '-h'].includes(a)) {
+        flags.set(a, true);
+      } else {
+        return `unknown option ${a}`;
+      }
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
+  const dir = p.positional[0];
+  if (dir === undefined || p.positional.length > 1) {
+    io.stderr.write(`seclog verify: expected one directory\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const options: VerifyOptions = {};
+  const base = p.flags.get('--base-name');
+  if (typeof base === 'string') options.baseName = base;
+  const maxAge = p.flags.get('--max-age');
+  if (typeof maxAge === 'string') {
+    const ms = parseDuration(maxAge);
+    if (ms === undefined) {
+      io.stderr.write(`seclog verify: --max-age takes a duration like 30s, 5m, 2h\n`);
+      return EXIT_USAGE;
+    }
+    options.maxAgeMs = ms;
+  }
+  const keyFile = p.flags.get('--hmac-key-file');
+  if (typeof keyFile === 'string') {
+    try {
+      let key = await readFile(keyFile);
+      // A trailing newline from `echo key > file` is not part of the key.
+      while (key.length > 0 && (key[key.length - 1] === 0x0a || key[key.length - 1] === 0x0d))
+        key = key.subarray(0, -1);
+      options.hmacKey = key;
+    } catch (err) {
+      io.stderr.write(`seclog verify: cannot read --hmac-key-file: ${(err as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  let result;
+  try {
+    result = await verifyDirectory(dir, options);
+  } catch (err) {
+    io.stderr.write(
+      `seclog verify: cannot read ${escapeControl(dir)}: ${(err as Error).message}\n`,
+    );
+    return EXIT_USAGE;
+  }
+  if (p.flags.has('--json')) {
+    io.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.ok ? EXIT_OK : EXIT_BROKEN;
+  }
+  for (const note of result.notes) io.stdout.write(`note: ${escapeControl(note)}\n`);
+  if (result.ok) {
+    io.stdout.write(
+      `seclog verify: OK: ${result.filesChecked} files, ${result.recordsChecked} records intact\n`,
+    );
+    return EXIT_OK;
+  }
+  for (const issue of result.issues) {
+    const where = issue.line === undefined ? issue.file : `${issue.file} line ${issue.line}`;
+    io.stderr.write(
+      `seclog verify: BROKEN: ${escapeControl(where)}: ${issue.kind}: ${escapeControl(issue.message)}\n`,
+    );
+  }
+  return EXIT_BROKEN;
+}
+
+async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
+  const dir = p.positional[0];
+  if (dir === undefined || p.positional.length > 1) {
+    io.stderr.write(`seclog tail: expected one directory\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const n = p.flags.get('-n');
+  const initialLines = typeof n === 'string' ? Number(n) : 10;
+  if (!Number.isSafeInteger(initialLines) || initialLines < 0) {
+    io.stderr.write('seclog tail: -n takes a non-negative integer\n');
+    return EXIT_USAGE;
+  }
+  const pretty = p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'));
+  const base = p.flags.get('--base-name');
+  await tailDirectory(dir, {
+    ...(typeof base === 'string' ? { baseName: base } : {}),
+    initialLines,
+    ...(io.signal !== undefined ? { signal: io.signal } : {}),
+    onLine: (line) => io.stdout.write(`${pretty ? formatPretty(line) : line}\n`),
+  });
+  return EXIT_OK;
+}
+
+/**
+ * Runs `seclog <command> ...` with `args` (without the node and script paths) and resolves with
+ * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind),
+ * 2 usage or I/O error. `tail` runs until `io.signal` aborts.
+ */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  const parsed = parseArgs(rest);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(USAGE);
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (typeof parsed === 'string') {
+    io.stderr.write(`seclog ${command}: ${parsed}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  switch (command) {
+    case 'verify':
+      return verifyCommand(parsed, io);
+    case 'tail':
+      return tailCommand(parsed, io);
+    default:
+      io.stderr.write(`seclog: unknown command ${escapeControl(command)}\n${USAGE}`);
+      return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,135 @@
+// `seclog tail`: follows the current file of every writer slot across rotations by polling the
+// `<base>.current` pointers, emitting whole lines only.
+import { constants } from 'node:fs';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Options of {@link tailDirectory}. */
+export interface TailOptions {
+  /** File name prefix used by the exporter. Default `'seclog'`. */
+  baseName?: string;
+  /** Lines of the current file to show first. Default 10. */
+  initialLines?: number;
+  /** Poll interval in ms. Default 200. */
+  pollMs?: number;
+  /** Receives each complete line (without its newline). */
+  onLine: (line: string) => void;
+  /** Stops following. */
+  signal?: AbortSignal;
+}
+
+interface Follow {
+  file: string;
+  offset: number;
+  partial: string;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+async function readFrom(dir: string, name: string, offset: number): Promise<Buffer | undefined> {
+  try {
+    const fh = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const size = (await fh.stat()).size;
+      if (size <= offset) return Buffer.alloc(0);
+      const buf = Buffer.alloc(size - offset);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function indexOf(name: string): number | undefined {
+  const m = /-(\d{6,12})\.ndjson$/.exec(name);
+  return m === null ? undefined : Number(m[1]);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Follows `directory` until `signal` aborts: first the last `initialLines` lines of each slot's
+ * current file, then every new line; when a pointer moves to a new file, the old file is read to
+ * its end first, so no line is skipped at a rotation. Resolves when stopped.
+ */
+export async function tailDirectory(directory: string, options: TailOptions): Promise<void> {
+  const baseName = options.baseName ?? 'seclog';
+  const pollMs = options.pollMs ?? 200;
+  const pointerRe = new RegExp(`^${escapeRegExp(baseName)}(?:-w\\d{1,6})?\\.current$`);
+  const follows = new Map<string, Follow>();
+  const emit = (f: Follow, chunk: Buffer): void => {
+    const text = f.partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    f.partial = lines.pop() ?? '';
+    for (const l of lines) options.onLine(l);
+  };
+  while (options.signal?.aborted !== true) {
+    let names: string[] = [];
+    try {
+      names = (await readdir(directory)).filter((n) => pointerRe.test(n)).sort();
+    } catch {
+      // directory not there (yet): keep polling
+    }
+    for (const pointer of names) {
+      const current = (await readFile(join(directory, pointer), 'utf8').catch(() => '')).trim();
+      if (current === '' || current.includes('/')) continue;
+      let f = follows.get(pointer);
+      if (f === undefined) {
+        const buf = (await readFrom(directory, current, 0)) ?? Buffer.alloc(0);
+        const text = buf.toString('utf8');
+        const end = text.lastIndexOf('\n') + 1;
+        const lines = text.slice(0, end).split('\n').slice(0, -1);
+        for (const l of lines.slice(Math.max(0, lines.length - (options.initialLines ?? 10))))
+          options.onLine(l);
+        f = { file: current, offset: Buffer.byteLength(text.slice(0, end)), partial: '' };
+        follows.set(pointer, f);
+        continue;
+      }
+      const chunk = await readFrom(directory, f.file, f.offset);
+      if (chunk !== undefined) {
+        f.offset += chunk.length;
+        emit(f, chunk);
+      }
+      if (current !== f.file) {
+        // Rotation: the old file is complete (read to its end above); files the pointer skipped
+        // between two polls are read whole, then the new one from 0.
+        const from = indexOf(f.file);
+        const to = indexOf(current);
+        if (from !== undefined && to !== undefined && to - from > 1 && to - from < 1000) {
+          for (let i = from + 1; i < to; i++) {
+            const name = f.file.replace(
+              /-\d{6,12}\.ndjson$/,
+              `-${String(i).padStart(6, '0')}.ndjson`,
+            );
+            const whole = await readFrom(directory, name, 0);
+            if (whole !== undefined) emit({ file: name, offset: 0, partial: '' }, whole);
+          }
+        }
+        f.file = current;
+        f.offset = 0;
+        f.partial = '';
+        const first = await readFrom(directory, current, 0);
+        if (first !== undefined) {
+          f.offset = first.length;
+          emit(f, first);
+        }
+      }
+    }
+    await sleep(pollMs, options.signal);
+  }
+}

@@ -1,0 +1,199 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
+import { runCli, formatPretty, parseDuration, tailDirectory } from '@seclog/cli';
+import { BIN, buildCli, record, tempDir, writeRecords } from './helpers.js';
+
+function seclog(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function sealedDir(count: number, options: Record<string, unknown> = {}) {
+  const t = tempDir();
+  const e = new RotatingFileLogRecordExporter({ directory: t.dir, maxFileBytes: 4096, ...options });
+  await writeRecords(e, count);
+  await e.shutdown();
+  return t;
+}
+
+beforeAll(() => buildCli(), 120_000);
+
+describe('seclog bin', () => {
+  describe('verify', () => {
+    it('exits 0 and says OK for an intact directory', async () => {
+      const { dir, cleanup } = await sealedDir(20);
+      const r = seclog('verify', dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^seclog verify: OK: \d+ files, 20 records intact$/m);
+      cleanup();
+    });
+
+    it('exits 1 naming the first broken file, line and kind', async () => {
+      const { dir, cleanup } = await sealedDir(20);
+      const path = join(dir, 'seclog-000002.ndjson');
+      const lines = readFileSync(path, 'utf8').split('\n');
+      lines[1] = lines[1]!.replace(/event (\d+)/, 'event 999');
+      writeFileSync(path, lines.join('\n'));
+      const r = seclog('verify', dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(
+        'seclog verify: BROKEN: seclog-000002.ndjson line 2: hash-mismatch: line 2 was altered (hash does not match)',
+      );
+      cleanup();
+    });
+
+    it('exits 1 with --max-age when the newest record is too old', async () => {
+      const { dir, cleanup } = await sealedDir(3);
+      const r = seclog('verify', dir, '--max-age', '5m');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/stale: newest record is \d+ s old \(limit 300 s\)/);
+      cleanup();
+    });
+
+    it('passes --max-age when records are fresh', async () => {
+      const { dir, cleanup } = tempDir();
+      const e = new RotatingFileLogRecordExporter({ directory: dir });
+      await new Promise((resolve) =>
+        e.export([record(1, 'fresh', Math.floor(Date.now() / 1000))], resolve),
+      );
+      await e.shutdown();
+      expect(seclog('verify', dir, '--max-age', '5m').code).toBe(0);
+      cleanup();
+    });
+
+    it('checks seal signatures with --hmac-key-file', async () => {
+      const key = `key-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const { dir, cleanup } = await sealedDir(10, { hmacKey: key, keyId: 'k1' });
+      const keyDir = tempDir();
+      const good = join(keyDir.dir, 'hmac.key');
+      writeFileSync(good, `${key}\n`);
+      expect(seclog('verify', dir, '--hmac-key-file', good).code).toBe(0);
+      writeFileSync(good, `${key}x`);
+      const bad = seclog('verify', dir, '--hmac-key-file', good);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/seclog-000001\.seal: bad-signature/);
+      keyDir.cleanup();
+      cleanup();
+    });
+
+    it('exits 2 on usage errors', () => {
+      expect(seclog('verify').code).toBe(2);
+      expect(seclog('verify', '/tmp', '--max-age', 'soon').stderr).toMatch(
+        /--max-age takes a duration/,
+      );
+      expect(seclog('frobnicate').code).toBe(2);
+      expect(seclog('verify', '/nonexistent/seclog-dir').code).toBe(2);
+    });
+  });
+
+  describe('tail', () => {
+    it('prints raw lines when stdout is not a terminal and follows across rotations', async () => {
+      const { dir, cleanup } = tempDir();
+      const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
+      await writeRecords(e, 2);
+      const child = spawn(process.execPath, [BIN, 'tail', dir, '-n', '100'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      const seen = new Promise<void>((resolve) => {
+        child.stdout.on('data', (d: string) => {
+          out += d;
+          if (out.split('\n').length > 30) resolve();
+        });
+      });
+      const firstLines = new Promise<void>((resolve) => {
+        const check = (): void =>
+          out.split('\n').length > 2 ? resolve() : void setTimeout(check, 20);
+        check();
+      });
+      await firstLines;
+      await writeRecords(e, 28, 2); // several rotations while tail follows
+      await seen;
+      child.kill('SIGTERM');
+      await e.shutdown();
+      const lines = out.split('\n').filter((l) => l !== '');
+      const ns = lines.map((l) => Number(/"test\.n","value":\{"intValue":"(\d+)"/.exec(l)![1]));
+      expect(ns).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      for (const l of lines) expect(l.startsWith('{"resourceLogs"')).toBe(true);
+      cleanup();
+    });
+  });
+});
+
+describe('runCli', () => {
+  it('tails in-process with pretty output on a terminal, escaping control characters', async () => {
+    const { dir, cleanup } = tempDir();
+    const e = new RotatingFileLogRecordExporter({ directory: dir });
+    await new Promise((resolve) =>
+      e.export([record(1, 'evil\n2026-01-01 INFO forged line\u001b[2J')], resolve),
+    );
+    await e.forceFlush();
+    const controller = new AbortController();
+    let out = '';
+    const done = runCli(['tail', dir], {
+      stdout: {
+        write: (t: string) => {
+          out += t;
+          controller.abort();
+        },
+      },
+      stderr: { write: () => undefined },
+      isTTY: true,
+      signal: controller.signal,
+    });
+    expect(await done).toBe(0);
+    await e.shutdown();
+    expect(out.split('\n').filter((l) => l !== '')).toEqual([
+      '2023-11-14T22:13:21.000Z INFO  [scope] evil\\u{a}2026-01-01 INFO forged line\\u{1b}[2J test.n=1',
+    ]);
+    cleanup();
+  });
+});
+
+describe('formatPretty', () => {
+  it('renders ECS lines and escapes unsafe characters in keys and values', () => {
+    const line = JSON.stringify({
+      '@timestamp': '2026-01-01T00:00:00.000000Z',
+      'log.level': 'WARN',
+      message: 'a\u2028b',
+      'k\u001b': 'v',
+    });
+    expect(formatPretty(line)).toBe('2026-01-01T00:00:00.000000Z WARN  a\\u{2028}b k\\u{1b}=v');
+  });
+
+  it('escapes a line that is not JSON', () => {
+    expect(formatPretty('not json\u0007')).toBe('not json\\u{7}');
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads ms, s, m, h and d', () => {
+    expect([
+      parseDuration('500ms'),
+      parseDuration('30s'),
+      parseDuration('5m'),
+      parseDuration('2h'),
+      parseDuration('1d'),
+    ]).toEqual([500, 30_000, 300_000, 7_200_000, 86_400_000]);
+    expect(parseDuration('5 minutes')).toBeUndefined();
+  });
+});
+
+describe('tailDirectory', () => {
+  it('stops when the signal aborts on an empty directory', async () => {
+    const { dir, cleanup } = tempDir();
+    const controller = new AbortController();
+    const p = tailDirectory(dir, {
+      onLine: () => undefined,
+      signal: controller.signal,
+      pollMs: 10,
+    });
+    controller.abort();
+    await p;
+    cleanup();
+  });
+});

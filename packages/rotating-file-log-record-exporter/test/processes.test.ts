@@ -1,0 +1,181 @@
+// Decoded OTLP/JSON trees are walked untyped here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
+import { allLines, buildPackages, tempDir } from './helpers.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
+
+interface Child {
+  stdout: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function runChild(
+  env: Record<string, string>,
+  opts: { killAfterMs?: number; killAfterOutputMs?: number; shell?: string } = {},
+): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const child =
+      opts.shell === undefined
+        ? spawn(process.execPath, [FIXTURE], {
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          })
+        : spawn('bash', ['-c', opts.shell], {
+            env: { ...process.env, ...env, NODE_BIN: process.execPath, FIXTURE },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      if (stdout === '' && opts.killAfterOutputMs !== undefined) {
+        setTimeout(() => child.kill('SIGKILL'), opts.killAfterOutputMs);
+      }
+      stdout += d;
+    });
+    child.on('error', reject);
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.killAfterMs !== undefined)
+      timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
+    child.on('close', (code, signal) => {
+      if (timer !== undefined) clearTimeout(timer);
+      resolve({ stdout, code, signal });
+    });
+  });
+}
+
+/** `run:n` keys of every acknowledged record in a child's output. */
+function acked(stdout: string): string[] {
+  const out: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^A (\S+) (\d+) (\d+)$/.exec(line);
+    if (m === null) continue;
+    for (let n = Number(m[2]); n <= Number(m[3]); n++) out.push(`${m[1]}:${n}`);
+  }
+  return out;
+}
+
+function stats(stdout: string): Record<string, any> {
+  const line = stdout.split('\n').find((l) => l.startsWith('STATS '));
+  expect(line).toBeDefined();
+  return JSON.parse(line!.slice(6));
+}
+
+/** `run:n` of every line on disk; throws if a line does not parse. */
+function keysOnDisk(dir: string): string[] {
+  return allLines(dir).map((l) => {
+    const attrs = JSON.parse(l).resourceLogs[0].scopeLogs[0].logRecords[0].attributes as {
+      key: string;
+      value: any;
+    }[];
+    const run = attrs.find((a) => a.key === 'test.run')!.value.stringValue;
+    const n = attrs.find((a) => a.key === 'test.n')!.value.intValue;
+    return `${run}:${n}`;
+  });
+}
+
+beforeAll(() => buildPackages(), 120_000);
+
+describe('RotatingFileLogRecordExporter', () => {
+  describe('export (separate processes)', () => {
+    it('keeps every acknowledged record through 200 SIGKILLs at random moments, and the directory verifies', async () => {
+      const { dir, cleanup } = tempDir();
+      const ack = new Set<string>();
+      let killed = 0;
+      for (let i = 0; i < 200; i++) {
+        const child = await runChild(
+          {
+            SECLOG_DIR: dir,
+            SECLOG_MODE: 'crash',
+            SECLOG_RUN: `r${i}`,
+            SECLOG_BATCH: '20',
+            SECLOG_MAX_FILE_BYTES: '65536',
+          },
+          // Most kills land while batches are being written; every third lands during start-up
+          // (lock take-over, recovery of the previous run's file). The 5 s cap only bounds the loop.
+          i % 3 === 0
+            ? { killAfterMs: 30 + Math.floor(Math.random() * 100) }
+            : { killAfterMs: 5000, killAfterOutputMs: Math.floor(Math.random() * 40) },
+        );
+        if (child.signal === 'SIGKILL') killed++;
+        for (const k of acked(child.stdout)) ack.add(k);
+      }
+      expect(killed).toBe(200);
+      expect(ack.size).toBeGreaterThan(200);
+      // One clean start seals whatever the last kill left open.
+      const last = await runChild({
+        SECLOG_DIR: dir,
+        SECLOG_MODE: 'count',
+        SECLOG_RUN: 'final',
+        SECLOG_COUNT: '1',
+      });
+      expect(last.code).toBe(0);
+      const onDisk = new Set(keysOnDisk(dir));
+      const missing = [...ack].filter((k) => !onDisk.has(k));
+      expect(missing).toEqual([]);
+      const result = await verifyDirectory(dir);
+      expect(result.issues).toEqual([]);
+      expect(result.ok).toBe(true);
+      const torn = readdirSync(dir).filter((f) => f.endsWith('.torn'));
+      for (const t of torn) expect(readFileSync(join(dir, t)).includes(0x0a)).toBe(false);
+      cleanup();
+    }, 180_000);
+
+    it('never interleaves or loses lines when several processes write one directory', async () => {
+      const { dir, cleanup } = tempDir();
+      const children = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          runChild({
+            SECLOG_DIR: dir,
+            SECLOG_RUN: `w${i}`,
+            SECLOG_COUNT: '1500',
+            SECLOG_BATCH: '25',
+            SECLOG_MAX_FILE_BYTES: '16384',
+          }),
+        ),
+      );
+      for (const c of children) expect(c.code).toBe(0);
+      const slots = children.map((c) => stats(c.stdout).slot as number | undefined);
+      const keys = keysOnDisk(dir);
+      expect(keys.length).toBe(4 * 1500);
+      expect(new Set(keys).size).toBe(keys.length);
+      for (const c of children) for (const k of acked(c.stdout)) expect(keys).toContain(k);
+      const names = readdirSync(dir);
+      for (const stem of [
+        'seclog-000001',
+        'seclog-w1-000001',
+        'seclog-w2-000001',
+        'seclog-w3-000001',
+      ]) {
+        expect(names).toContain(`${stem}.ndjson`);
+      }
+      expect(names.filter((n) => n.endsWith('.seal')).length).toBeGreaterThan(8);
+      expect(slots.every((s) => s === undefined)).toBe(true); // released at shutdown
+      expect(await verifyDirectory(dir)).toMatchObject({ ok: true, recordsChecked: 6000 });
+      cleanup();
+    }, 120_000);
+
+    it('keeps running on a full disk (RLIMIT_FSIZE), reports FAILED and counts the drops', async () => {
+      const { dir, cleanup } = tempDir();
+      const child = await runChild(
+        { SECLOG_DIR: dir, SECLOG_MODE: 'diskfull', SECLOG_COUNT: '100000', SECLOG_BATCH: '20' },
+        // 64 KiB per file; SIGXFSZ ignored so the write fails with EFBIG instead of killing us.
+        { shell: `trap '' XFSZ; ulimit -f 64; exec "$NODE_BIN" "$FIXTURE"` },
+      );
+      expect(child.code).toBe(0);
+      const s = stats(child.stdout);
+      expect(s.failedBatches).toBe(5);
+      expect(s.dropped.disk_full).toBe(100);
+      expect(s.recordsWritten).toBe(acked(child.stdout).length);
+      expect(keysOnDisk(dir).length).toBe(s.recordsWritten);
+      expect((await verifyDirectory(dir)).ok).toBe(true);
+      cleanup();
+    }, 60_000);
+  });
+});

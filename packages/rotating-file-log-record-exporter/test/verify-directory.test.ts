@@ -1,0 +1,200 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  RotatingFileLogRecordExporter,
+  verifyDirectory,
+  type VerifyIssueKind,
+} from '@seclog/rotating-file-log-record-exporter';
+import { dataFiles, tempDir } from './helpers.js';
+
+function record(n: number): ReadableLogRecord {
+  return {
+    hrTime: [1_700_000_000 + n, 0],
+    hrTimeObserved: [1_700_000_000 + n, 0],
+    body: `user ${n} logged in`,
+    severityNumber: 9,
+    resource: { attributes: { 'service.name': 'svc' } },
+    instrumentationScope: { name: 'scope' },
+    attributes: { 'test.n': n },
+    droppedAttributesCount: 0,
+  } as unknown as ReadableLogRecord;
+}
+
+async function writeDir(
+  dir: string,
+  count: number,
+  options: Record<string, unknown> = {},
+): Promise<void> {
+  const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096, ...options });
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve) => e.export([record(i)], resolve));
+  }
+  await e.shutdown();
+}
+
+function readLines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').slice(0, -1);
+}
+
+function writeLines(path: string, lines: string[]): void {
+  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+}
+
+describe('verifyDirectory', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let second: string;
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    await writeDir(dir, 30);
+    const files = dataFiles(dir);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    second = join(dir, 'seclog-000002.ndjson');
+  });
+  afterEach(() => cleanup());
+
+  async function expectBreak(kind: VerifyIssueKind, file: string, line?: number): Promise<void> {
+    const result = await verifyDirectory(dir);
+    expect(result.ok).toBe(false);
+    expect(result.issues[0]).toMatchObject(
+      line === undefined ? { kind, file } : { kind, file, line },
+    );
+  }
+
+  it('passes an intact directory across rotations', async () => {
+    const result = await verifyDirectory(dir);
+    expect(result).toMatchObject({ ok: true, issues: [], recordsChecked: 30 });
+    expect(result.filesChecked).toBe(dataFiles(dir).length);
+  });
+
+  it('detects an edited line (hash-mismatch on that line)', async () => {
+    const lines = readLines(second);
+    lines[2] = lines[2]!.replace(/user (\d+) logged in/, 'user $1 logged out');
+    writeLines(second, lines);
+    await expectBreak('hash-mismatch', 'seclog-000002.ndjson', 3);
+  });
+
+  it('detects a line edited into invalid JSON', async () => {
+    const lines = readLines(second);
+    lines[1] = lines[1]!.slice(0, 40);
+    writeLines(second, lines);
+    await expectBreak('unparsable-line', 'seclog-000002.ndjson', 2);
+  });
+
+  it('detects a deleted line', async () => {
+    const lines = readLines(second);
+    lines.splice(1, 1);
+    writeLines(second, lines);
+    await expectBreak('line-missing', 'seclog-000002.ndjson', 2);
+  });
+
+  it('detects reordered lines', async () => {
+    const lines = readLines(second);
+    [lines[1], lines[2]] = [lines[2]!, lines[1]!];
+    writeLines(second, lines);
+    await expectBreak('line-out-of-order', 'seclog-000002.ndjson', 2);
+  });
+
+  it('detects an inserted copy of an earlier line', async () => {
+    const lines = readLines(second);
+    lines.splice(3, 0, lines[0]!);
+    writeLines(second, lines);
+    await expectBreak('line-out-of-order', 'seclog-000002.ndjson', 4);
+  });
+
+  it('detects an inserted forged line', async () => {
+    const lines = readLines(second);
+    const forged = lines[1]!.replace(/user (\d+) logged in/, 'nothing to see');
+    lines.splice(1, 0, forged);
+    writeLines(second, lines);
+    await expectBreak('hash-mismatch', 'seclog-000002.ndjson', 2);
+  });
+
+  it('detects a file truncated at a line boundary', async () => {
+    const lines = readLines(second);
+    writeLines(second, lines.slice(0, -1));
+    await expectBreak('truncated', 'seclog-000002.ndjson', lines.length);
+  });
+
+  it('detects a file truncated inside a line', async () => {
+    const text = readFileSync(second, 'utf8');
+    const lines = readLines(second);
+    writeFileSync(second, text.slice(0, text.length - 20));
+    await expectBreak('truncated', 'seclog-000002.ndjson', lines.length);
+  });
+
+  it('detects a whole file deleted from the middle', async () => {
+    unlinkSync(second);
+    unlinkSync(join(dir, 'seclog-000002.seal'));
+    await expectBreak('missing-file', 'seclog-000002.ndjson');
+  });
+
+  it('detects a deleted seal', async () => {
+    unlinkSync(join(dir, 'seclog-000002.seal'));
+    await expectBreak('missing-seal', 'seclog-000002.ndjson');
+  });
+
+  it('detects the newest file deleted (the pointer still names it)', async () => {
+    const last = dataFiles(dir).at(-1)!;
+    unlinkSync(join(dir, last));
+    unlinkSync(join(dir, last.replace('.ndjson', '.seal')));
+    await expectBreak('missing-file', last);
+  });
+
+  it('detects a line appended after the seal', async () => {
+    const lines = readLines(second);
+    writeLines(second, [...lines, lines.at(-1)!]);
+    await expectBreak('line-out-of-order', 'seclog-000002.ndjson', lines.length + 1);
+  });
+
+  it('detects a forged seal count', async () => {
+    const sealPath = join(dir, 'seclog-000002.seal');
+    const seal = JSON.parse(readFileSync(sealPath, 'utf8'));
+    seal.count += 1;
+    writeFileSync(sealPath, JSON.stringify(seal));
+    await expectBreak('seal-mismatch', 'seclog-000002.ndjson');
+  });
+
+  it('fails with stale when the newest record is older than maxAgeMs', async () => {
+    const result = await verifyDirectory(dir, { maxAgeMs: 60_000 });
+    expect(result.issues).toEqual([expect.objectContaining({ kind: 'stale' })]);
+    const fresh = await verifyDirectory(dir, {
+      maxAgeMs: 60_000,
+      now: (1_700_000_000 + 29) * 1000 + 1000,
+    });
+    expect(fresh.ok).toBe(true);
+  });
+});
+
+describe('verifyDirectory after retention', () => {
+  it('passes when retention deleted old files and reports a deleted retention-covered file otherwise', async () => {
+    const { dir, cleanup } = tempDir();
+    await writeDir(dir, 30, { maxFiles: 2 });
+    expect(dataFiles(dir).length).toBe(2);
+    const result = await verifyDirectory(dir);
+    expect(result.ok).toBe(true);
+    // Removing the retention record makes the deletions unexplained.
+    rmSync(join(dir, 'seclog.retention'));
+    const broken = await verifyDirectory(dir);
+    expect(broken.issues[0]).toMatchObject({ kind: 'missing-file', file: 'seclog-000001.ndjson' });
+    cleanup();
+  });
+
+  it('requires signatures on retention records when a key is given', async () => {
+    const key = `rk-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const { dir, cleanup } = tempDir();
+    await writeDir(dir, 30, { maxFiles: 2, hmacKey: key, keyId: 'r1' });
+    expect((await verifyDirectory(dir, { hmacKey: key })).ok).toBe(true);
+    const path = join(dir, 'seclog.retention');
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const forged = JSON.parse(lines[0]!);
+    forged.reason = 'maxAgeMs';
+    lines[0] = JSON.stringify(forged);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const result = await verifyDirectory(dir, { hmacKey: key });
+    expect(result.issues[0]).toMatchObject({ kind: 'bad-signature', file: 'seclog-000001.ndjson' });
+    cleanup();
+  });
+});
