@@ -1,0 +1,128 @@
+// Work-bound tests of the engine (by work counter and input size, never by time): megabyte near-miss
+// strings and deeply nested values stay within the per-record budget and scale linearly.
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../src/internal/options.js';
+import {
+  BUDGET_PLACEHOLDER,
+  DEPTH_PLACEHOLDER,
+  isOwnOutput,
+  RedactionEngine,
+} from '../../src/internal/redaction-engine.js';
+import { valueFixtures } from '../fixtures/secrets.js';
+
+const MIB = 1 << 20;
+
+function run(
+  input: unknown,
+  maxWorkPerRecord?: number,
+): { out: unknown; work: number; budget: number } {
+  const engine = new RedactionEngine(
+    resolveOptions(maxWorkPerRecord === undefined ? {} : { maxWorkPerRecord }),
+  );
+  const tally = engine.newTally();
+  const out = engine.redactValue(input, undefined, tally, 0);
+  return { out, work: tally.work, budget: tally.budget };
+}
+
+/** Near-misses for every kind of rule: prefixes and markers without a valid body. */
+const NEAR_MISSES = [
+  'ghp_',
+  'AKIA',
+  'eyJ',
+  'eyJhbGciOiJIUzI1NiJ9.',
+  '-----BEGIN ',
+  '-----BEGIN PRIVATE KEY-----',
+  '4111 ',
+  '4',
+  'a@',
+  'a@b.',
+  'password=',
+  'token: ',
+  'ABSK/',
+  'x',
+  'A1',
+  'DE89 ',
+  'https://a:',
+  'Bearer ',
+  'Q~',
+  '0-us',
+  '1:A',
+  'M'.padEnd(25, 'a') + '.',
+  'sk-proj-',
+  '?sig=',
+  '"password":"',
+  '123-45-',
+];
+
+describe('RedactionEngine', () => {
+  describe('redactValue', () => {
+    it.each(NEAR_MISSES)('stays within the work budget on a megabyte of %j', (unit) => {
+      const input = unit.repeat(Math.ceil(MIB / unit.length));
+      const { out, work, budget } = run(input);
+      expect(work).toBeLessThanOrEqual(budget + 2 * input.length);
+      expect(typeof out).toBe('string');
+    });
+
+    it.each(NEAR_MISSES)('does work linear in the input size on repetitions of %j', (unit) => {
+      const small = unit.repeat(Math.ceil(16_384 / unit.length));
+      const large = unit.repeat(Math.ceil(65_536 / unit.length));
+      const a = run(small, 1e12).work;
+      const b = run(large, 1e12).work;
+      expect(b / a).toBeLessThanOrEqual(4 * 1.25);
+      // Each character is examined a bounded number of times (at most the longest rule body).
+      expect(b).toBeLessThanOrEqual(large.length * 300);
+    });
+
+    it('replaces a string past the budget with the budget placeholder', () => {
+      const { out } = run('AKIA'.repeat(100_000), 1024);
+      expect(out).toBe(BUDGET_PLACEHOLDER);
+    });
+
+    it('stops at maxDepth on deeply nested arrays without recursing further', () => {
+      let deep: unknown = 'leaf';
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      const { out, work } = run(deep);
+      expect(work).toBeLessThan(100);
+      let node = out;
+      for (let i = 0; i < 32; i++) node = (node as unknown[])[0];
+      expect(node).toBe(DEPTH_PLACEHOLDER);
+    });
+
+    it('handles a deeply nested JSON string without throwing', () => {
+      const json = '['.repeat(20_000) + ']'.repeat(20_000);
+      const { out } = run(json);
+      expect(typeof out).toBe('string');
+    });
+
+    it('charges one unit per visited value on wide structures', () => {
+      const wide = Array.from({ length: 100_000 }, (_, i) => i);
+      const { out, work } = run(wide);
+      expect(out).toBe(wide);
+      expect(work).toBeLessThanOrEqual(100_001);
+    });
+
+    it('returns the same reference when nothing matched (copy-on-write)', () => {
+      const value = { a: ['x', { b: 'plain text here', c: 42 }], d: 'another plain string' };
+      expect(run(value).out).toBe(value);
+    });
+  });
+
+  describe('isOwnOutput', () => {
+    it('recognizes placeholders and pseudonyms and nothing else', () => {
+      expect(isOwnOutput('[REDACTED:github-token]')).toBe(true);
+      expect(isOwnOutput('[REDACTED:email]@example.com')).toBe(true);
+      expect(isOwnOutput(`hmac:k1:${'A'.repeat(43)}`)).toBe(true);
+      expect(isOwnOutput('[REDACTED:x] plus more')).toBe(false);
+      expect(isOwnOutput('hmac:k1:short')).toBe(false);
+    });
+
+    it('keeps every placeholder of every rule a fixed point', () => {
+      const engine = new RedactionEngine(resolveOptions({}));
+      for (const f of valueFixtures()) {
+        const once = engine.redactValue(f.text, undefined, engine.newTally(), 0);
+        const twice = engine.redactValue(once, undefined, engine.newTally(), 0);
+        expect(twice).toBe(once);
+      }
+    });
+  });
+});
