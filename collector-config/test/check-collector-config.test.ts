@@ -358,6 +358,15 @@ describe('checkCollectorConfig', () => {
       ]);
     });
 
+    it('reports a listener whose environment default is every interface', () => {
+      const { config, check } = setup();
+      config.receivers.otlp.protocols.grpc.endpoint =
+        '${env:SECLOG_OTLP_GRPC_LISTEN:-0.0.0.0:4317}';
+      expect(check()).toMatchObject([
+        { code: 'hygiene', path: 'receivers.otlp.protocols.grpc.endpoint' },
+      ]);
+    });
+
     it('reports a redaction summary that lists key names', () => {
       const { config, check } = setup();
       config.processors['redaction/secrets'].summary = 'debug';

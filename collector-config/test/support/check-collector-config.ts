@@ -366,7 +366,7 @@ class ConfigChecker {
           }
         }
       }
-      if (typeof value === 'string' && /(^|\/\/)0\.0\.0\.0(:|$)/.test(value.replace(ENV_REF, ''))) {
+      if (typeof value === 'string' && /(^|\/\/)0\.0\.0\.0(:|$)/.test(withDefaults(value))) {
         this._add('hygiene', at, 'listens on 0.0.0.0 (every interface); bind an explicit address');
       }
       if (key === 'insecure_skip_verify' && value === true) {
@@ -882,6 +882,14 @@ const COMPONENT_RULES: Readonly<
     }
   },
 };
+
+/** The value the Collector sees when no variable is set: each `${env:X:-d}` becomes d. */
+function withDefaults(value: string): string {
+  return value.replace(
+    /\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-([^}]*))?\}/g,
+    (_, fallback?: string) => fallback ?? '',
+  );
+}
 
 /** Values at a dotted key path; `[]` segments fan out over list items. */
 function valuesAt(value: Json, segments: readonly string[], prefix = ''): [string, Json][] {
