@@ -17,6 +17,7 @@ import {
   applyError,
   baseAttributes,
   reportError,
+  snapshotFields,
   toBody,
   validateComponentName,
   validateLogger,
@@ -144,7 +145,7 @@ export class SecurityLogger {
    */
   event(name: string, fields?: CustomSecurityEventFields): void {
     try {
-      const input = (fields ?? {}) as Fields;
+      const input = snapshotFields(fields);
       let eventName = name;
       let extraAttributes: Record<string, string> | undefined;
       const problem = customNameProblem(name);
@@ -179,7 +180,7 @@ export class SecurityLogger {
 
   private _emitDefined(definition: SecurityEventDefinition, fields: Fields | undefined): void {
     try {
-      const input: Fields = fields ?? {};
+      const input = snapshotFields(fields);
       let level = definition.level;
       let outcome: SecurityEventOutcome = definition.ecs.outcome;
       if (definition.token === 'upload_validation') {

@@ -409,6 +409,32 @@ describe('SecurityLogger', () => {
       expect(attributes['error.type']).toBe('_OTHER');
     });
 
+    it('keeps the readable fields of an object whose getters throw', () => {
+      const { security, records } = setup();
+      const fields = {
+        userId: 'alice',
+        get resource(): string {
+          throw new Error('getter');
+        },
+      };
+      security.authz.fail(fields);
+      expect(records()[0]?.attributes['user.id']).toBe('alice');
+      expect(records()[0]?.attributes['seclog.resource']).toBe('[unserializable]');
+    });
+
+    it('still emits the event when the fields object is a throwing Proxy', () => {
+      const handler = vi.fn();
+      setGlobalErrorHandler(handler);
+      const { security, records } = setup();
+      const trap = () => {
+        throw new Error('trap');
+      };
+      security.authn.loginFail(new Proxy({}, { ownKeys: trap, get: trap }));
+      expect(records()).toHaveLength(1);
+      expect(records()[0]?.eventName).toBe('seclog.authn_login_fail');
+      expect(handler).toHaveBeenCalledTimes(1);
+    });
+
     it('skips building a record the logger says it would drop', () => {
       const emit = vi.fn();
       const security = new SecurityLogger({ logger: { emit, enabled: () => false } });

@@ -100,6 +100,34 @@ export function baseAttributes(
   return attributes;
 }
 
+/**
+ * A plain copy of the caller's fields object, read once key by key, so a hostile object (throwing
+ * getters, Proxy traps) costs only the fields that throw, not the whole event.
+ */
+export function snapshotFields(fields: unknown): Readonly<Record<string, unknown>> {
+  const copy: Record<string, unknown> = {};
+  if (fields === undefined || fields === null) return copy;
+  if (typeof fields !== 'object') {
+    warn('event fields must be an object; ignored');
+    return copy;
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(fields);
+  } catch (error) {
+    reportError(error);
+    return copy;
+  }
+  for (const key of keys) {
+    try {
+      copy[key] = (fields as Record<string, unknown>)[key];
+    } catch {
+      copy[key] = '[unserializable]';
+    }
+  }
+  return copy;
+}
+
 /** Adds caller-supplied extra attributes: invalid keys are dropped with a warning, values converted. */
 export function addExtraAttributes(attributes: Attributes, extra: unknown): void {
   if (extra === undefined || extra === null) return;
@@ -206,7 +234,7 @@ function readString(source: object, key: string, max: number): string | undefine
  * holding copies of name, message, stack and code, so hostile getters cannot throw inside the SDK)
  * and the `error.type` it implies: its `code` if any, else its `name`; `_OTHER` for non-errors.
  */
-export function toException(error: unknown): { exception: unknown; errorType: string } {
+function toException(error: unknown): { exception: unknown; errorType: string } {
   let isErrorLike = false;
   try {
     isErrorLike =

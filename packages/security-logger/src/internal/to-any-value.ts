@@ -13,7 +13,7 @@ export const MAX_OBJECT_KEYS = 64;
 /** Bytes kept from a Buffer, typed array or ArrayBuffer (no marker: bytes have no room for one). */
 export const MAX_BYTES = 8192;
 /** Values converted per call; beyond it every value becomes `[truncated]`. */
-export const MAX_NODES = 2048;
+const MAX_NODES = 2048;
 /** Substituted for any value that throws while being read or converted. */
 export const UNSERIALIZABLE = '[unserializable]';
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_ARRAY_LENGTH,
+  MAX_BYTES,
   MAX_DEPTH,
   MAX_OBJECT_KEYS,
   MAX_STRING_LENGTH,
@@ -71,7 +72,7 @@ describe('toAnyValue', () => {
 
   it('converts an ArrayBuffer and a DataView to bytes, capped', () => {
     expect(toAnyValue(new ArrayBuffer(3))).toEqual(new Uint8Array(3));
-    expect(toAnyValue(new DataView(new ArrayBuffer(100_000)))).toHaveLength(8192);
+    expect(toAnyValue(new DataView(new ArrayBuffer(100_000)))).toHaveLength(MAX_BYTES);
   });
 
   it('marks cycles and keeps repeated (acyclic) references', () => {
