@@ -33,6 +33,7 @@ import type {
   SecurityLogging,
   StartSecurityLoggingOptions,
 } from './types.js';
+import { reportError } from './internal/report-error.js';
 
 const SECURITY_SCOPE = '@seclog/security';
 /** Where files go when `file` is on and names no directory. */
@@ -40,6 +41,7 @@ export const DEFAULT_LOG_DIRECTORY = 'logs';
 
 interface PathCounters {
   exported: number;
+  spilled: number;
   dropped: Record<DropReason, number>;
   processor: QueueingLogRecordProcessor;
 }
@@ -61,18 +63,25 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const shutdownTimeoutMillis = opts.shutdownTimeoutMillis ?? 5000;
 
   const paths = new Map<string, PathCounters>();
-  const addPath = (name: string, exporter: LogRecordExporter): QueueingLogRecordProcessor => {
+  const addPath = (
+    name: string,
+    exporter: LogRecordExporter,
+    spillExporter?: LogRecordExporter,
+  ): QueueingLogRecordProcessor => {
     const dropped: Record<DropReason, number> = {
       queue_full: 0,
       export_failed: 0,
       export_timeout: 0,
       shutdown: 0,
     };
-    const counters = { exported: 0, dropped } as PathCounters;
+    const counters = { exported: 0, spilled: 0, dropped } as PathCounters;
     counters.processor = new QueueingLogRecordProcessor({
       exporter,
       name,
       ...batch,
+      ...(spillExporter && {
+        spill: { exporter: spillExporter, onSpilled: (n: number) => (counters.spilled += n) },
+      }),
       onExported: (n) => (counters.exported += n),
       onDrop: (reason, n) => {
         if (dropped[reason] === 0) {
@@ -103,9 +112,12 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     );
   }
   if (enabled.otlp) {
-    exportProcessors.push(
-      addPath('otlp', createOtlpExporter(typeof opts.otlp === 'object' ? opts.otlp : {}, env)),
-    );
+    const otlpOptions = typeof opts.otlp === 'object' ? opts.otlp : {};
+    const spill =
+      otlpOptions.spillDirectory === undefined
+        ? undefined
+        : new RotatingFileLogRecordExporter({ directory: otlpOptions.spillDirectory });
+    exportProcessors.push(addPath('otlp', createOtlpExporter(otlpOptions, env), spill));
   }
 
   for (const [name, exporter] of Object.entries(opts.exporters ?? {})) {
@@ -144,7 +156,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         },
         (error: unknown) => {
           clearTimeout(timer);
-          globalErrorHandler(error);
+          reportError(error);
           resolve();
         },
       );
@@ -183,6 +195,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       for (const [name, p] of paths) {
         result[name] = {
           exported: p.exported,
+          spilled: p.spilled,
           dropped: { ...p.dropped },
           queued: p.processor.queued,
         };

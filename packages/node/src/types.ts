@@ -32,6 +32,13 @@ export interface OtlpOptions {
   readonly compression?: 'gzip' | 'none';
   /** Per-request timeout. Default: 10000 ms. */
   readonly timeoutMillis?: number;
+  /**
+   * Directory of a rotating file exporter that receives every batch OTLP fails to deliver (after
+   * the exporter's own retries), so a Collector outage loses nothing; the agent config's
+   * `otlp_json_file` receiver can pick these files up. Delivery becomes at-least-once: a batch that
+   * timed out may also have reached the Collector. Default: off (failed batches are counted as dropped).
+   */
+  readonly spillDirectory?: string;
 }
 
 /** Queueing and batching of every export path; defaults suit a 200k-record burst. */
@@ -92,6 +99,8 @@ export interface StartSecurityLoggingOptions {
 /** Delivery counters of one export path. */
 export interface ExportPathStats {
   readonly exported: number;
+  /** Records the path failed to export but wrote to its spill files instead. */
+  readonly spilled: number;
   readonly dropped: Readonly<Record<DropReason, number>>;
   readonly queued: number;
 }

@@ -3,7 +3,8 @@
 import { ExportResultCode, hrTimeToTimeStamp } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { escapeLine, jsonLine } from './line-escape.js';
+import { escapeForLine as escapeLine } from '@seclog/security-logger';
+import { jsonLine } from './line-escape.js';
 
 export interface LineStream {
   write(chunk: string): unknown;

@@ -110,12 +110,36 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
       fail('otlp.compression', "must be 'gzip' or 'none'");
     }
     if (otlp.url !== undefined) {
-      if (typeof otlp.url !== 'string' || !URL.canParse(otlp.url))
-        fail('otlp.url', 'must be an absolute URL');
+      if (typeof otlp.url !== 'string' || !isHttpUrl(otlp.url)) {
+        fail('otlp.url', `must be an absolute http(s) URL, got ${JSON.stringify(otlp.url)}`);
+      }
     }
     if (otlp.timeoutMillis !== undefined) positiveInt('otlp.timeoutMillis', otlp.timeoutMillis);
+    if (
+      otlp.spillDirectory !== undefined &&
+      (typeof otlp.spillDirectory !== 'string' || otlp.spillDirectory === '')
+    ) {
+      fail('otlp.spillDirectory', 'must be a non-empty string');
+    }
+    for (const key of Object.keys(otlp)) {
+      if (
+        !['url', 'protocol', 'headers', 'compression', 'timeoutMillis', 'spillDirectory'].includes(
+          key,
+        )
+      ) {
+        fail(`otlp.${key}`, 'is not an option');
+      }
+    }
   }
-  return options as StartSecurityLoggingOptions;
+  return options;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function positiveInt(option: string, value: unknown): void {

@@ -2,7 +2,7 @@
 // (2048-record queue, drops without a trace: ../shared/reference/performance.md), it exports a
 // full batch as soon as one is ready, keeps a large bounded queue, and counts every drop by reason.
 import { context } from '@opentelemetry/api';
-import { ExportResultCode, globalErrorHandler, suppressTracing } from '@opentelemetry/core';
+import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type {
   LogRecordExporter,
@@ -10,6 +10,7 @@ import type {
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
 import type { DropReason } from '../types.js';
+import { reportError } from './report-error.js';
 
 type Record = ReadWriteLogRecord;
 
@@ -23,6 +24,11 @@ export interface QueueingLogRecordProcessorOptions {
   readonly exportTimeoutMillis: number;
   readonly onDrop: (reason: DropReason, count: number) => void;
   readonly onExported: (count: number) => void;
+  /** Where batches the exporter failed go instead of being dropped (e.g. local files for OTLP). */
+  readonly spill?: {
+    readonly exporter: LogRecordExporter;
+    readonly onSpilled: (count: number) => void;
+  };
 }
 
 export class QueueingLogRecordProcessor implements LogRecordProcessor {
@@ -69,10 +75,12 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     this._shutdownPromise ??= (async () => {
       this._isShutdown = true;
       await this._flushAll();
-      try {
-        await this._options.exporter.shutdown();
-      } catch (error) {
-        globalErrorHandler(error);
+      for (const exporter of [this._options.exporter, this._options.spill?.exporter]) {
+        try {
+          await exporter?.shutdown();
+        } catch (error) {
+          reportError(error);
+        }
       }
     })();
     return this._shutdownPromise;
@@ -89,10 +97,12 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
       }
       this._drain(true);
     }
-    try {
-      await this._options.exporter.forceFlush();
-    } catch (error) {
-      globalErrorHandler(error);
+    for (const exporter of [this._options.exporter, this._options.spill?.exporter]) {
+      try {
+        await exporter?.forceFlush();
+      } catch (error) {
+        reportError(error);
+      }
     }
   }
 
@@ -127,6 +137,31 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     let settled = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    this._inFlight = done;
+    let sync = true;
+    // Ends this export: frees the slot and, when it ended asynchronously, starts the next batch.
+    const complete = (): void => {
+      if (this._inFlight === done) this._inFlight = undefined;
+      resolveDone();
+      if (!sync && (!this._isShutdown || this.queued > 0)) this._drain(false);
+    };
+    const finish = (result: ExportResult, failureReason: DropReason): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (result.code === ExportResultCode.SUCCESS) {
+        this._options.onExported(batch.length);
+        complete();
+        return;
+      }
+      reportError(
+        result.error ??
+          new Error(
+            `@seclog/node: ${this._options.name} exporter failed to export ${batch.length} records`,
+          ),
+      );
+      this._spillOrDrop(batch, failureReason, complete);
+    };
     const timer = setTimeout(() => {
       finish(
         { code: ExportResultCode.FAILED, error: new Error('export timed out') },
@@ -134,39 +169,41 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
       );
     }, this._options.exportTimeoutMillis);
     timer.unref();
-    const finish = (result: ExportResult, failureReason: DropReason = 'export_failed'): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (this._inFlight === done) this._inFlight = undefined;
-      if (result.code === ExportResultCode.SUCCESS) {
-        this._options.onExported(batch.length);
-      } else {
-        this._options.onDrop(failureReason, batch.length);
-        globalErrorHandler(
-          result.error ??
-            new Error(
-              `@seclog/node: ${this._options.name} exporter failed to export ${batch.length} records`,
-            ),
-        );
-      }
-      resolveDone();
-    };
-    this._inFlight = done;
     try {
       context.with(suppressTracing(context.active()), () => {
-        this._options.exporter.export(batch, (result) => finish(result));
+        this._options.exporter.export(batch, (result) => finish(result, 'export_failed'));
       });
     } catch (error) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
+      finish({ code: ExportResultCode.FAILED, error: error as Error }, 'export_failed');
     }
-    if (!settled) {
-      void done.then(() => {
-        if (!this._isShutdown || this.queued > 0) this._drain(false);
+    sync = false;
+  }
+
+  // A failed batch goes to the spill exporter when there is one (still inside this export, so the
+  // one-export-in-flight bound and the order hold), else it is counted as dropped.
+  private _spillOrDrop(batch: Record[], reason: DropReason, complete: () => void): void {
+    const spill = this._options.spill;
+    if (spill === undefined) {
+      this._options.onDrop(reason, batch.length);
+      complete();
+      return;
+    }
+    let answered = false;
+    const answer = (ok: boolean): void => {
+      if (answered) return;
+      answered = true;
+      if (ok) spill.onSpilled(batch.length);
+      else this._options.onDrop(reason, batch.length);
+      complete();
+    };
+    try {
+      spill.exporter.export(batch, (result) => {
+        if (result.code !== ExportResultCode.SUCCESS && result.error) reportError(result.error);
+        answer(result.code === ExportResultCode.SUCCESS);
       });
+    } catch (error) {
+      reportError(error);
+      answer(false);
     }
   }
 

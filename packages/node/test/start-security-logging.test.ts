@@ -1,0 +1,278 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as api from '@opentelemetry/api';
+import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
+import { startSecurityLogging } from '@seclog/node';
+import type { SecurityLogging, StartSecurityLoggingOptions } from '@seclog/node';
+import { runWithRequestContext } from '@seclog/security-logger';
+
+const started: SecurityLogging[] = [];
+let dir: string;
+
+function setup(options: StartSecurityLoggingOptions = {}) {
+  const memory = new InMemoryLogRecordExporter();
+  const lines: string[] = [];
+  const seclog = startSecurityLogging({
+    serviceName: 'auth-api',
+    console: {
+      format: 'json',
+      stream: { write: (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)) },
+    },
+    file: { directory: dir },
+    handleExit: false,
+    exporters: { memory },
+    ...options,
+  });
+  started.push(seclog);
+  return { seclog, memory, lines };
+}
+
+function fileRecords(directory: string): any[] {
+  const records: any[] = [];
+  for (const name of readdirSync(directory).sort()) {
+    if (!name.endsWith('.ndjson')) continue;
+    for (const line of readFileSync(join(directory, name), 'utf8').split('\n')) {
+      if (!line) continue;
+      const request = JSON.parse(line);
+      for (const rl of request.resourceLogs ?? [])
+        for (const sl of rl.scopeLogs) records.push(...sl.logRecords);
+    }
+  }
+  return records;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seclog-node-'));
+});
+
+afterEach(async () => {
+  for (const s of started.splice(0)) await s.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+  vi.unstubAllEnvs();
+});
+
+describe('startSecurityLogging', () => {
+  describe('security', () => {
+    it('emits the quick-start event to the console, the files and every other exporter', async () => {
+      const { seclog, memory, lines } = setup();
+      seclog.security.authn.loginFail({ userId: 'alice', reason: 'bad_password' });
+      await seclog.forceFlush();
+
+      const [record] = memory.getFinishedLogRecords();
+      expect(record?.eventName).toBe('seclog.authn_login_fail');
+      expect(record?.severityNumber).toBe(13);
+      expect(record?.severityText).toBe('WARN');
+      expect(record?.attributes['user.id']).toBe('alice');
+      expect(record?.attributes['seclog.reason']).toBe('bad_password');
+      expect(record?.resource.attributes['service.name']).toBe('auth-api');
+      expect(record?.resource.attributes['process.pid']).toBe(process.pid);
+
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        eventName: 'seclog.authn_login_fail',
+        attributes: { 'user.id': 'alice' },
+      });
+
+      const inFile = fileRecords(dir);
+      expect(inFile).toHaveLength(1);
+      expect(inFile[0].eventName).toBe('seclog.authn_login_fail');
+    });
+
+    it('carries the request id and trace of the current request on security and foreign records', async () => {
+      const { seclog, memory } = setup({ console: false, file: false });
+      const spanContext = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
+      runWithRequestContext({ requestId: 'req-1', spanContext }, () => {
+        seclog.security.authz.fail({ userId: 'alice', resource: '/admin' });
+        seclog.loggerProvider.getLogger('some-bridge').emit({ body: 'from a bridge' });
+      });
+      await seclog.forceFlush();
+      const records = memory.getFinishedLogRecords();
+      expect(records).toHaveLength(2);
+      for (const r of records) {
+        expect(r.attributes['seclog.request.id']).toBe('req-1');
+        expect(r.spanContext?.traceId).toBe(spanContext.traceId);
+        expect(r.spanContext?.spanId).toBe(spanContext.spanId);
+      }
+    });
+
+    it('redacts secrets before any exporter sees them', async () => {
+      const { seclog, memory, lines } = setup();
+      const secret = `s3cr3t-${Math.random().toString(36).slice(2)}`;
+      seclog.security.authn.loginFail({ userId: 'alice', attributes: { password: secret } });
+      await seclog.forceFlush();
+      const exported = JSON.stringify(memory.getFinishedLogRecords().map((r) => r.attributes));
+      expect(exported).not.toContain(secret);
+      expect(lines.join('\n')).not.toContain(secret);
+      expect(JSON.stringify(fileRecords(dir))).not.toContain(secret);
+    });
+
+    it('leaves secrets in place when redaction is off', async () => {
+      const { seclog, memory } = setup({ redaction: false, console: false, file: false });
+      seclog.security.authn.loginFail({ userId: 'alice', attributes: { password: 'plain' } });
+      await seclog.forceFlush();
+      expect(memory.getFinishedLogRecords()[0]?.attributes.password).toBe('plain');
+    });
+  });
+
+  describe('burst', () => {
+    it(
+      'delivers all 200k records of a synchronous burst to the files and the in-memory exporter',
+      { timeout: 180_000 },
+      async () => {
+        const { seclog, memory } = setup({
+          console: false,
+          file: { directory: dir, maxFileBytes: 16 * 1024 * 1024 },
+          shutdownTimeoutMillis: 120_000,
+        });
+        const log = seclog.getLogger('burst');
+        for (let i = 0; i < 200_000; i++) log.info('burst record', { i });
+        await seclog.forceFlush();
+        // InMemoryLogRecordExporter forgets its records on shutdown: count them first.
+        expect(memory.getFinishedLogRecords()).toHaveLength(200_000);
+        await seclog.shutdown();
+        const stats = seclog.stats();
+        expect(stats.file?.exported).toBe(200_000);
+        expect(Object.values(stats.file!.dropped).reduce((a, b) => a + b, 0)).toBe(0);
+        const inFile = fileRecords(dir);
+        expect(inFile).toHaveLength(200_000);
+        expect(
+          new Set(inFile.map((r) => r.attributes.find((a: any) => a.key === 'i').value.intValue))
+            .size,
+        ).toBe(200_000);
+      },
+    );
+  });
+
+  describe('exporters', () => {
+    it('takes the exporters from OTEL_LOGS_EXPORTER when the options do not name them', () => {
+      vi.stubEnv('OTEL_LOGS_EXPORTER', 'console');
+      const lines: string[] = [];
+      const seclog = startSecurityLogging({
+        handleExit: false,
+        console: { format: 'json', stream: { write: (c: string) => lines.push(c) } },
+      });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats())).toEqual(['console']);
+    });
+
+    it('turns every built-in exporter off with OTEL_LOGS_EXPORTER=none', () => {
+      vi.stubEnv('OTEL_LOGS_EXPORTER', 'none');
+      const seclog = startSecurityLogging({ handleExit: false });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats())).toEqual([]);
+    });
+
+    it('adds OTLP when an OTLP endpoint is configured in the environment', () => {
+      vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:1');
+      const seclog = startSecurityLogging({ handleExit: false, console: false, file: false });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats())).toEqual(['otlp']);
+    });
+  });
+
+  describe('resource', () => {
+    it('reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, and options win over them', async () => {
+      vi.stubEnv('OTEL_SERVICE_NAME', 'from-env');
+      vi.stubEnv('OTEL_RESOURCE_ATTRIBUTES', 'deployment.environment.name=staging,team=sec');
+      const { seclog, memory } = setup({
+        serviceName: undefined as never,
+        console: false,
+        file: false,
+        resourceAttributes: { team: 'blue' },
+      });
+      seclog.security.sys.startup({ userId: 'ops' });
+      await seclog.forceFlush();
+      const resource = memory.getFinishedLogRecords()[0]!.resource.attributes;
+      expect(resource['deployment.environment.name']).toBe('staging');
+      expect(resource.team).toBe('blue');
+      expect(resource['service.name']).toBe('from-env');
+    });
+  });
+
+  describe('options', () => {
+    const bad: [string, unknown, RegExp][] = [
+      ['an unknown key', { consol: true }, /^@seclog\/node: consol is not an option/],
+      [
+        'a non-string service name',
+        { serviceName: 42 },
+        /^@seclog\/node: serviceName must be a non-empty string/,
+      ],
+      [
+        'a bad console format',
+        { console: { format: 'xml' } },
+        /^@seclog\/node: console.format must be 'pretty' or 'json'/,
+      ],
+      [
+        'a zero queue size',
+        { batch: { maxQueueSize: 0 } },
+        /^@seclog\/node: batch.maxQueueSize must be a positive integer/,
+      ],
+      [
+        'a bad OTLP protocol',
+        { otlp: { protocol: 'grpc' } },
+        /^@seclog\/node: otlp.protocol must be/,
+      ],
+      [
+        'a relative OTLP url',
+        { otlp: { url: 'collector/v1/logs' } },
+        /^@seclog\/node: otlp.url must be an absolute http\(s\) URL/,
+      ],
+      [
+        'an exporter that is not one',
+        { exporters: { mine: {} } },
+        /^@seclog\/node: exporters.mine must be a LogRecordExporter/,
+      ],
+      [
+        'a redaction option of the wrong type',
+        { redaction: 'yes' },
+        /^@seclog\/node: redaction must be an options object, true or false/,
+      ],
+    ];
+    for (const [what, options, message] of bad) {
+      it(`throws a TypeError naming the option for ${what}`, () => {
+        expect(() => startSecurityLogging(options as StartSecurityLoggingOptions)).toThrow(message);
+      });
+    }
+
+    it('lets the file exporter validate its own options at setup', () => {
+      expect(() =>
+        startSecurityLogging({
+          handleExit: false,
+          console: false,
+          file: { directory: dir, maxFileBytes: 1 },
+        }),
+      ).toThrow(/rotating-file-log-record-exporter: maxFileBytes/);
+    });
+  });
+
+  describe('global registration', () => {
+    it('registers the provider with the logs API of the installed line and releases it on shutdown', async () => {
+      const logsApi =
+        (api as unknown as { logs?: { getLoggerProvider(): unknown } }).logs ??
+        (await import('@opentelemetry/api-logs')).logs;
+      const { seclog } = setup({ console: false, file: false });
+      expect(logsApi.getLoggerProvider()).toBe(seclog.loggerProvider);
+      await seclog.shutdown();
+      expect(logsApi.getLoggerProvider()).not.toBe(seclog.loggerProvider);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('exports what was emitted, is idempotent, and ignores later records without throwing', async () => {
+      const { seclog, memory } = setup({ console: false, file: false });
+      const exported: unknown[] = [];
+      const original = memory.export.bind(memory);
+      memory.export = (records, done) => {
+        exported.push(...records.map((r) => r.attributes['user.id']));
+        original(records, done);
+      };
+      seclog.security.authn.loginFail({ userId: 'early' });
+      await Promise.all([seclog.shutdown(), seclog.shutdown()]);
+      expect(() => seclog.security.authn.loginFail({ userId: 'late' })).not.toThrow();
+      await seclog.shutdown();
+      expect(exported).toEqual(['early']);
+    });
+  });
+});
