@@ -161,6 +161,29 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     }, 120_000);
 
+    it('leaves no timer or handle that keeps the process alive when shutdown is never called', async () => {
+      const { dir, cleanup } = tempDir();
+      const child = await runChild(
+        {
+          SECLOG_DIR: dir,
+          SECLOG_COUNT: '200',
+          SECLOG_BATCH: '20',
+          SECLOG_MAX_FILE_BYTES: '8192',
+          SECLOG_SKIP_SHUTDOWN: '1',
+          SECLOG_OPTIONS: JSON.stringify({
+            rotateIntervalMs: 3_600_000,
+            compress: true,
+            maxFiles: 3,
+          }),
+        },
+        { killAfterMs: 20_000 }, // only a bound on the test: a leak shows up as SIGKILL
+      );
+      expect(child.signal).toBeNull();
+      expect(child.code).toBe(0);
+      expect(child.stdout).toContain('DONE');
+      cleanup();
+    }, 60_000);
+
     it('keeps running on a full disk (RLIMIT_FSIZE), reports FAILED and counts the drops', async () => {
       const { dir, cleanup } = tempDir();
       const child = await runChild(
