@@ -70,6 +70,30 @@ describe('parseStatement', () => {
     expect(() => parseStatement('set(log.body)')).toThrow(/set takes 2 arguments, got 1/);
   });
 
+  it('rejects an editor whose target is not a path', () => {
+    expect(() => parseStatement('set("x", log.body)')).toThrow(
+      /first argument of set must be a path/,
+    );
+  });
+
+  it('rejects a regex with look-ahead, which RE2 does not have', () => {
+    expect(() => parseStatement('replace_pattern(log.body, "pass(?=word)", "***")')).toThrow(
+      /look-around/,
+    );
+  });
+
+  it('rejects a regex that does not compile', () => {
+    expect(() => parseStatement('replace_pattern(log.body, "a(b", "c")')).toThrow(
+      /not a valid regex/,
+    );
+  });
+
+  it('rejects an unknown replace_all_patterns mode', () => {
+    expect(() => parseStatement('replace_all_patterns(log.cache, "values", "a", "b")')).toThrow(
+      /mode must be/,
+    );
+  });
+
   it('rejects a path without a context prefix', () => {
     expect(() => parseStatement('set(attributes["a"], "b")')).toThrow(/needs a context prefix/);
   });

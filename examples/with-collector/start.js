@@ -1,6 +1,5 @@
 // Runs the seclog demo (examples/demo) with OTLP export to a Collector, after checking that an OTLP
 // receiver answers; pairs with collector-config/local.yaml (see README.md for the exact commands).
-/* global fetch, AbortSignal -- Node >= 20 globals the shared ESLint config does not list */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,11 +16,11 @@ const out = (line) => process.stderr.write(`with-collector: ${line}\n`);
 /** An empty ExportLogsServiceRequest: a real OTLP/HTTP receiver answers 200 and ingests nothing. */
 async function collectorAnswers() {
   try {
-    const response = await fetch(logsUrl, {
+    const response = await globalThis.fetch(logsUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
-      signal: AbortSignal.timeout(2000),
+      signal: globalThis.AbortSignal.timeout(2000),
     });
     return response.ok;
   } catch {

@@ -433,6 +433,7 @@ class Parser {
       const expected = min === max ? `${min}` : `${min} to ${max}`;
       throw new OttlError(`${name} takes ${expected} arguments, got ${args.length}`);
     }
+    checkArgumentKinds(name, args);
     return { kind: 'call', name, args };
   }
 
@@ -472,6 +473,51 @@ class Parser {
       throw new OttlError(`${root}.${field.text} takes no keys`);
     }
     return { kind: 'path', root, field: field.text, keys };
+  }
+}
+
+/** Editors whose first argument is the path they change. */
+const TARGET_EDITORS = new Set([
+  'set', 'delete_key', 'delete_matching_keys', 'keep_keys', 'keep_matching_keys', 'replace_pattern',
+  'replace_all_patterns', 'replace_match', 'replace_all_matches', 'merge_maps', 'truncate_all',
+  'limit', 'append', 'flatten',
+]); // prettier-ignore
+
+/** Functions whose argument at this index is a regex given as a string literal. */
+const REGEX_ARGUMENT: Readonly<Record<string, number>> = {
+  IsMatch: 1,
+  replace_pattern: 1,
+  replace_all_patterns: 2,
+  delete_matching_keys: 1,
+  keep_matching_keys: 1,
+};
+
+function checkArgumentKinds(name: string, args: readonly OttlValue[]): void {
+  if (TARGET_EDITORS.has(name) && args[0]?.kind !== 'path') {
+    throw new OttlError(`the first argument of ${name} must be a path it can change`);
+  }
+  const regexIndex = REGEX_ARGUMENT[name];
+  if (regexIndex === undefined) return;
+  const pattern = args[regexIndex];
+  if (pattern?.kind !== 'string')
+    throw new OttlError(`${name} needs its pattern as a string literal`);
+  if (/\(\?[=!<]/.test(pattern.value) || /\\[1-9]/.test(pattern.value)) {
+    throw new OttlError(
+      `${name} pattern ${JSON.stringify(pattern.value)}: RE2 has no look-around or back-references`,
+    );
+  }
+  try {
+    re2ToRegExp(pattern.value);
+  } catch (error) {
+    throw new OttlError(
+      `${name} pattern ${JSON.stringify(pattern.value)} is not a valid regex: ${(error as Error).message}`,
+    );
+  }
+  if (
+    name === 'replace_all_patterns' &&
+    !(args[1]?.kind === 'string' && ['key', 'value'].includes(args[1].value))
+  ) {
+    throw new OttlError('replace_all_patterns mode must be "key" or "value"');
   }
 }
 
