@@ -2,7 +2,7 @@
 // configuration endpoint whose save fails, and input validation; each emits its security event.
 import { createServer } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { withRequestContext } from '@seclog/http';
+import { withRequestContext } from '@seclog/node';
 
 const MAX_FAILURES = 5;
 

@@ -1,6 +1,9 @@
 // The demo: starts the service, replays the traffic story against it, flushes, and says where the
 // tamper-evident files are. Run with `node --import ./telemetry.js demo.js` (pnpm start).
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createApp, createUsers } from './app.js';
 import { LOG_DIRECTORY, seclog } from './telemetry.js';
 import { runAdminTraffic, runTraffic } from './traffic.js';
@@ -29,4 +32,10 @@ for (const [path, s] of Object.entries(stats)) {
   out(`demo: ${path}: ${s.exported} records exported, ${dropped} dropped`);
 }
 out(`demo: tamper-evident files in ${LOG_DIRECTORY}`);
-out(`demo: check them with: node packages/cli/dist/bin.js verify ${LOG_DIRECTORY}`);
+const cli = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+if (existsSync(cli)) {
+  const verify = spawnSync(process.execPath, [cli, 'verify', LOG_DIRECTORY], { encoding: 'utf8' });
+  const said = `${verify.stdout}${verify.stderr}`.trim().replace(/\n/g, ' | ');
+  out(`demo: seclog verify ${LOG_DIRECTORY}: exit ${verify.status}: ${said}`);
+  out(`demo: run it yourself: node ${cli} verify ${LOG_DIRECTORY}`);
+}

@@ -9,3 +9,7 @@ export type {
   SecurityLogging,
   StartSecurityLoggingOptions,
 } from './types.js';
+// The request context middleware, so a service needs only this package.
+export { expressRequestContext, fastifyRequestContext, withRequestContext } from '@seclog/http';
+export type { RequestContextOptions } from '@seclog/http';
+export { runWithRequestContext } from '@seclog/security-logger';
