@@ -48,13 +48,8 @@ export function serialize(records: readonly ReadableLogRecord[]): string {
     records.map((r) => ({ body: r.body, attributes: r.attributes, eventName: r.eventName })),
     (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
   );
-  let otlp = '';
-  try {
-    const bytes = JsonLogsSerializer.serializeRequest(records as ReadableLogRecord[]);
-    otlp = bytes === undefined ? '' : new TextDecoder().decode(bytes);
-  } catch (err) {
-    otlp = `serializer failed: ${String(err)}`;
-  }
+  const bytes = JsonLogsSerializer.serializeRequest(records as ReadableLogRecord[]);
+  const otlp = bytes === undefined ? '' : new TextDecoder().decode(bytes);
   return `${plain}\n${otlp}`;
 }
 

@@ -7,6 +7,7 @@ import { buildDispatch, KEYWORD_RULES, PREFIX_RULES } from './builtin-rules.js';
 import type { KeyClass } from './key-classifier.js';
 import { KeyClassifier } from './key-classifier.js';
 import type { CompiledRule, ResolvedOptions } from './options.js';
+import { BUILTIN_RULE_IDS } from './options.js';
 import {
   isBasicCredential,
   isJwtHeader,
@@ -92,30 +93,41 @@ const COMMON_TLDS = new Set(
   ).split(' '),
 );
 
-// Character flags computed by the pre-filter pass.
-const F_AT = 1;
-const F_EQ = 2;
-const F_COLON = 4;
-const F_DOT = 8;
-const F_SPACE = 16;
-const F_QUERY = 32;
-const CHAR_FLAGS = new Uint8Array(128);
-CHAR_FLAGS[64] = F_AT;
-CHAR_FLAGS[61] = F_EQ;
-CHAR_FLAGS[58] = F_COLON;
-CHAR_FLAGS[46] = F_DOT;
-CHAR_FLAGS[32] = F_SPACE;
-CHAR_FLAGS[9] = F_SPACE;
-CHAR_FLAGS[10] = F_SPACE;
-CHAR_FLAGS[63] = F_QUERY;
-CHAR_FLAGS[38] = F_QUERY;
+// Character classes and flags computed by the pre-filter pass, one table lookup per character.
+const C_TOKEN = 1; // [A-Za-z0-9_-]
+const C_DIGIT = 2;
+const C_UPPER = 4;
+const F_AT = 8;
+const F_EQ = 16;
+const F_COLON = 32;
+const F_DOT = 64;
+const F_SPACE = 128;
+const F_TILDE = 256;
+const CHAR_TABLE = ((): Uint16Array => {
+  const t = new Uint16Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = C_TOKEN | C_DIGIT;
+  for (let c = 65; c <= 90; c++) t[c] = C_TOKEN | C_UPPER;
+  for (let c = 97; c <= 122; c++) t[c] = C_TOKEN;
+  t[95] = C_TOKEN;
+  t[45] = C_TOKEN;
+  t[64] = F_AT;
+  t[61] = F_EQ;
+  t[58] = F_COLON;
+  t[46] = F_DOT;
+  t[32] = F_SPACE;
+  t[9] = F_SPACE;
+  t[10] = F_SPACE;
+  t[126] = F_TILDE;
+  return t;
+})();
+/** Pre-filter flag a keyword rule needs (its keyword's non-token character). */
+const KEYWORD_FLAGS: Readonly<Record<string, number>> = {
+  'azure-entra-client-secret': F_TILDE,
+  'terraform-token': F_DOT,
+  'telegram-bot-token': F_COLON,
+  'mailchimp-api-key': 0,
+};
 
-/** `[A-Za-z0-9_-]`: the characters a token boundary is defined by. */
-function isTokenChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45
-  );
-}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -142,7 +154,13 @@ const EMAIL_RE =
 const IPV4_RE =
   /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
 const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
-const GENERIC_CHILD_KEYS = new Set(['id', 'name', 'key', 'value', 'number', 'address']);
+const GENERIC_CHILD_KEYS = new Set(
+  ['id', 'name', 'key', 'value', 'number', 'address'].flatMap((k) => [
+    k,
+    k.toUpperCase(),
+    k[0]!.toUpperCase() + k.slice(1),
+  ]),
+);
 
 /** The engine shared by the processor and `Redactor`. */
 export class RedactionEngine {
@@ -153,6 +171,9 @@ export class RedactionEngine {
   private readonly _customRules: readonly CompiledRule[];
   private readonly _kvGate: RegExp;
   private readonly _on: (id: string) => boolean;
+  private readonly _enabled: Readonly<Record<string, boolean>>;
+  private readonly _keyRulesOn: Readonly<Record<RedactionClass, boolean>>;
+  private readonly _hits: Hit[] = [];
   private readonly _hmacCache = new Map<string, string>();
 
   constructor(options: ResolvedOptions) {
@@ -160,6 +181,19 @@ export class RedactionEngine {
     this._keys = new KeyClassifier(options.keys, options.allowKeys);
     const disabled = options.disabled;
     this._on = (id) => !disabled.has(id);
+    const enabled: Record<string, boolean> = {};
+    for (const id of BUILTIN_RULE_IDS) enabled[id] = !disabled.has(id);
+    this._enabled = enabled;
+    this._keyRulesOn = {
+      credential: enabled['key-credential'] === true,
+      payment: enabled['key-payment'] === true,
+      'government-id': enabled['key-government-id'] === true,
+      email: enabled['key-email'] === true,
+      phone: enabled['key-phone'] === true,
+      'user-id': enabled['key-user-id'] === true,
+      'session-id': enabled['key-session-id'] === true,
+      ip: enabled['key-ip'] === true,
+    };
     this._dispatch = buildDispatch(PREFIX_RULES.filter((r) => this._on(r.id)));
     this._keywordRules = KEYWORD_RULES.filter((r) => this._on(r.id));
     this._customRules = options.rules;
@@ -194,7 +228,7 @@ export class RedactionEngine {
     parentKey?: string,
   ): unknown {
     let cls = this._keys.classify(key);
-    if (cls === undefined && parentKey !== undefined && GENERIC_CHILD_KEYS.has(key.toLowerCase())) {
+    if (cls === undefined && parentKey !== undefined && GENERIC_CHILD_KEYS.has(key)) {
       cls = this._keys.classify(`${parentKey}.${key}`);
     }
     if (cls === 'allow') return value;
@@ -285,7 +319,7 @@ export class RedactionEngine {
     // Card numbers logged as numbers: only plain 14 to 16 digit integers with IIN and Luhn.
     if (typeof value === 'number' && value >= 1e13 && value < 1e16 && Number.isSafeInteger(value)) {
       const digits = String(value);
-      if (this._on('payment-card') && isValidCardNumber(digits)) {
+      if (this._enabled['payment-card'] === true && isValidCardNumber(digits)) {
         tally.leaves++;
         return this._paymentRep(digits, 'payment-card');
       }
@@ -320,7 +354,7 @@ export class RedactionEngine {
 
   private _keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction {
     const c: RedactionClass = cls === 'cookie' ? 'credential' : cls;
-    if (!this._on(`key-${c}`)) return 'keep';
+    if (!this._keyRulesOn[c]) return 'keep';
     return this._o.actions[c];
   }
 
@@ -419,32 +453,43 @@ export class RedactionEngine {
   private _scanText(s: string, tally: Tally): string {
     const n = s.length;
     this._charge(tally, n);
-    let hits: Hit[] | undefined;
+    const on = this._enabled;
+    const hits = this._hits;
+    if (hits.length !== 0) hits.length = 0;
     const push = (start: number, end: number, rep: string): void => {
       if (end <= start) return;
       const text = s.slice(start, end);
       if (isOwnOutput(text) || this._isAllowedValue(text)) return;
-      (hits ??= []).push({ start, end, rep });
+      hits.push({ start, end, rep });
     };
 
-    // Pass 1: character flags, and prefix rules at each token start.
+    // Pass 1: character classes and flags, and prefix rules at each token start.
     let digits = 0;
     let uppers = 0;
     let flags = 0;
+    let digitRun = 0;
+    let maxDigitRun = 0;
     let prevToken = false;
     const dispatch = this._dispatch;
-    const jwtOn = this._on('jwt');
+    const jwtOn = on['jwt'] === true;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      const tok = isTokenChar(c);
-      if (c < 128) {
-        if (isDigit(c)) digits++;
-        else if (c >= 65 && c <= 90) uppers++;
-        else flags |= CHAR_FLAGS[c]!;
+      const t = c < 128 ? CHAR_TABLE[c]! : 0;
+      flags |= t;
+      if (t & C_DIGIT) {
+        digits++;
+        if (++digitRun > maxDigitRun) maxDigitRun = digitRun;
+      } else if (c !== 32 && c !== 45) {
+        digitRun = 0;
+        if (t & C_UPPER) uppers++;
       }
-      if (tok && !prevToken && i + 1 < n) {
+      if ((t & C_TOKEN) === 0) {
+        prevToken = false;
+        continue;
+      }
+      if (!prevToken && i + 1 < n) {
         const c1 = s.charCodeAt(i + 1);
-        if (c < 128 && c1 < 128) {
+        if (c1 < 128) {
           const rules = dispatch[c * 128 + c1];
           let end = -1;
           if (rules !== undefined) end = this._tryPrefixRules(rules, s, i, tally, push);
@@ -452,22 +497,18 @@ export class RedactionEngine {
             end = matchJwt(s, i);
             if (end > i) push(i, end, '[REDACTED:jwt]');
           }
-          if (end > i) {
-            i = end - 1;
-            prevToken = true;
-            continue;
-          }
+          if (end > i) i = end - 1;
         }
       }
-      prevToken = tok;
+      prevToken = true;
     }
 
     // Pass 2: structural and keyword-gated rules, each only when the pre-filter allows it.
-    if (n >= 40 && this._on('private-key') && s.includes('-----BEGIN')) {
+    if (n >= 40 && on['private-key'] === true && s.includes('-----BEGIN')) {
       this._charge(tally, n);
       matchPem(s, push);
     }
-    if (flags & F_COLON && flags & F_AT && this._on('url-userinfo') && s.includes('://')) {
+    if (flags & F_COLON && flags & F_AT && on['url-userinfo'] === true && s.includes('://')) {
       this._charge(tally, n);
       for (const m of s.matchAll(USERINFO_RE)) {
         const pw = m[2]!;
@@ -476,7 +517,7 @@ export class RedactionEngine {
         push(start, start + pw.length, '[REDACTED:url-userinfo]');
       }
     }
-    if (flags & F_SPACE && this._on('authorization-header') && BEARER_GATE_RE.test(s)) {
+    if (flags & F_SPACE && on['authorization-header'] === true && BEARER_GATE_RE.test(s)) {
       this._charge(tally, n);
       for (const m of s.matchAll(BEARER_RE)) {
         const value = m[1]!;
@@ -486,31 +527,32 @@ export class RedactionEngine {
         push(start, end, '[REDACTED:authorization-header]');
       }
     }
-    if (flags & (F_EQ | F_COLON) && this._on('key-value-credential') && this._kvGate.test(s)) {
+    if (flags & (F_EQ | F_COLON) && on['key-value-credential'] === true && this._kvGate.test(s)) {
       this._charge(tally, n);
       this._matchKeyValues(s, push);
     }
     if (n >= 20) {
       for (const rule of this._keywordRules) {
-        if (!s.includes(rule.keyword)) continue;
+        const need = KEYWORD_FLAGS[rule.id] ?? 0;
+        if ((flags & need) !== need || !s.includes(rule.keyword)) continue;
         this._charge(tally, n);
         rule.re.lastIndex = 0;
         for (const m of s.matchAll(rule.re))
           push(m.index, m.index + m[0].length, `[REDACTED:${rule.id}]`);
       }
     }
-    if (digits >= 9 && (this._on('payment-card') || this._on('us-ssn'))) {
+    if (maxDigitRun >= 9 && (on['payment-card'] === true || on['us-ssn'] === true)) {
       this._charge(tally, n);
       this._matchDigitRuns(s, push);
     }
-    if (uppers >= 2 && digits >= 2 && n >= 15 && this._on('iban')) {
+    if (uppers >= 2 && digits >= 2 && n >= 15 && on['iban'] === true) {
       this._charge(tally, n);
       for (const m of s.matchAll(IBAN_RE)) {
         const end = validIbanEnd(m[0]);
         if (end > 0) push(m.index, m.index + end, this._ibanRep(m[0].slice(0, end)));
       }
     }
-    if (flags & F_AT && this._on('email')) {
+    if (flags & F_AT && on['email'] === true) {
       this._charge(tally, n);
       for (const m of s.matchAll(EMAIL_RE)) {
         // `scheme://user:password@host` is URL userinfo (its own rule), not an address.
@@ -529,7 +571,7 @@ export class RedactionEngine {
         );
       }
     }
-    if (this._o.actions.ip !== 'keep' && flags & F_DOT && digits >= 4 && this._on('ipv4')) {
+    if (this._o.actions.ip !== 'keep' && flags & F_DOT && digits >= 4 && on['ipv4'] === true) {
       this._charge(tally, n);
       for (const m of s.matchAll(IPV4_RE)) {
         push(m.index, m.index + m[0].length, this._classRep('ip', m[0], this._o.actions.ip, 'ip'));
@@ -552,8 +594,10 @@ export class RedactionEngine {
       }
     }
 
-    if (hits === undefined) return s;
-    return applyHits(s, hits);
+    if (hits.length === 0) return s;
+    const out = applyHits(s, hits);
+    hits.length = 0;
+    return out;
   }
 
   private _tryPrefixRules(
@@ -628,8 +672,8 @@ export class RedactionEngine {
     push: (start: number, end: number, rep: string) => void,
   ): void {
     const n = s.length;
-    const cardsOn = this._on('payment-card');
-    const ssnOn = this._on('us-ssn');
+    const cardsOn = this._enabled['payment-card'] === true;
+    const ssnOn = this._enabled['us-ssn'] === true;
     let i = 0;
     while (i < n) {
       if (!isDigit(s.charCodeAt(i))) {
