@@ -260,7 +260,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (this._lock === undefined)
       this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     const { state, recovered } = await loadSlot(o, this._lock.slot);
-    if (recovered !== undefined && recovered.tornBytes > 0) this._metrics.tornLinesSetAside++;
+    for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
     this._chain = state;
     this._scheduleMaintenance();
     return state;

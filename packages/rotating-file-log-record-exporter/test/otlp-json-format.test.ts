@@ -1,5 +1,4 @@
 // Decoded OTLP/JSON trees are walked untyped here.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { describe, it, expect } from 'vitest';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';

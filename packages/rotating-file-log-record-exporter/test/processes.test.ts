@@ -1,5 +1,4 @@
 // Decoded OTLP/JSON trees are walked untyped here.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';

@@ -1,5 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import {
+  appendFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -9,6 +10,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -186,6 +188,54 @@ describe('RotatingFileLogRecordExporter', () => {
         'seclog-000003.ndjson',
       ]);
       expect(await verifyDirectory(dir)).toMatchObject({ ok: true, recordsChecked: 6 });
+      cleanup();
+    });
+
+    it('sets a torn last line aside into a .torn sidecar on start-up and seals the rest', async () => {
+      const { dir, cleanup } = tempDir();
+      const first = new RotatingFileLogRecordExporter({ directory: dir });
+      await exportOnce(first, [fakeRecord(1), fakeRecord(2)]);
+      await first.shutdown();
+      // What a kill -9 in the middle of a write leaves: no seal, half a line at the end.
+      unlinkSync(join(dir, 'seclog-000001.seal'));
+      const partial = '{"resourceLogs":[{"resource":{"attrib';
+      appendFileSync(join(dir, 'seclog-000001.ndjson'), partial);
+      const before = await verifyDirectory(dir);
+      expect(before.ok).toBe(true);
+      expect(before.notes.join('\n')).toMatch(/partial line 3/);
+      const next = new RotatingFileLogRecordExporter({ directory: dir });
+      expect((await exportOnce(next, [fakeRecord(3)])).code).toBe(ExportResultCode.SUCCESS);
+      await next.shutdown();
+      expect(next.getStats().tornLinesSetAside).toBe(1);
+      expect(readFileSync(join(dir, 'seclog-000001.torn'), 'utf8')).toBe(partial);
+      const seal = JSON.parse(readFileSync(join(dir, 'seclog-000001.seal'), 'utf8'));
+      expect(seal).toMatchObject({
+        recovered: true,
+        count: 2,
+        torn: { bytes: partial.length, file: 'seclog-000001.torn' },
+      });
+      const after = await verifyDirectory(dir);
+      expect(after).toMatchObject({ ok: true, recordsChecked: 3 });
+      expect(after.notes.join('\n')).toMatch(/torn last line .* set aside in seclog-000001\.torn/);
+      expect(lineNumbers(allLines(dir))).toEqual([1, 2, 3]);
+      cleanup();
+    });
+
+    it('seals an older file whose seal was never written before a crash', async () => {
+      const { dir, cleanup } = tempDir();
+      const a = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
+      for (let i = 0; i < 40; i++) await exportOnce(a, [fakeRecord(i)]);
+      await a.shutdown();
+      expect(dataFiles(dir).length).toBeGreaterThan(2);
+      unlinkSync(join(dir, 'seclog-000001.seal'));
+      unlinkSync(join(dir, 'seclog-000002.seal'));
+      const b = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
+      await exportOnce(b, [fakeRecord(99)]);
+      await b.shutdown();
+      expect(JSON.parse(readFileSync(join(dir, 'seclog-000002.seal'), 'utf8'))).toMatchObject({
+        recovered: true,
+      });
+      expect((await verifyDirectory(dir)).ok).toBe(true);
       cleanup();
     });
 

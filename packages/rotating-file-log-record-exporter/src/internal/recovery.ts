@@ -151,78 +151,54 @@ export async function recoverFile(
   return { seal, tornBytes };
 }
 
-/** Loads the chain state of `slot`, recovering its last file if a crash left it unsealed. */
+/**
+ * Loads the chain state of `slot`, sealing every data file a crash left unsealed (normally only the
+ * newest; older ones when a seal could not be written before the crash), oldest first.
+ */
 export async function loadSlot(
   opts: RecoveryOptions,
   slot: number,
-): Promise<{ state: ChainState; recovered: RecoveredFile | undefined }> {
+): Promise<{ state: ChainState; recovered: RecoveredFile[] }> {
   const all = await scanDirectory(opts.directory, opts.baseName);
   const files = all.get(slot);
   const top = maxIndex(files);
-  if (files === undefined || top === 0) {
-    return {
-      state: { lastHash: GENESIS_HASH, lastSeq: 0, nextIndex: 1, lastRecordMs: undefined },
-      recovered: undefined,
-    };
-  }
-  const prevOf = async (index: number): Promise<{ hash: string; seq: number }> => {
-    if (index <= 1) return { hash: GENESIS_HASH, seq: 0 };
-    const seal = await readSeal(opts.directory, opts.baseName, slot, index - 1);
-    if (seal !== undefined) return { hash: seal.lastHash, seq: seal.lastSeq };
-    const r = files.retention.get(index - 1);
-    if (r !== undefined) return { hash: r.lastHash, seq: r.lastSeq };
-    return { hash: GENESIS_HASH, seq: 0 };
+  const genesis: ChainState = {
+    lastHash: GENESIS_HASH,
+    lastSeq: 0,
+    nextIndex: 1,
+    lastRecordMs: undefined,
   };
-  const entry = files.byIndex.get(top);
-  const seal =
-    entry?.seal !== undefined
-      ? await readSeal(opts.directory, opts.baseName, slot, top)
-      : undefined;
-  if (seal !== undefined) {
-    if (entry?.data !== undefined && entry.gz !== undefined) {
-      // Compression finished but the original was not yet removed.
-      await unlinkRetry(join(opts.directory, entry.data));
+  if (files === undefined || top === 0) return { state: genesis, recovered: [] };
+  const recovered = new Map<number, RecoveredFile>();
+  // The chain value after `index`: from its seal, a recovery just done, or its retention record.
+  const after = async (
+    index: number,
+  ): Promise<{ hash: string; seq: number; ms: number | undefined }> => {
+    for (let i = index; i >= 1; i--) {
+      const r = recovered.get(i)?.seal ?? (await readSeal(opts.directory, opts.baseName, slot, i));
+      if (r !== undefined) return { hash: r.lastHash, seq: r.lastSeq, ms: r.lastRecordMs };
+      const d = files.retention.get(i);
+      if (d !== undefined) return { hash: d.lastHash, seq: d.lastSeq, ms: undefined };
+      // nothing known about i (a gap): look further back
     }
-    return {
-      state: {
-        lastHash: seal.lastHash,
-        lastSeq: seal.lastSeq,
-        nextIndex: top + 1,
-        lastRecordMs: seal.lastRecordMs,
-      },
-      recovered: undefined,
-    };
+    return { hash: GENESIS_HASH, seq: 0, ms: undefined };
+  };
+  for (const index of [...files.byIndex.keys()].sort((a, b) => a - b)) {
+    const e = files.byIndex.get(index);
+    if (e === undefined) continue;
+    if (e.seal !== undefined) {
+      // Compression finished but the original was not yet removed.
+      if (e.data !== undefined && e.gz !== undefined)
+        await unlinkRetry(join(opts.directory, e.data));
+      continue;
+    }
+    if (e.data === undefined) continue;
+    const prev = await after(index - 1);
+    recovered.set(index, await recoverFile(opts, slot, index, prev.hash, prev.seq));
   }
-  if (entry?.data !== undefined) {
-    const prev = await prevOf(top);
-    const recovered = await recoverFile(opts, slot, top, prev.hash, prev.seq);
-    const s = recovered.seal;
-    return {
-      state: {
-        lastHash: s.lastHash,
-        lastSeq: s.lastSeq,
-        nextIndex: top + 1,
-        lastRecordMs: s.lastRecordMs,
-      },
-      recovered,
-    };
-  }
-  const r = files.retention.get(top);
-  if (r !== undefined) {
-    return {
-      state: {
-        lastHash: r.lastHash,
-        lastSeq: r.lastSeq,
-        nextIndex: top + 1,
-        lastRecordMs: undefined,
-      },
-      recovered: undefined,
-    };
-  }
-  // Only a torn sidecar or stray name at the top: continue after it.
-  const prev = await prevOf(top);
+  const last = await after(top);
   return {
-    state: { lastHash: prev.hash, lastSeq: prev.seq, nextIndex: top + 1, lastRecordMs: undefined },
-    recovered: undefined,
+    state: { lastHash: last.hash, lastSeq: last.seq, nextIndex: top + 1, lastRecordMs: last.ms },
+    recovered: [...recovered.values()],
   };
 }
