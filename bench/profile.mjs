@@ -53,7 +53,12 @@ if (!result || result.skipped) {
 const threads = fs
   .readdirSync(profDir)
   .filter((f) => f.endsWith('.cpuprofile'))
-  .map((f) => summarizeProfile(JSON.parse(fs.readFileSync(path.join(profDir, f), 'utf8')), here))
+  .map((f) =>
+    summarizeProfile(
+      JSON.parse(fs.readFileSync(path.join(profDir, f), 'utf8')),
+      path.dirname(here) + '/',
+    ),
+  )
   .sort((a, b) => b.totalMs - a.totalMs);
 if (!flag('--keep')) fs.rmSync(work, { recursive: true, force: true });
 

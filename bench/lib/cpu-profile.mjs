@@ -37,7 +37,8 @@ export function summarizeProfile(profile, root = '') {
     const cf = n.callFrame;
     if (cf.functionName === '(idle)') continue;
     total += us;
-    const name = cf.functionName || '(anonymous)';
+    const name =
+      cf.functionName || (cf.url ? '(anonymous)' : '(anonymous, no script: builtin or native)');
     const file = cf.url
       ? cf.url
           .replace(/^file:\/\//, '')
@@ -53,7 +54,23 @@ export function summarizeProfile(profile, root = '') {
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
   }
   const pct = (us) => (total > 0 ? (100 * us) / total : 0);
+  const all = [...fns.values()].sort((a, b) => b.selfUs - a.selfUs);
+  const view = (f) => ({
+    name: f.name,
+    where: f.where,
+    pkg: f.pkg,
+    selfMs: f.selfUs / 1000,
+    pct: pct(f.selfUs),
+  });
+  /** The five heaviest functions of each workspace package: where each owner should look first. */
+  const byWorkspacePackage = {};
+  for (const f of all) {
+    if (!f.pkg.startsWith('@seclog/')) continue;
+    const list = (byWorkspacePackage[f.pkg] ??= []);
+    if (list.length < 5) list.push(view(f));
+  }
   return {
+    byWorkspacePackage,
     totalMs: total / 1000,
     top: [...fns.values()]
       .sort((a, b) => b.selfUs - a.selfUs)

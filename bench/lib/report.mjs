@@ -224,6 +224,18 @@ function profileSection(profile) {
         t.top.slice(0, 20).map((f) => ({ ...f, where: f.where ? `\`${f.where}\`` : '' })),
       ),
     );
+    const owned = Object.entries(t.byWorkspacePackage ?? {});
+    if (owned.length > 0) {
+      parts.push('\nHeaviest functions of each seclog package:\n');
+      for (const [pkg, fns] of owned) {
+        parts.push(
+          `- ${pkg}: ` +
+            fns
+              .map((f) => `\`${f.name}\` ${f.selfMs.toFixed(0)} ms (${f.pct.toFixed(1)}%)`)
+              .join(', '),
+        );
+      }
+    }
   });
   return parts.join('\n');
 }
