@@ -154,6 +154,8 @@ const EMAIL_RE =
 const IPV4_RE =
   /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
 const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
+const CLEAN_CACHE_MAX_LENGTH = 64;
+const CLEAN_CACHE_SIZE = 4096;
 const GENERIC_CHILD_KEYS = new Set(
   ['id', 'name', 'key', 'value', 'number', 'address'].flatMap((k) => [
     k,
@@ -174,6 +176,7 @@ export class RedactionEngine {
   private readonly _enabled: Readonly<Record<string, boolean>>;
   private readonly _keyRulesOn: Readonly<Record<RedactionClass, boolean>>;
   private readonly _hits: Hit[] = [];
+  private readonly _clean = new Set<string>();
   private readonly _hmacCache = new Map<string, string>();
 
   constructor(options: ResolvedOptions) {
@@ -418,15 +421,22 @@ export class RedactionEngine {
   scanString(s: string, tally: Tally, depth: number): string {
     const n = s.length;
     if (n < 6) return s;
+    // Short values recur on most records (event outcomes, routes, messages): remember clean ones.
+    if (n <= CLEAN_CACHE_MAX_LENGTH && this._clean.has(s)) return s;
     if (tally.work + n > tally.budget) throw new BudgetExceededError();
     let text = s;
     const c0 = s.charCodeAt(0);
     const cLast = s.charCodeAt(n - 1);
-    if (
-      ((c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93)) &&
-      n <= this._o.maxJsonLength &&
-      depth < this._o.maxDepth
-    ) {
+    const jsonLike = (c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93);
+    if (!jsonLike) {
+      const out = this._scanText(s, tally);
+      if (out === s && n <= CLEAN_CACHE_MAX_LENGTH) {
+        if (this._clean.size >= CLEAN_CACHE_SIZE) this._clean.clear();
+        this._clean.add(s);
+      }
+      return out;
+    }
+    if (n <= this._o.maxJsonLength && depth < this._o.maxDepth) {
       tally.work += n;
       let parsed: unknown;
       let ok = false;
