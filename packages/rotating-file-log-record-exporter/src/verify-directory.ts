@@ -72,6 +72,7 @@ async function checkSlot(
   let prevHash = GENESIS_HASH;
   let prevSeq = 0;
   let resync = false;
+  const retained: string[] = [];
   for (let index = 1; index <= top; index++) {
     const e = files.byIndex.get(index) ?? {};
     const name = dataName(baseName, slot, index);
@@ -98,7 +99,7 @@ async function checkSlot(
           out.issues.push(sig);
           return out;
         }
-        out.notes.push(`${name} removed by retention (${deleted.reason}) at ${deleted.deletedAt}`);
+        retained.push(name);
         prevHash = deleted.lastHash;
         prevSeq = deleted.lastSeq;
         continue;
@@ -288,6 +289,13 @@ async function checkSlot(
       const t = lineTimeMs(lastLine);
       if (t !== undefined && (out.newest === undefined || t > out.newest)) out.newest = t;
     }
+  }
+  if (retained.length > 0) {
+    out.notes.unshift(
+      retained.length === 1
+        ? `${retained[0]} removed by retention`
+        : `${retained.length} files removed by retention (${retained[0]} to ${retained.at(-1)})`,
+    );
   }
   return out;
 }
