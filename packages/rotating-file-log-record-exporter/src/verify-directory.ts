@@ -1,14 +1,14 @@
 // verifyDirectory: checks every writer slot's hash chain, seals and retention records in a log
 // directory and names the first break (file, line, kind).
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
 import { chainHash, GENESIS_HASH, lineTimeMs, parseLine } from './internal/chain.js';
 import { dataName, lockName, pointerName, sealName } from './internal/file-names.js';
 import { checkSignature, parseSeal, type Seal } from './internal/seal.js';
 import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
-import { lockHolderAlive } from './internal/slot-lock.js';
+import { heldByThisProcess, lockHolderAlive } from './internal/slot-lock.js';
 
 interface SlotCheck {
   issues: VerifyIssue[];
@@ -59,8 +59,11 @@ async function checkSlot(
       top = pIndex;
     }
   }
-  const lockText = await readSmall(join(dir, lockName(baseName, slot)));
-  const writerLive = lockText !== undefined && lockText !== '' && lockHolderAlive(lockText);
+  const lockPath = join(dir, lockName(baseName, slot));
+  const lockText = await readSmall(lockPath);
+  const writerLive =
+    heldByThisProcess(resolve(lockPath)) ||
+    (lockText !== undefined && lockText !== '' && lockHolderAlive(lockText));
   for (const bad of files.retentionBadLines) {
     out.issues.push({
       kind: 'unparsable-line',

@@ -168,6 +168,27 @@ describe('verifyDirectory', () => {
   });
 });
 
+describe('verifyDirectory on a live directory', () => {
+  it('passes while the writer is running and reports a complete but broken last line as a break', async () => {
+    const { dir, cleanup } = tempDir();
+    const e = new RotatingFileLogRecordExporter({ directory: dir });
+    await new Promise((resolve) => e.export([record(1), record(2)], resolve));
+    expect(await verifyDirectory(dir)).toMatchObject({ ok: true, recordsChecked: 2 });
+    const path = join(dir, 'seclog-000001.ndjson');
+    const lines = readLines(path);
+    lines[1] = lines[1]!.replace('user 2', 'user 3');
+    writeLines(path, lines);
+    const result = await verifyDirectory(dir);
+    expect(result.issues[0]).toMatchObject({
+      kind: 'hash-mismatch',
+      file: 'seclog-000001.ndjson',
+      line: 2,
+    });
+    await e.shutdown();
+    cleanup();
+  });
+});
+
 describe('verifyDirectory after retention', () => {
   it('passes when retention deleted old files and reports a deleted retention-covered file otherwise', async () => {
     const { dir, cleanup } = tempDir();

@@ -48,6 +48,11 @@ async function tryCreate(path: string, content: string, mode: number): Promise<b
   }
 }
 
+/** Whether the lock at `path` is held by an exporter of this process. */
+export function heldByThisProcess(path: string): boolean {
+  return heldInProcess.has(path);
+}
+
 /** Whether the lock content names a live holder on this host (other hosts are assumed alive). */
 export function lockHolderAlive(content: string): boolean {
   const [pidText, host] = content.split('\n');
