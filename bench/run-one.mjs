@@ -16,6 +16,11 @@ const BURST = Number(burstArg ?? 1000);
 // cover every variant, and timing 1 call in 7 keeps the clock's own cost (~50 ns) out of rec/s.
 const STRIDE = Number(strideArg ?? 7);
 
+/** How many of N calls used pool slot i (the loop cycles the pool). */
+function countUses(i, n) {
+  return Math.floor(n / POOL_SIZE) + (i < n % POOL_SIZE ? 1 : 0);
+}
+
 function emitResult(result) {
   process.stdout.write(RESULT_PREFIX + JSON.stringify(result) + '\n', () => process.exit(0));
 }
@@ -81,7 +86,12 @@ async function main() {
 
   // Under the profiler (BENCH_SKIP_COUNT=1) the read-back would only add noise to the profile.
   const counted =
-    process.env.BENCH_SKIP_COUNT === '1' ? { records: N, bytes: 0, files: 0 } : target.count();
+    process.env.BENCH_SKIP_COUNT === '1'
+      ? { records: N, bytes: 0, files: 0, secrets: 0 }
+      : target.count();
+  // Outside the clock: seclog's own verifier over what was written (BENCH_VERIFY=1).
+  const verified =
+    process.env.BENCH_VERIFY === '1' && target.verify ? await target.verify() : undefined;
   const lat = samples.subarray(0, sampled).sort();
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
   const result = {
@@ -95,6 +105,9 @@ async function main() {
     lost: N - counted.records,
     reportedDrops: target.reportedDrops,
     files: counted.files,
+    secretsOnDisk: counted.secrets,
+    secretsEmitted: pool.reduce((n, ev, i) => n + (ev.secret ? countUses(i, N) : 0), 0),
+    verified,
     bytes: counted.bytes,
     bytesPerRec: counted.bytes / Math.max(1, counted.records),
     mibPerSec: counted.bytes / 1048576 / (totalMs / 1000),

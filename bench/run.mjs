@@ -31,13 +31,20 @@ const METRICS = [
   'eldP99Ms',
   'eldMaxMs',
   'maxRssMB',
+  'secretsOnDisk',
+  'secretsEmitted',
 ];
 
-function runOne(id, dir, opts) {
+function runOne(id, dir, opts, verify) {
   const child = spawnSync(
     process.execPath,
     [path.join(here, 'run-one.mjs'), id, dir, String(opts.records), String(opts.burst)],
-    { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 },
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, BENCH_VERIFY: verify ? '1' : '0' },
+    },
   );
   const result = parseResultLine(child.stdout ?? '');
   if (result) return result;
@@ -83,7 +90,8 @@ function main() {
     const order = round % 2 === 0 ? ids : [...ids].reverse();
     for (const id of order) {
       if (skipped[id]) continue;
-      const res = runOne(id, path.join(base, `${id}-r${round}`), opts);
+      // The hash chain is verified once per contender (first round), outside the clock.
+      const res = runOne(id, path.join(base, `${id}-r${round}`), opts, round === 0);
       if (res.skipped) {
         skipped[id] = res.reason;
         log(`  ${id}: SKIPPED (${res.reason})`);
@@ -104,6 +112,7 @@ function main() {
     seclog: Boolean(CONTENDERS[id].seclog),
     skipped: skipped[id],
     ...(skipped[id] ? {} : summarize(raw[id], METRICS)),
+    verified: raw[id].find((r) => r.verified !== undefined)?.verified,
   }));
 
   let redaction;

@@ -269,6 +269,11 @@ function seclogFields(ev) {
 async function seclog({ dir }, variant) {
   const { startSecurityLogging } = await import('@seclog/node');
   const file = { directory: dir, maxFileBytes: ROTATE_BYTES };
+  let exporters;
+  if (variant.worker) {
+    const { WorkerFileExporter } = await import('./worker-file-exporter.mjs');
+    exporters = { 'file-worker': new WorkerFileExporter({ ...file, fsync: 'none' }) };
+  }
   if (variant.fsync !== 'default') file.fsync = 'none';
   if (variant.chain === false) {
     const option = chainOption();
@@ -281,7 +286,8 @@ async function seclog({ dir }, variant) {
     serviceName: 'security-bench',
     console: false,
     otlp: false,
-    file,
+    file: variant.worker ? false : file,
+    ...(exporters ? { exporters } : {}),
     redaction: variant.redaction,
     handleExit: false,
     // The clock stops when shutdown has written everything: never let the bound cut it short.
@@ -294,14 +300,24 @@ async function seclog({ dir }, variant) {
     async finish() {
       await logging.shutdown();
       const stats = logging.stats();
-      const file = stats.file;
+      const file = stats.file ?? stats['file-worker'];
       this.reportedDrops = file
         ? Object.values(file.dropped).reduce((a, b) => a + b, 0)
         : undefined;
     },
     count: () =>
       countLinesInDir(dir, (name) => name.endsWith('.ndjson') || name.endsWith('.ndjson.gz')),
+    verify: () => verifySeclogDirectory(dir),
   };
+}
+
+/** `ok` or the first issue of seclog's own verifier over a written directory. */
+async function verifySeclogDirectory(dir) {
+  const { verifyDirectory } = await import('@seclog/rotating-file-log-record-exporter');
+  const r = await verifyDirectory(dir);
+  if (r.ok) return `ok (${r.recordsChecked} records)`;
+  const first = r.issues[0];
+  return `FAILED: ${r.issues.length} issue(s), first ${first?.kind} in ${first?.file}:${first?.line ?? ''}`;
 }
 
 // The file exporter alone behind the SDK's batch processor (tuned as for otel-sdk): no
@@ -334,6 +350,7 @@ async function seclogExporterOnly({ dir }) {
     },
     finish: () => provider.shutdown(),
     count: () => countLinesInDir(dir, (name) => /\.ndjson(\.gz)?$/.test(name)),
+    verify: () => verifySeclogDirectory(dir),
   };
 }
 
@@ -361,6 +378,12 @@ export const CONTENDERS = {
     label: 'seclog full pipeline, default fsync per batch (audit mode)',
     seclog: true,
     create: (ctx) => seclog(ctx, { redaction: true, chain: true, fsync: 'default' }),
+  },
+  'seclog-worker-poc': {
+    label:
+      'PROOF OF CONCEPT, not the shipped pipeline: seclog full pipeline with the file exporter moved to a worker thread (bench/contenders/worker-file-exporter.mjs)',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: true, chain: true, worker: true }),
   },
   'seclog-exporter-only': {
     label:

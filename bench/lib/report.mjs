@@ -20,13 +20,18 @@ const MAIN_COLUMNS = [
   { title: 'B/rec', key: 'bytesPerRec', format: (v) => fixed(v, 0) },
   { title: 'files', key: 'files', format: (v) => fixed(v, 0) },
   { title: 'lost', key: 'lost', format: (v) => fixed(v, 0) },
+  { title: 'secrets on disk', key: 'secrets', align: 'left' },
 ];
 
 function tableRows(rows) {
   return rows.map((r) =>
     r.skipped
       ? { id: r.id, range: `skipped: ${r.skipped}` }
-      : { ...r, range: `${si(r.min_recPerSec)}–${si(r.max_recPerSec)}` },
+      : {
+          ...r,
+          range: `${si(r.min_recPerSec)}–${si(r.max_recPerSec)}`,
+          secrets: `${fixed(r.secretsOnDisk, 0)} of ${fixed(r.secretsEmitted, 0)}`,
+        },
   );
 }
 
@@ -240,6 +245,15 @@ function profileSection(profile) {
   return parts.join('\n');
 }
 
+function verifiedList(rows) {
+  const v = rows.filter((r) => r.verified !== undefined);
+  if (v.length === 0) return '';
+  return (
+    '`verifyDirectory` (what `seclog verify` runs) over the first round of each seclog row:\n\n' +
+    v.map((r) => `- \`${r.id}\`: ${r.verified}`).join('\n')
+  );
+}
+
 /** docs/benchmarks.md. */
 export function renderReport(report) {
   const { machine, opts, rows } = report;
@@ -284,7 +298,10 @@ smoke run; \`--rounds N\`, \`--records N\`, \`--only a,b\` narrow it.
   file is closed (pino: \`dest.end()\` → \`close\`; transports: \`end()\` → \`close\`; winston:
   drain, \`end()\` → \`finish\`; OTel and seclog: \`shutdown()\`). Then the lines on disk are
   counted: **lost** = records emitted − lines written (seclog: data files \`*.ndjson\`, one record
-  per line; seals are separate files and not counted).
+  per line; seals are separate files and not counted). **secrets on disk** counts the fake
+  tokens' \`ghp_\` prefix in the written files against the number of secret-bearing records
+  emitted. For seclog rows the first round's directory is also checked with \`verifyDirectory\`
+  (the hash chain and seals), outside the clock.
 - **CPU µs/rec**: \`process.cpuUsage()\` over the run, which covers every thread of the process
   (worker-thread transports included). **emit p50/p99**: every 7th call is timed alone with
   \`performance.now()\` on the calling thread (7 is coprime with the pool size, so every variant
@@ -311,6 +328,8 @@ ${labels}
 ## Results
 
 ${markdownTable(MAIN_COLUMNS, tableRows(rows))}
+
+${verifiedList(rows)}
 
 ## Ratios and targets (issues 3, 4 and 6)
 
