@@ -23,6 +23,12 @@ import {
 } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
   RotatingFileLogRecordExporter,
   verifyDirectory,
   type RotatingFileLogRecordExporterOptions,
@@ -367,6 +373,30 @@ describe('RotatingFileLogRecordExporter', () => {
         value: 1,
         attrs: { reason: 'shutdown' },
       });
+      cleanup();
+    });
+  });
+
+  describe('getStats', () => {
+    it('feeds a real MeterProvider from @opentelemetry/sdk-metrics', async () => {
+      const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+      const reader = new PeriodicExportingMetricReader({
+        exporter: metricExporter,
+        exportIntervalMillis: 3_600_000,
+      });
+      const meterProvider = new MeterProvider({ readers: [reader] });
+      const { dir, cleanup } = tempDir();
+      const e = new RotatingFileLogRecordExporter({ directory: dir, meterProvider });
+      await exportOnce(e, [fakeRecord(1), fakeRecord(2), fakeRecord(3)]);
+      await reader.forceFlush();
+      const metrics = metricExporter
+        .getMetrics()
+        .flatMap((r) => r.scopeMetrics.flatMap((sm) => sm.metrics));
+      const records = metrics.find((m) => m.descriptor.name === 'seclog.file_exporter.records');
+      expect(records?.dataPoints[0]?.value).toBe(3);
+      expect(e.getStats()).toMatchObject({ recordsWritten: 3, rotations: 0, dropped: {} });
+      await e.shutdown();
+      await meterProvider.shutdown();
       cleanup();
     });
   });
