@@ -41,10 +41,12 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
     try {
       this._redactRecord(logRecord, tally);
     } catch (err) {
-      tally.errors.push(err);
+      (tally.errors ??= []).push(err);
       failClosed(logRecord);
     }
-    for (const err of tally.errors) globalErrorHandler(err instanceof Error ? err : String(err));
+    if (tally.errors !== undefined) {
+      for (const err of tally.errors) globalErrorHandler(err instanceof Error ? err : String(err));
+    }
   }
 
   /** Nothing is buffered: resolves at once. */
@@ -62,16 +64,17 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
     const debug = this._summary === 'debug';
     let masked = 0;
     let removed = 0;
-    const maskedKeys: string[] = [];
-    const removedKeys: string[] = [];
-    for (const key of Object.keys(attrs)) {
-      if (key.startsWith(SUMMARY_PREFIX)) continue;
+    let maskedKeys: string[] | undefined;
+    let removedKeys: string[] | undefined;
+    for (const key in attrs) {
+      if (!Object.prototype.hasOwnProperty.call(attrs, key) || key.startsWith(SUMMARY_PREFIX))
+        continue;
       const value = attrs[key];
       let r: unknown;
       try {
         r = this._engine.redactEntry(key, value, tally, 0);
       } catch (err) {
-        tally.errors.push(err);
+        (tally.errors ??= []).push(err);
         r = ERROR_PLACEHOLDER;
       }
       if (r === value) continue;
@@ -79,11 +82,11 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
         // Deleting is portable; setAttribute(k, undefined) differs between the SDK lines.
         delete attrs[key];
         removed++;
-        if (debug) removedKeys.push(key);
+        if (debug) (removedKeys ??= []).push(key);
       } else {
         attrs[key] = r;
         masked++;
-        if (debug) maskedKeys.push(key);
+        if (debug) (maskedKeys ??= []).push(key);
       }
     }
 
@@ -95,7 +98,7 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
       try {
         r = this._engine.redactValue(body, undefined, tally, 0);
       } catch (err) {
-        tally.errors.push(err);
+        (tally.errors ??= []).push(err);
         r = ERROR_PLACEHOLDER;
       }
       if (r !== body) {
@@ -109,8 +112,8 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
     addCount(record, 'redaction.redacted.count', removed);
     addCount(record, 'redaction.body.masked.count', bodyMasked);
     if (debug) {
-      addKeys(record, 'redaction.masked.keys', maskedKeys);
-      addKeys(record, 'redaction.redacted.keys', removedKeys);
+      addKeys(record, 'redaction.masked.keys', maskedKeys ?? []);
+      addKeys(record, 'redaction.redacted.keys', removedKeys ?? []);
       if (bodyMasked > 0 && typeof body === 'object') {
         addKeys(
           record,

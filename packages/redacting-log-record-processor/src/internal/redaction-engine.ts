@@ -36,8 +36,8 @@ export interface Tally {
   readonly budget: number;
   /** Leaf values changed. */
   leaves: number;
-  /** Errors raised by rules, reported after the record. */
-  readonly errors: unknown[];
+  /** Errors raised by rules, reported after the record (allocated on the first one). */
+  errors: unknown[] | undefined;
 }
 
 interface Hit {
@@ -219,7 +219,7 @@ export class RedactionEngine {
 
   /** A fresh tally for one record. */
   newTally(): Tally {
-    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: [] };
+    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined };
   }
 
   /** Redacts the value found under `key`; returns the same reference when nothing changed. */
@@ -299,7 +299,8 @@ export class RedactionEngine {
     let out: Record<string, unknown> | undefined;
     // Credentials taint their whole subtree; other classes describe only scalar values.
     const inherited = cls === 'credential' || cls === 'cookie' ? cls : undefined;
-    for (const k of Object.keys(map)) {
+    for (const k in map) {
+      if (!Object.prototype.hasOwnProperty.call(map, k)) continue;
       const v = map[k];
       const r =
         inherited !== undefined
@@ -348,7 +349,7 @@ export class RedactionEngine {
     } catch (err) {
       tally.leaves++;
       if (err instanceof BudgetExceededError) return BUDGET_PLACEHOLDER;
-      tally.errors.push(err);
+      (tally.errors ??= []).push(err);
       return ERROR_PLACEHOLDER;
     }
     if (r !== value) tally.leaves++;
