@@ -8,7 +8,16 @@ import { ERROR_PLACEHOLDER, RedactionEngine, REMOVE } from './internal/redaction
 import type { Tally } from './internal/redaction-engine.js';
 import type { RedactingLogRecordProcessorOptions } from './types.js';
 
-const SUMMARY_PREFIX = 'redaction.';
+// Counts of this or another redaction layer (the Collector's names); skipped so they add up. Only
+// numeric counts are skipped: any other value under these names is scanned like everything else.
+const SUMMARY_COUNTS = new Set([
+  'redaction.masked.count',
+  'redaction.redacted.count',
+  'redaction.allowed.count',
+  'redaction.ignored.count',
+  'redaction.body.masked.count',
+  'redaction.body.redacted.count',
+]);
 const MAX_BODY_KEYS = 32;
 
 /**
@@ -67,8 +76,8 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
     let maskedKeys: string[] | undefined;
     let removedKeys: string[] | undefined;
     for (const key in attrs) {
-      if (!Object.prototype.hasOwnProperty.call(attrs, key) || key.startsWith(SUMMARY_PREFIX))
-        continue;
+      if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
+      if (SUMMARY_COUNTS.has(key) && typeof attrs[key] === 'number') continue;
       const value = attrs[key];
       let r: unknown;
       try {
@@ -135,7 +144,7 @@ function failClosed(record: ReadWriteLogRecord): void {
   try {
     const attrs = record.attributes as Record<string, unknown>;
     for (const key of Object.keys(attrs)) {
-      if (!key.startsWith(SUMMARY_PREFIX) && typeof attrs[key] !== 'boolean') {
+      if (!SUMMARY_COUNTS.has(key) && typeof attrs[key] !== 'boolean') {
         attrs[key] = ERROR_PLACEHOLDER;
       }
     }

@@ -8,6 +8,7 @@ import {
   ALNUM,
   BASE32,
   benignEvent,
+  cardNumber,
   DIGITS,
   githubToken,
   githubTokenBadChecksum,
@@ -266,6 +267,24 @@ describe('RedactingLogRecordProcessor', () => {
     });
   });
 
+  it('checks card numbers logged as numbers', () => {
+    const card = Number(cardNumber('4', 16));
+    const out = setup().emit({
+      attributes: { 'app.amount': 12.5, 'app.ref': card, 'app.ts': Date.now() },
+    });
+    expect(out.attributes['app.ref']).toBe(`************${String(card).slice(12)}`);
+    expect(out.attributes['app.amount']).toBe(12.5);
+    expect(typeof out.attributes['app.ts']).toBe('number');
+  });
+
+  it('scans attributes that only look like audit attributes', () => {
+    const token = githubToken();
+    const out = setup().emit({
+      attributes: { 'redaction.note': token, 'redaction.masked.keys': token },
+    });
+    expect(serialize([out])).not.toContain(token);
+  });
+
   describe('audit attributes', () => {
     it('adds the Collector summary counts and no key names by default', () => {
       const { emit } = setup();
@@ -293,6 +312,14 @@ describe('RedactingLogRecordProcessor', () => {
       });
       expect(out.attributes['redaction.masked.count']).toBe(3);
       expect(out.attributes['redaction.masked.keys']).toBe('password,x');
+    });
+
+    it('lists changed body paths in debug mode', () => {
+      const out = setup({ summary: 'debug' }).emit({
+        body: { user: { password: randMixed(12) }, items: ['ok', `key AKIA${rand(BASE32, 16)}`] },
+      });
+      expect(out.attributes['redaction.body.masked.keys']).toBe('items.1,user.password');
+      expect(out.attributes['redaction.body.masked.count']).toBe(2);
     });
 
     it('adds nothing in silent mode or when nothing matched', () => {
