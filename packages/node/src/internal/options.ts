@@ -21,7 +21,7 @@ const KNOWN_OPTIONS = new Set([
 const EXPORTER_NAMES = ['console', 'file', 'otlp'] as const;
 export type ExporterName = (typeof EXPORTER_NAMES)[number];
 
-export function fail(option: string, message: string): never {
+function fail(option: string, message: string): never {
   throw new TypeError(`@seclog/node: ${option} ${message}`);
 }
 
