@@ -265,24 +265,32 @@ describe('RedactingLogRecordProcessor', () => {
         });
       }
     });
-  });
 
-  it('checks card numbers logged as numbers', () => {
-    const card = Number(cardNumber('4', 16));
-    const out = setup().emit({
-      attributes: { 'app.amount': 12.5, 'app.ref': card, 'app.ts': Date.now() },
+    it('redacts a phone number written with spaces after a phone key in text', () => {
+      const digits = rand(DIGITS, 7);
+      const out = setup().emit({
+        body: `callback phone: +1 (415) ${digits.slice(0, 3)} ${digits.slice(3)} requested`,
+      });
+      expect(out.body).toBe('callback phone: [REDACTED:phone] requested');
     });
-    expect(out.attributes['app.ref']).toBe(`************${String(card).slice(12)}`);
-    expect(out.attributes['app.amount']).toBe(12.5);
-    expect(typeof out.attributes['app.ts']).toBe('number');
-  });
 
-  it('scans attributes that only look like audit attributes', () => {
-    const token = githubToken();
-    const out = setup().emit({
-      attributes: { 'redaction.note': token, 'redaction.masked.keys': token },
+    it('checks card numbers logged as numbers', () => {
+      const card = Number(cardNumber('4', 16));
+      const out = setup().emit({
+        attributes: { 'app.amount': 12.5, 'app.ref': card, 'app.ts': Date.now() },
+      });
+      expect(out.attributes['app.ref']).toBe(`************${String(card).slice(12)}`);
+      expect(out.attributes['app.amount']).toBe(12.5);
+      expect(typeof out.attributes['app.ts']).toBe('number');
     });
-    expect(serialize([out])).not.toContain(token);
+
+    it('scans attributes that only look like audit attributes', () => {
+      const token = githubToken();
+      const out = setup().emit({
+        attributes: { 'redaction.note': token, 'redaction.masked.keys': token },
+      });
+      expect(serialize([out])).not.toContain(token);
+    });
   });
 
   describe('audit attributes', () => {

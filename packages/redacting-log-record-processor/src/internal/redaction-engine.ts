@@ -143,6 +143,7 @@ const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 const USERINFO_RE = /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})@/g;
 const KV_RE =
   /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>]{1,1024}))/dg;
+const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
 const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 const BEARER_RE =
   /(?<![A-Za-z0-9_-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]{1,3}([A-Za-z0-9._~+/-]{8,4096}={0,2})/dg;
@@ -674,7 +675,17 @@ export class RedactionEngine {
         continue;
       }
       const c: RedactionClass = cls;
+      if (c === 'phone' && group === 6) {
+        // Phone numbers are written with spaces and brackets: `+1 (415) 555 2671`.
+        PHONE_TAIL_RE.lastIndex = end;
+        const tail = PHONE_TAIL_RE.exec(s);
+        if (tail !== null) {
+          end += tail[0].length;
+          value = s.slice(start, end);
+        }
+      }
       push(start, end, this._classRep(c, value, action, classLabel(c)));
+      re.lastIndex = Math.max(re.lastIndex, end);
     }
   }
 
