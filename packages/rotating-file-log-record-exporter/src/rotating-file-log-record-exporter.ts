@@ -19,7 +19,7 @@ import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/option
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import { signedJson, type Seal } from './internal/seal.js';
 import { SelfMetrics } from './internal/self-metrics.js';
-import { acquireSlot, releaseSlot, type SlotLock } from './internal/slot-lock.js';
+import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './internal/slot-lock.js';
 import { OTLP_LINE_SUFFIX, otlpLinePrefix } from './internal/otlp-json-line.js';
 
 interface OpenFile {
@@ -254,11 +254,18 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (this._lock !== undefined && this._chain !== undefined) return this._chain;
     const created = await mkdir(o.directory, { recursive: true, mode: o.dirMode });
     if (created !== undefined) await chmod(o.directory, o.dirMode);
-    if (!(await stat(o.directory)).isDirectory()) {
+    const dirStat = await stat(o.directory);
+    if (!dirStat.isDirectory()) {
       throw Object.assign(new Error(`${o.directory} is not a directory`), { code: 'ENOTDIR' });
+    }
+    if (this._lock === undefined && (dirStat.mode & 0o022) !== 0) {
+      diag.warn(
+        `${PACKAGE}: ${o.directory} is writable by group or others; anyone there can plant or delete log files`,
+      );
     }
     if (this._lock === undefined)
       this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
+    await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
     const { state, recovered } = await loadSlot(o, this._lock.slot);
     for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
     this._chain = state;

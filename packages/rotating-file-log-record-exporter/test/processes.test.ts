@@ -121,6 +121,13 @@ describe('RotatingFileLogRecordExporter', () => {
       const result = await verifyDirectory(dir);
       expect(result.issues).toEqual([]);
       expect(result.ok).toBe(true);
+      // Each kill after the first acknowledgment left an unsealed file that a later start recovered.
+      const recoveredSeals = readdirSync(dir)
+        .filter((f) => f.endsWith('.seal'))
+        .filter((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).recovered === true);
+      expect(recoveredSeals.length).toBeGreaterThan(100);
+      // Temp files the kills left behind were removed by the next start.
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
       const torn = readdirSync(dir).filter((f) => f.endsWith('.torn'));
       for (const t of torn) expect(readFileSync(join(dir, t)).includes(0x0a)).toBe(false);
       cleanup();

@@ -2,7 +2,7 @@
 // writes only that slot's files, so processes never share a file. Stale locks of dead processes
 // are taken over.
 import { hostname } from 'node:os';
-import { readFile, stat, unlink, open } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CREATE_EXCL, READ_NOFOLLOW } from './fs-safe.js';
@@ -134,4 +134,18 @@ export async function releaseSlot(lock: SlotLock): Promise<void> {
   heldInProcess.delete(lock.path);
   const now = await readFile(lock.path, 'utf8').catch(() => undefined);
   if (now === lock.content) await unlink(lock.path).catch(() => undefined);
+}
+
+/**
+ * Removes temp files (`.<name>.tmp-<pid>-<hex>`) that a crashed process of this host left in `dir`;
+ * those of live processes are kept.
+ */
+export async function removeStaleTemps(dir: string, baseName: string): Promise<void> {
+  const re = /\.tmp-(\d+)-[0-9a-f]+$/;
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(`.${baseName}`)) continue;
+    const m = re.exec(name);
+    if (m === null || isAlive(Number(m[1])) || Number(m[1]) === process.pid) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
+  }
 }
