@@ -3,10 +3,10 @@
 /** Valid `baseName`: no path separators, no leading dot, so names never leave the directory. */
 export const BASE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export type FileKind = 'data' | 'gz' | 'seal' | 'torn';
+type FileKind = 'data' | 'gz' | 'seal' | 'torn';
 
 /** Stem shared by a slot's files: `seclog` for slot 0, `seclog-w1` for slot 1, ... */
-export function slotStem(baseName: string, slot: number): string {
+function slotStem(baseName: string, slot: number): string {
   return slot === 0 ? baseName : `${baseName}-w${slot}`;
 }
 
@@ -57,18 +57,5 @@ export function nameParser(baseName: string): (name: string) => ParsedName | und
     const kind: FileKind =
       ext === 'ndjson' ? 'data' : ext === 'ndjson.gz' ? 'gz' : ext === 'seal' ? 'seal' : 'torn';
     return { slot: m[1] === undefined ? 0 : Number(m[1]), index: Number(m[2]), kind };
-  };
-}
-
-/** Parses `seclog.lock` / `seclog-w3.lock` (and the same for `.current`, `.retention`) to a slot. */
-export function slotFileParser(
-  baseName: string,
-  ext: string,
-): (name: string) => number | undefined {
-  const re = new RegExp(`^${escapeRegExp(baseName)}(?:-w(\\d{1,6}))?\\.${escapeRegExp(ext)}$`);
-  return (name) => {
-    const m = re.exec(name);
-    if (m === null) return undefined;
-    return m[1] === undefined ? 0 : Number(m[1]);
   };
 }

@@ -16,7 +16,7 @@ type AnyObject = Record<string, unknown>;
 const headCache = new WeakMap<object, WeakMap<object, string>>();
 
 /** `[sec, nanos]` to the decimal string of nanoseconds since the epoch. */
-export function hrTimeToNanosString(time: readonly [number, number]): string {
+function hrTimeToNanosString(time: readonly [number, number]): string {
   const sec = time[0];
   const ns = time[1];
   if (Number.isSafeInteger(sec) && Number.isSafeInteger(ns) && sec >= 0 && ns >= 0 && ns < 1e9) {

@@ -1,14 +1,13 @@
 // Reads what a writer slot has on disk: indexed data files, seals, torn sidecars and retention
 // records. Shared by start-up recovery, retention and verification.
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nameParser, retentionName, sealName } from './file-names.js';
 import { parseRetention, parseSeal, type RetentionRecord, type Seal } from './seal.js';
 import { READ_NOFOLLOW } from './fs-safe.js';
-import { open } from 'node:fs/promises';
 
 /** Files of one index. */
-export interface IndexEntry {
+interface IndexEntry {
   data?: string;
   gz?: string;
   seal?: string;
@@ -103,5 +102,3 @@ export function maxIndex(files: SlotFiles | undefined): number {
   for (const i of files.retention.keys()) if (i > max) max = i;
   return max;
 }
-
-export { readFile };

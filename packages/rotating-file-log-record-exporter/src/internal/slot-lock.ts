@@ -9,7 +9,7 @@ import { CREATE_EXCL, READ_NOFOLLOW } from './fs-safe.js';
 import { lockName } from './file-names.js';
 
 /** Upper bound on concurrent writers per directory and base name. */
-export const MAX_SLOTS = 256;
+const MAX_SLOTS = 256;
 
 /** Lock paths held by exporters in this process (a pid match alone cannot tell them apart). */
 const heldInProcess = new Set<string>();
