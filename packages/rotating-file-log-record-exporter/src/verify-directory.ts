@@ -207,16 +207,14 @@ async function checkSlot(
         break;
       }
       if (resync) {
-        prevSeq = parsed.seq - 1;
-        prevHash = chainHash(prevHash, parsed.prefix) === parsed.hash ? prevHash : '';
+        // The file before this one is missing (already reported): its first line cannot be
+        // linked, so the chain is picked up from it.
         resync = false;
-        if (prevHash === '') {
-          prevHash = parsed.hash;
-          prevSeq = parsed.seq;
-          lastLine = line;
-          out.records++;
-          continue;
-        }
+        prevHash = parsed.hash;
+        prevSeq = parsed.seq;
+        lastLine = line;
+        out.records++;
+        continue;
       }
       if (parsed.seq !== prevSeq + 1) {
         // A jump ahead is a deletion unless the expected line turns up later (then: reordered).
