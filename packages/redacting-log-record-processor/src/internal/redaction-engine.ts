@@ -174,10 +174,23 @@ export class RedactionEngine {
   private readonly _customRules: readonly CompiledRule[];
   private readonly _kvGate: RegExp;
   private readonly _on: (id: string) => boolean;
-  private readonly _enabled: Readonly<Record<string, boolean>>;
   private readonly _keyRulesOn: Readonly<Record<RedactionClass, boolean>>;
+  /** Switches of the structural rules, as a fixed-shape object (read on every scan). */
+  private readonly _rulesOn: {
+    readonly jwt: boolean;
+    readonly privateKey: boolean;
+    readonly urlUserinfo: boolean;
+    readonly authorizationHeader: boolean;
+    readonly keyValue: boolean;
+    readonly card: boolean;
+    readonly ssn: boolean;
+    readonly iban: boolean;
+    readonly email: boolean;
+    readonly ipv4: boolean;
+  };
   private readonly _hits: Hit[] = [];
   private readonly _clean = new Set<string>();
+  private _lastDigits = 0;
   private readonly _hmacCache = new Map<string, string>();
 
   constructor(options: ResolvedOptions) {
@@ -187,7 +200,18 @@ export class RedactionEngine {
     this._on = (id) => !disabled.has(id);
     const enabled: Record<string, boolean> = {};
     for (const id of BUILTIN_RULE_IDS) enabled[id] = !disabled.has(id);
-    this._enabled = enabled;
+    this._rulesOn = {
+      jwt: enabled['jwt'] === true,
+      privateKey: enabled['private-key'] === true,
+      urlUserinfo: enabled['url-userinfo'] === true,
+      authorizationHeader: enabled['authorization-header'] === true,
+      keyValue: enabled['key-value-credential'] === true,
+      card: enabled['payment-card'] === true,
+      ssn: enabled['us-ssn'] === true,
+      iban: enabled['iban'] === true,
+      email: enabled['email'] === true,
+      ipv4: enabled['ipv4'] === true,
+    };
     this._keyRulesOn = {
       credential: enabled['key-credential'] === true,
       payment: enabled['key-payment'] === true,
@@ -324,7 +348,7 @@ export class RedactionEngine {
     // Card numbers logged as numbers: only plain 14 to 16 digit integers with IIN and Luhn.
     if (typeof value === 'number' && value >= 1e13 && value < 1e16 && Number.isSafeInteger(value)) {
       const digits = String(value);
-      if (this._enabled['payment-card'] === true && isValidCardNumber(digits)) {
+      if (this._rulesOn.card && isValidCardNumber(digits)) {
         tally.leaves++;
         return this._paymentRep(digits, 'payment-card');
       }
@@ -432,7 +456,8 @@ export class RedactionEngine {
     const jsonLike = (c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93);
     if (!jsonLike) {
       const out = this._scanText(s, tally);
-      if (out === s && n <= CLEAN_CACHE_MAX_LENGTH) {
+      // Values with several digits are mostly ids and addresses that never repeat: not worth caching.
+      if (out === s && n <= CLEAN_CACHE_MAX_LENGTH && this._lastDigits <= 2) {
         if (this._clean.size >= CLEAN_CACHE_SIZE) this._clean.clear();
         this._clean.add(s);
       }
@@ -465,7 +490,7 @@ export class RedactionEngine {
   private _scanText(s: string, tally: Tally): string {
     const n = s.length;
     this._charge(tally, n);
-    const on = this._enabled;
+    const on = this._rulesOn;
     const hits = this._hits;
     if (hits.length !== 0) hits.length = 0;
     const push = (start: number, end: number, rep: string): void => {
@@ -483,7 +508,7 @@ export class RedactionEngine {
     let maxDigitRun = 0;
     let prevToken = false;
     const dispatch = this._dispatch;
-    const jwtOn = on['jwt'] === true;
+    const jwtOn = on.jwt;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       const t = c < 128 ? CHAR_TABLE[c]! : 0;
@@ -515,12 +540,14 @@ export class RedactionEngine {
       prevToken = true;
     }
 
+    this._lastDigits = digits;
+
     // Pass 2: structural and keyword-gated rules, each only when the pre-filter allows it.
-    if (n >= 40 && on['private-key'] === true && s.includes('-----BEGIN')) {
+    if (n >= 40 && on.privateKey && s.includes('-----BEGIN')) {
       this._charge(tally, n);
       matchPem(s, push);
     }
-    if (flags & F_COLON && flags & F_AT && on['url-userinfo'] === true && s.includes('://')) {
+    if (flags & F_COLON && flags & F_AT && on.urlUserinfo && s.includes('://')) {
       this._charge(tally, n);
       for (const m of s.matchAll(USERINFO_RE)) {
         const pw = m[2]!;
@@ -529,7 +556,7 @@ export class RedactionEngine {
         push(start, start + pw.length, '[REDACTED:url-userinfo]');
       }
     }
-    if (flags & F_SPACE && on['authorization-header'] === true && BEARER_GATE_RE.test(s)) {
+    if (flags & F_SPACE && on.authorizationHeader && BEARER_GATE_RE.test(s)) {
       this._charge(tally, n);
       for (const m of s.matchAll(BEARER_RE)) {
         const value = m[1]!;
@@ -539,7 +566,7 @@ export class RedactionEngine {
         push(start, end, '[REDACTED:authorization-header]');
       }
     }
-    if (flags & (F_EQ | F_COLON) && on['key-value-credential'] === true && this._kvGate.test(s)) {
+    if (flags & (F_EQ | F_COLON) && on.keyValue && this._kvGate.test(s)) {
       this._charge(tally, n);
       this._matchKeyValues(s, push);
     }
@@ -553,18 +580,18 @@ export class RedactionEngine {
           push(m.index, m.index + m[0].length, `[REDACTED:${rule.id}]`);
       }
     }
-    if (maxDigitRun >= 9 && (on['payment-card'] === true || on['us-ssn'] === true)) {
+    if (maxDigitRun >= 9 && (on.card || on.ssn)) {
       this._charge(tally, n);
       this._matchDigitRuns(s, push);
     }
-    if (uppers >= 2 && digits >= 2 && n >= 15 && on['iban'] === true) {
+    if (uppers >= 2 && digits >= 2 && n >= 15 && on.iban) {
       this._charge(tally, n);
       for (const m of s.matchAll(IBAN_RE)) {
         const end = validIbanEnd(m[0]);
         if (end > 0) push(m.index, m.index + end, this._ibanRep(m[0].slice(0, end)));
       }
     }
-    if (flags & F_AT && on['email'] === true) {
+    if (flags & F_AT && on.email) {
       this._charge(tally, n);
       for (const m of s.matchAll(EMAIL_RE)) {
         // `scheme://user:password@host` is URL userinfo (its own rule), not an address.
@@ -583,7 +610,7 @@ export class RedactionEngine {
         );
       }
     }
-    if (this._o.actions.ip !== 'keep' && flags & F_DOT && digits >= 4 && on['ipv4'] === true) {
+    if (this._o.actions.ip !== 'keep' && flags & F_DOT && digits >= 4 && on.ipv4) {
       this._charge(tally, n);
       for (const m of s.matchAll(IPV4_RE)) {
         push(m.index, m.index + m[0].length, this._classRep('ip', m[0], this._o.actions.ip, 'ip'));
@@ -694,8 +721,8 @@ export class RedactionEngine {
     push: (start: number, end: number, rep: string) => void,
   ): void {
     const n = s.length;
-    const cardsOn = this._enabled['payment-card'] === true;
-    const ssnOn = this._enabled['us-ssn'] === true;
+    const cardsOn = this._rulesOn.card;
+    const ssnOn = this._rulesOn.ssn;
     let i = 0;
     while (i < n) {
       if (!isDigit(s.charCodeAt(i))) {
