@@ -9,7 +9,7 @@ import type { RedactionClass } from '../types.js';
 export type KeyClass = RedactionClass | 'allow' | 'cookie';
 
 /** Lower case, then drop everything that is not a letter or digit: `X-Api_Key` → `xapikey`. */
-export function normalizeKey(key: string): string {
+function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 

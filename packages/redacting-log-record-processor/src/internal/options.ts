@@ -11,7 +11,7 @@ import { KEYWORD_RULES, PREFIX_RULES } from './builtin-rules.js';
 const PKG = 'redacting-log-record-processor';
 
 /** Ids of the rules that are not prefix or keyword table entries. */
-export const STRUCTURAL_RULE_IDS = [
+const STRUCTURAL_RULE_IDS = [
   'jwt',
   'private-key',
   'url-userinfo',

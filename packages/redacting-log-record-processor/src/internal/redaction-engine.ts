@@ -23,7 +23,7 @@ export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
 
 /** Thrown inside a scan when the per-record work budget is spent; caught at the value. */
-export class BudgetExceededError extends Error {
+class BudgetExceededError extends Error {
   constructor() {
     super('redacting-log-record-processor: work budget per record exceeded');
   }

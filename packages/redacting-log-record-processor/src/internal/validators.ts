@@ -121,7 +121,7 @@ export function isValidSsn(area: string, group: string, serial: string): boolean
 }
 
 /** Decodes base64url or base64 text to a UTF-8 string; `undefined` when it is not valid base64. */
-export function decodeBase64Text(text: string): string | undefined {
+function decodeBase64Text(text: string): string | undefined {
   if (!/^[A-Za-z0-9_\-+/]{2,8192}={0,2}$/.test(text)) return undefined;
   return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
 }
