@@ -278,6 +278,23 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     });
 
+    it('replaces a symlink planted at the pointer path instead of writing through it', async () => {
+      const { dir, cleanup } = tempDir();
+      const target = join(dir, 'target.txt');
+      writeFileSync(target, 'do not touch');
+      mkdirSync(join(dir, 'logs'), { mode: 0o700 });
+      symlinkSync(target, join(dir, 'logs', 'seclog.current'));
+      const e = new RotatingFileLogRecordExporter({ directory: join(dir, 'logs') });
+      expect((await exportOnce(e, [fakeRecord(1)])).code).toBe(ExportResultCode.SUCCESS);
+      await e.shutdown();
+      expect(readFileSync(target, 'utf8')).toBe('do not touch');
+      expect(lstatSync(join(dir, 'logs', 'seclog.current')).isFile()).toBe(true);
+      expect(readFileSync(join(dir, 'logs', 'seclog.current'), 'utf8')).toBe(
+        'seclog-000001.ndjson\n',
+      );
+      cleanup();
+    });
+
     it('reports FAILED with directory_missing while the parent is gone, and resumes once it is back', async () => {
       captureErrors();
       const { dir, cleanup } = tempDir();
