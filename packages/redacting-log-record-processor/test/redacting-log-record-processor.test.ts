@@ -266,6 +266,27 @@ describe('RedactingLogRecordProcessor', () => {
       }
     });
 
+    it('applies key rules inside JSON logged with surrounding whitespace', () => {
+      const secret = randMixed(16);
+      const body = `  ${JSON.stringify({ user: { token: [secret], name: 'bob' } }, null, 2)}\n`;
+      const out = setup().emit({ body });
+      expect(JSON.parse(out.body as string)).toEqual({
+        user: { token: ['[REDACTED:credential]'], name: 'bob' },
+      });
+    });
+
+    it('keeps JSON inside a string valid after redacting a credential object', () => {
+      const secret = randMixed(16);
+      const out = setup().emit({
+        attributes: {
+          'app.payload': JSON.stringify({ credentials: { user: 'bob', password: secret } }),
+        },
+      });
+      expect(JSON.parse(out.attributes['app.payload'] as string)).toEqual({
+        credentials: { user: '[REDACTED:credential]', password: '[REDACTED:credential]' },
+      });
+    });
+
     it('redacts a phone number written with spaces after a phone key in text', () => {
       const digits = rand(DIGITS, 7);
       const out = setup().emit({

@@ -142,7 +142,7 @@ const PEM_BEGIN_RE = /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 const USERINFO_RE = /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})@/g;
 const KV_RE =
-  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>]{1,1024}))/dg;
+  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023}))/dg;
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
 const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 const BEARER_RE =
@@ -451,8 +451,14 @@ export class RedactionEngine {
     if (n <= CLEAN_CACHE_MAX_LENGTH && this._clean.has(s)) return s;
     if (tally.work + n > tally.budget) throw new BudgetExceededError();
     let text = s;
-    const c0 = s.charCodeAt(0);
-    const cLast = s.charCodeAt(n - 1);
+    let c0 = s.charCodeAt(0);
+    let cLast = s.charCodeAt(n - 1);
+    if (c0 <= 32 || cLast <= 32) {
+      // JSON is often logged with a trailing newline or indentation.
+      const trimmed = s.trim();
+      c0 = trimmed.charCodeAt(0);
+      cLast = trimmed.charCodeAt(trimmed.length - 1);
+    }
     const jsonLike = (c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93);
     if (!jsonLike) {
       const out = this._scanText(s, tally);
