@@ -171,7 +171,12 @@ function redactionSection(redaction) {
     {
       title: 'ns/rec',
       key: 'nsPerRec',
-      format: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)} ms` : fixed(v, 0)),
+      format: (v) =>
+        v >= 1e6
+          ? `${(v / 1e6).toFixed(1)} ms`
+          : v >= 1e4
+            ? `${(v / 1e3).toFixed(0)} µs`
+            : fixed(v, 0),
     },
     { title: 'rec/s', key: 'recPerSec', format: si },
     { title: 'MiB/s of text', key: 'mibPerSec', format: (v) => fixed(v, 1) },
