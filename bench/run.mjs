@@ -68,8 +68,25 @@ function runJson(script, args) {
   }
 }
 
+const LAST_RUN = path.join(here, 'results', 'last-run.json');
+const DOCS = path.join(here, '..', 'docs', 'benchmarks.md');
+
+function writeDocs(report, log) {
+  fs.mkdirSync(path.dirname(DOCS), { recursive: true });
+  fs.writeFileSync(DOCS, renderReport(report));
+  log(`bench: wrote ${path.relative(process.cwd(), DOCS) || DOCS}`);
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const log = (s) => process.stderr.write(s + '\n');
+  if (opts.render) {
+    // Re-render from the saved data (after editing NOTES.md or the report layout).
+    const report = JSON.parse(fs.readFileSync(LAST_RUN, 'utf8'));
+    process.stdout.write(renderTable(report) + '\n');
+    writeDocs(report, log);
+    return;
+  }
   const ids = opts.only ?? Object.keys(CONTENDERS);
   for (const id of ids) {
     if (!CONTENDERS[id])
@@ -77,7 +94,6 @@ function main() {
   }
   const base = opts.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'seclog-bench-'));
   const machine = describeMachine();
-  const log = (s) => process.stderr.write(s + '\n');
   log(
     `bench: ${ids.length} contenders x ${opts.rounds} rounds, ${opts.records} records, bursts of ${opts.burst}; files under ${base}`,
   );
@@ -142,10 +158,9 @@ function main() {
   };
   process.stdout.write(renderTable(report) + '\n');
   if (opts.docs) {
-    const file = path.join(here, '..', 'docs', 'benchmarks.md');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, renderReport(report));
-    log(`bench: wrote ${path.relative(process.cwd(), file) || file}`);
+    fs.mkdirSync(path.dirname(LAST_RUN), { recursive: true });
+    fs.writeFileSync(LAST_RUN, JSON.stringify(report, null, 1) + '\n');
+    writeDocs(report, log);
   }
 }
 

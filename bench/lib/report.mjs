@@ -271,7 +271,8 @@ export function renderReport(report) {
 
 Run it yourself: \`pnpm bench\` (builds the packages, then runs \`node bench/run.mjs\`; about
 ${Math.max(1, Math.round(report.elapsedS / 60))} minute(s) here). \`node bench/run.mjs --quick\` is a fast
-smoke run; \`--rounds N\`, \`--records N\`, \`--only a,b\` narrow it.
+smoke run; \`--rounds N\`, \`--records N\`, \`--only a,b\` narrow it; \`--render\` rewrites this file
+from \`bench/results/last-run.json\` without measuring.
 
 ## Machine
 

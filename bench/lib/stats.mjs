@@ -50,7 +50,8 @@ export function percentile(sorted, p) {
 /**
  * Parses the command line of run.mjs.
  * `--quick` (fewer records and rounds), `--rounds N`, `--records N`, `--burst N`,
- * `--only a,b` (contender ids), `--no-micro`, `--no-profile`, `--no-docs`, `--out DIR`.
+ * `--only a,b` (contender ids), `--no-micro`, `--no-profile`, `--no-docs`, `--out DIR`,
+ * `--render` (rewrite docs/benchmarks.md from the last saved run, measuring nothing).
  * @param {readonly string[]} argv arguments after the script name
  */
 export function parseArgs(argv) {
@@ -63,6 +64,7 @@ export function parseArgs(argv) {
     micro: true,
     profile: true,
     docs: true,
+    render: false,
     out: /** @type {string | undefined} */ (undefined),
   };
   let roundsSet = false;
@@ -103,6 +105,9 @@ export function parseArgs(argv) {
         break;
       case '--no-docs':
         opts.docs = false;
+        break;
+      case '--render':
+        opts.render = true;
         break;
       case '--out':
         opts.out = argv[++i];
