@@ -424,7 +424,8 @@ export const CONTENDERS = {
     label: 'pino + pino-roll 16 MiB (worker thread), no redaction',
     create: (ctx) =>
       pinoTransport(
-        'pino-roll',
+        // Resolved here (not by name inside the worker) so the dependency is visible to tooling.
+        require.resolve('pino-roll'),
         { file: path.join(ctx.dir, 'roll'), size: '16m', extension: '.log', mkdir: true },
         ctx.dir,
       ),
