@@ -736,7 +736,11 @@ export class RedactionEngine {
         continue;
       }
       const prev = i > 0 ? s.charCodeAt(i - 1) : -1;
-      const leftOk = !(isAlnum(prev) || prev === 95 || prev === 46);
+      if (isAlnum(prev) || prev === 95 || prev === 46) {
+        // Digits inside a word or hex id (`8a3c1f2e`): skip them without collecting segments.
+        while (i < n && isDigit(s.charCodeAt(i))) i++;
+        continue;
+      }
       const segStarts = [i];
       const segEnds: number[] = [];
       let j = i;
@@ -759,7 +763,7 @@ export class RedactionEngine {
       const rightOk =
         !(isAlnum(after) || after === 95) &&
         !(after === 46 && j + 1 < n && isDigit(s.charCodeAt(j + 1)));
-      if (leftOk && rightOk) {
+      if (rightOk) {
         this._digitRunCandidates(s, segStarts, segEnds, cardsOn, ssnOn, push);
       }
       i = j + 1;
