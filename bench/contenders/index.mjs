@@ -435,7 +435,7 @@ export const CONTENDERS = {
     create: winstonDailyRotate,
   },
   floor: {
-    label: 'floor: JSON.stringify + 64 KiB async appends',
+    label: 'the floor: JSON.stringify per record + 64 KiB async appends, no rotation, no redaction',
     create: floor,
   },
 };

@@ -315,6 +315,11 @@ from \`bench/results/last-run.json\` without measuring.
   \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) over the run; it includes each
   1000-call burst itself (a few ms for every contender) plus whatever export work blocks the
   loop. **peak RSS**: \`process.resourceUsage().maxRSS\` at the end of the process.
+- seclog is called the way an application would: \`security.authn.loginFail(fields)\` or
+  \`loginSuccess(fields)\` by the event's outcome, with \`userId\`, \`clientAddress\`,
+  \`sessionId\` and \`message\` as typed fields and the other attributes (method, path, request
+  id, the nested \`session\`) under \`attributes\`; the fields objects are built with the pool.
+  pino and winston get the attributes object as it is, the OTel SDK \`logger.emit()\`.
 - Durability is the same for every row but one: no \`fsync\` (bytes in the page cache). seclog's
   default is an \`fdatasync\` per exported batch; the main seclog rows set \`fsync: 'none'\` and
   \`seclog-fsync\` shows the default.
