@@ -9,6 +9,8 @@ export default function setup(): void {
   const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
   const result = spawnSync(process.execPath, [tsc, '-b'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
-    process.stderr.write(`vitest global setup: tsc -b reported errors (tests use whatever was emitted)\n${result.stdout}`);
+    process.stderr.write(
+      `vitest global setup: tsc -b reported errors (tests use whatever was emitted)\n${result.stdout}`,
+    );
   }
 }

@@ -9,7 +9,6 @@ import { SECLOG_VOCABULARY } from './support/seclog-vocabulary.js';
 const context = { schema: loadCollectorSchema(), vocabulary: SECLOG_VOCABULARY };
 
 // Tests reach into and mutate arbitrary YAML trees.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = Record<string, any>;
 
 function setup(name = 'agent.yaml'): { config: Config; check: () => Finding[] } {
