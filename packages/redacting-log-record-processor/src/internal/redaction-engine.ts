@@ -450,6 +450,10 @@ export class RedactionEngine {
     // Short values recur on most records (event outcomes, routes, messages): remember clean ones.
     if (n <= CLEAN_CACHE_MAX_LENGTH && this._clean.has(s)) return s;
     if (tally.work + n > tally.budget) throw new BudgetExceededError();
+    if (n >= 16 && n <= 128 && isLowerHexId(s)) {
+      tally.work += n;
+      return s;
+    }
     let text = s;
     let c0 = s.charCodeAt(0);
     let cLast = s.charCodeAt(n - 1);
@@ -830,6 +834,20 @@ export function isOwnOutput(value: string): boolean {
   if (c === 91) return PLACEHOLDER_RE.test(value);
   if (c === 104) return HMAC_RE.test(value);
   return false;
+}
+
+/**
+ * Lower-case hex with optional dashes and at least one letter: trace and span ids, UUIDs, digests. No
+ * rule can match one (every prefix needs a non-hex letter; a digit run touching a letter is no card).
+ */
+function isLowerHexId(s: string): boolean {
+  let letter = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 102) letter = true;
+    else if (!((c >= 48 && c <= 57) || c === 45)) return false;
+  }
+  return letter;
 }
 
 function classLabel(cls: KeyClass | undefined): string {
