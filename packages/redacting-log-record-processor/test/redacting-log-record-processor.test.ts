@@ -163,6 +163,12 @@ describe('RedactingLogRecordProcessor', () => {
       expect(body).toBe(`charged card **** **** **** ${card.slice(12)} ok`);
     });
 
+    it('finds a card number followed by a separator and a word that starts with a digit', () => {
+      const card = cardNumber('53', 16);
+      const out = setup().emit({ body: `paid with ${card} 0A` });
+      expect(out.body).toBe(`paid with ************${card.slice(12)} 0A`);
+    });
+
     it('keeps a GitHub-shaped token whose CRC32 checksum is wrong', () => {
       const { emit } = setup();
       const fake = githubTokenBadChecksum();

@@ -767,8 +767,10 @@ export class RedactionEngine {
       const rightOk =
         !(isAlnum(after) || after === 95) &&
         !(after === 46 && j + 1 < n && isDigit(s.charCodeAt(j + 1)));
-      if (rightOk) {
-        this._digitRunCandidates(s, segStarts, segEnds, cardsOn, ssnOn, push);
+      // A run glued to a word on the right can still hold a card that ends at an inner separator.
+      const usable = rightOk ? segStarts.length : segStarts.length - 1;
+      if (usable > 0) {
+        this._digitRunCandidates(s, segStarts, segEnds, usable, cardsOn, ssnOn, push);
       }
       i = j + 1;
     }
@@ -778,11 +780,11 @@ export class RedactionEngine {
     s: string,
     segStarts: readonly number[],
     segEnds: readonly number[],
+    k: number,
     cardsOn: boolean,
     ssnOn: boolean,
     push: (start: number, end: number, rep: string) => void,
   ): void {
-    const k = segStarts.length;
     if (ssnOn && k === 3) {
       const a = s.slice(segStarts[0], segEnds[0]);
       const g = s.slice(segStarts[1], segEnds[1]);
