@@ -21,7 +21,9 @@ const MAX_KEY_LENGTH = 256;
 
 interface State {
   nodes: number;
-  readonly ancestors: Set<object>;
+  // The objects being converted, outermost first: at most MAX_DEPTH of them, so a linear scan
+  // beats a Set, which would cost an allocation per call.
+  readonly ancestors: object[];
 }
 
 /** Cuts `text` to `max` characters (never inside a surrogate pair) and says how much was cut. */
@@ -35,8 +37,22 @@ export function truncateString(text: string, max: number = MAX_STRING_LENGTH): s
 
 /** `value` as an AnyValue within the limits above; never throws. */
 export function toAnyValue(value: unknown): AnyValue {
+  // Most attribute values are primitives: one node, no state to allocate.
+  switch (typeof value) {
+    case 'string':
+      return truncateString(value);
+    case 'number':
+      if (Number.isFinite(value)) return Object.is(value, -0) ? 0 : value;
+      return String(value);
+    case 'boolean':
+      return value;
+    case 'undefined':
+      return undefined;
+    default:
+      break;
+  }
   try {
-    return convert(value, 0, { nodes: 0, ancestors: new Set() });
+    return convert(value, 0, { nodes: 0, ancestors: [] });
   } catch {
     return UNSERIALIZABLE;
   }
@@ -88,12 +104,15 @@ function convert(value: unknown, depth: number, state: State): AnyValue {
   if (value === null) return null;
   const object = value as object;
   if (depth >= MAX_DEPTH) return '[MaxDepth]';
-  if (state.ancestors.has(object)) return '[Circular]';
-  state.ancestors.add(object);
+  const { ancestors } = state;
+  for (let i = 0; i < ancestors.length; i += 1) {
+    if (ancestors[i] === object) return '[Circular]';
+  }
+  ancestors.push(object);
   try {
     return convertObject(object, depth, state);
   } finally {
-    state.ancestors.delete(object);
+    ancestors.pop();
   }
 }
 
@@ -111,6 +130,14 @@ function functionName(fn: unknown): string {
 function convertObject(object: object, depth: number, state: State): AnyValue {
   if (Array.isArray(object)) return convertList(object, object.length, depth, state);
   const tag = Object.prototype.toString.call(object);
+  // The common case, a plain object, skips the instanceof ladder below. The tag and isView checks
+  // keep exotic objects whose prototype was swapped for Object.prototype on their usual paths.
+  if (tag === '[object Object]' && !ArrayBuffer.isView(object)) {
+    const prototype: unknown = Object.getPrototypeOf(object);
+    if (prototype === Object.prototype || prototype === null) {
+      return convertRecord(object, depth, state);
+    }
+  }
   if (object instanceof Date) {
     const time = Date.prototype.getTime.call(object);
     return Number.isNaN(time) ? 'Invalid Date' : new Date(time).toISOString();
@@ -186,19 +213,45 @@ function convertMap(map: Map<unknown, unknown>, depth: number, state: State): An
 
 function convertRecord(object: object, depth: number, state: State): AnyValue {
   const keys = Object.keys(object);
-  const entries: [string, unknown][] = [];
-  for (const key of keys.slice(0, MAX_OBJECT_KEYS)) {
-    let value: unknown;
+  const kept = Math.min(keys.length, MAX_OBJECT_KEYS);
+  // Every value is read before any is converted, so a getter sees the object as it was passed.
+  const values: unknown[] = new Array<unknown>(kept);
+  for (let i = 0; i < kept; i += 1) {
     try {
-      value = (object as Record<string, unknown>)[key];
+      values[i] = (object as Record<string, unknown>)[keys[i] as string];
     } catch {
-      value = UNSERIALIZABLE;
+      values[i] = UNSERIALIZABLE;
     }
-    entries.push([key, value]);
   }
-  const result = convertEntries(entries, depth, state);
+  const result: { [key: string]: AnyValue } = {};
+  for (let i = 0; i < kept; i += 1) {
+    let converted: AnyValue;
+    try {
+      converted = convert(values[i], depth + 1, state);
+    } catch {
+      converted = UNSERIALIZABLE;
+    }
+    if (converted !== undefined) setData(result, keys[i] as string, converted);
+  }
   if (keys.length > MAX_OBJECT_KEYS) result['…'] = `[${keys.length - MAX_OBJECT_KEYS} more keys]`;
   return result;
+}
+
+/** Sets `key` on a fresh result object as plain data, whatever Object.prototype holds. */
+function setData(result: { [key: string]: AnyValue }, key: string, value: AnyValue): void {
+  const name = key.length > MAX_KEY_LENGTH ? truncateString(key, MAX_KEY_LENGTH) : key;
+  // Plain assignment is far cheaper; only a name inherited from Object.prototype (__proto__, or one
+  // a polluted prototype gained) could turn it into a setter call or a failed write.
+  if (name in Object.prototype) {
+    Object.defineProperty(result, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    result[name] = value;
+  }
 }
 
 function convertEntries(
@@ -215,13 +268,7 @@ function convertEntries(
     }
     const converted = safeConvert(value, depth + 1, state);
     if (converted === undefined) continue;
-    // defineProperty: a key named __proto__ must stay data, not change the prototype.
-    Object.defineProperty(result, truncateString(key, MAX_KEY_LENGTH), {
-      value: converted,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setData(result, key, converted);
     count += 1;
   }
   return result;

@@ -1,0 +1,245 @@
+// The conversion as it stood before its fast paths (verbatim), kept as the oracle the property
+// tests compare the optimised converter against. Test-only; never imported by src/.
+import type { AnyValue } from '../../../src/types.js';
+
+/** Longest string kept; longer ones are cut and end with `…[truncated N chars]`. */
+export const MAX_STRING_LENGTH = 8192;
+/** Nesting depth below which objects and arrays become `[MaxDepth]`. */
+export const MAX_DEPTH = 8;
+/** Items kept per array, Set or Map; a final `…[N more items]` string counts the rest. */
+export const MAX_ARRAY_LENGTH = 128;
+/** Keys kept per object; a final `…` key holds `[N more keys]`. */
+export const MAX_OBJECT_KEYS = 64;
+/** Bytes kept from a Buffer, typed array or ArrayBuffer (no marker: bytes have no room for one). */
+export const MAX_BYTES = 8192;
+/** Values converted per call; beyond it every value becomes `[truncated]`. */
+const MAX_NODES = 2048;
+/** Substituted for any value that throws while being read or converted. */
+export const UNSERIALIZABLE = '[unserializable]';
+
+const MAX_KEY_LENGTH = 256;
+
+interface State {
+  nodes: number;
+  readonly ancestors: Set<object>;
+}
+
+/** Cuts `text` to `max` characters (never inside a surrogate pair) and says how much was cut. */
+export function truncateString(text: string, max: number = MAX_STRING_LENGTH): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…[truncated ${text.length - end} chars]`;
+}
+
+/** `value` as an AnyValue within the limits above; never throws. */
+export function toAnyValue(value: unknown): AnyValue {
+  try {
+    return convert(value, 0, { nodes: 0, ancestors: new Set() });
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+/** `value` as a single string (objects as JSON of their AnyValue); never throws. */
+export function toStringValue(value: unknown): string {
+  try {
+    if (typeof value === 'string') return truncateString(value);
+    const converted = toAnyValue(value);
+    if (typeof converted === 'string') return converted;
+    if (converted === undefined) return 'undefined';
+    return truncateString(JSON.stringify(converted) ?? 'undefined');
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+function safeConvert(value: unknown, depth: number, state: State): AnyValue {
+  try {
+    return convert(value, depth, state);
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+function convert(value: unknown, depth: number, state: State): AnyValue {
+  state.nodes += 1;
+  if (state.nodes > MAX_NODES) return '[truncated]';
+  switch (typeof value) {
+    case 'string':
+      return truncateString(value);
+    case 'number':
+      if (Number.isFinite(value)) return Object.is(value, -0) ? 0 : value;
+      return String(value);
+    case 'boolean':
+      return value;
+    case 'undefined':
+      return undefined;
+    case 'bigint':
+      return truncateString(value.toString());
+    case 'symbol':
+      return truncateString(value.toString());
+    case 'function':
+      return `[Function ${functionName(value)}]`;
+    default:
+      break;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (depth >= MAX_DEPTH) return '[MaxDepth]';
+  if (state.ancestors.has(object)) return '[Circular]';
+  state.ancestors.add(object);
+  try {
+    return convertObject(object, depth, state);
+  } finally {
+    state.ancestors.delete(object);
+  }
+}
+
+function functionName(fn: unknown): string {
+  try {
+    const name = (fn as { name?: unknown }).name;
+    return typeof name === 'string' && name !== ''
+      ? truncateString(name, MAX_KEY_LENGTH)
+      : 'anonymous';
+  } catch {
+    return 'anonymous';
+  }
+}
+
+function convertObject(object: object, depth: number, state: State): AnyValue {
+  if (Array.isArray(object)) return convertList(object, object.length, depth, state);
+  const tag = Object.prototype.toString.call(object);
+  if (object instanceof Date) {
+    const time = Date.prototype.getTime.call(object);
+    return Number.isNaN(time) ? 'Invalid Date' : new Date(time).toISOString();
+  }
+  if (object instanceof Error || tag === '[object Error]')
+    return convertError(object as Error, depth, state);
+  if (object instanceof Uint8Array)
+    return copyBytes(object.buffer, object.byteOffset, object.byteLength);
+  if (ArrayBuffer.isView(object)) {
+    if (object instanceof DataView)
+      return copyBytes(object.buffer, object.byteOffset, object.byteLength);
+    const view = object as unknown as ArrayLike<unknown>;
+    return convertList(view, view.length, depth, state);
+  }
+  if (object instanceof ArrayBuffer) return copyBytes(object, 0, object.byteLength);
+  if (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer) {
+    return copyBytes(object, 0, object.byteLength);
+  }
+  if (object instanceof Map) return convertMap(object, depth, state);
+  if (object instanceof Set) return convertList([...object], object.size, depth, state);
+  if (object instanceof RegExp || object instanceof URL) return truncateString(object.toString());
+  if (object instanceof String || object instanceof Number || object instanceof Boolean) {
+    return convert(object.valueOf(), depth, state);
+  }
+  if (
+    tag === '[object Promise]' ||
+    tag === '[object WeakMap]' ||
+    tag === '[object WeakSet]' ||
+    tag === '[object WeakRef]'
+  ) {
+    return tag;
+  }
+  return convertRecord(object, depth, state);
+}
+
+function copyBytes(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {
+  return new Uint8Array(new Uint8Array(buffer, offset, Math.min(length, MAX_BYTES)));
+}
+
+function convertList(
+  list: ArrayLike<unknown>,
+  length: number,
+  depth: number,
+  state: State,
+): AnyValue[] {
+  const kept = Math.min(length, MAX_ARRAY_LENGTH);
+  const result: AnyValue[] = [];
+  for (let i = 0; i < kept; i += 1) {
+    let item: AnyValue;
+    try {
+      item = convert(list[i], depth + 1, state);
+    } catch {
+      item = UNSERIALIZABLE;
+    }
+    result.push(item === undefined ? null : item);
+  }
+  if (length > kept) result.push(`…[${length - kept} more items]`);
+  return result;
+}
+
+function convertMap(map: Map<unknown, unknown>, depth: number, state: State): AnyValue {
+  const entries = [...map.entries()];
+  if (entries.every(([key]) => typeof key === 'string')) {
+    return convertEntries(entries as [string, unknown][], depth, state);
+  }
+  return convertList(
+    entries.map(([key, value]) => [key, value]),
+    entries.length,
+    depth,
+    state,
+  );
+}
+
+function convertRecord(object: object, depth: number, state: State): AnyValue {
+  const keys = Object.keys(object);
+  const entries: [string, unknown][] = [];
+  for (const key of keys.slice(0, MAX_OBJECT_KEYS)) {
+    let value: unknown;
+    try {
+      value = (object as Record<string, unknown>)[key];
+    } catch {
+      value = UNSERIALIZABLE;
+    }
+    entries.push([key, value]);
+  }
+  const result = convertEntries(entries, depth, state);
+  if (keys.length > MAX_OBJECT_KEYS) result['…'] = `[${keys.length - MAX_OBJECT_KEYS} more keys]`;
+  return result;
+}
+
+function convertEntries(
+  entries: readonly [string, unknown][],
+  depth: number,
+  state: State,
+): { [key: string]: AnyValue } {
+  const result: { [key: string]: AnyValue } = {};
+  let count = 0;
+  for (const [key, value] of entries) {
+    if (count === MAX_OBJECT_KEYS) {
+      result['…'] = `[${entries.length - MAX_OBJECT_KEYS} more keys]`;
+      break;
+    }
+    const converted = safeConvert(value, depth + 1, state);
+    if (converted === undefined) continue;
+    // defineProperty: a key named __proto__ must stay data, not change the prototype.
+    Object.defineProperty(result, truncateString(key, MAX_KEY_LENGTH), {
+      value: converted,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    count += 1;
+  }
+  return result;
+}
+
+function convertError(error: Error, depth: number, state: State): AnyValue {
+  const result: { [key: string]: AnyValue } = {};
+  const read = (key: string): unknown => {
+    try {
+      return (error as unknown as Record<string, unknown>)[key];
+    } catch {
+      return UNSERIALIZABLE;
+    }
+  };
+  for (const key of ['name', 'message', 'code', 'stack', 'cause']) {
+    const value = read(key);
+    if (value === undefined) continue;
+    result[key] = safeConvert(value, depth + 1, state);
+  }
+  return result;
+}
