@@ -122,6 +122,15 @@ describe('RedactingLogRecordProcessor', () => {
       expect(leaks(serialize([top, nested, json]), fixture.forbidden)).toEqual([]);
     });
 
+    it.each(KEY_FIXTURES.filter((f) => typeof f.value === 'string' && f.key !== 'cvv'))(
+      'redacts the value after $key= in free text',
+      (fixture) => {
+        const { emit } = setup();
+        const out = emit({ body: `request had ${fixture.key}=${fixture.value as string} set` });
+        expect(leaks(serialize([out]), fixture.forbidden)).toEqual([]);
+      },
+    );
+
     it('matches key names regardless of case, separators and camelCase', () => {
       const { emit } = setup();
       const value = randMixed(16);

@@ -228,7 +228,8 @@ export class RedactionEngine {
     const stems = [
       'pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'sess', 'sid', 'sig',
       'code', 'ssn', 'card', 'iban', 'mail', 'phone', 'pin', 'otp', 'cvv', 'cvc', 'ticket',
-      'saml', 'dsn', 'jwt', 'bearer', 'mobile', 'tel', 'pan',
+      'saml', 'dsn', 'jwt', 'bearer', 'mobile', 'tel', 'pan', 'msisdn', 'fax', 'cell', 'social',
+      'ccn', 'connection',
     ]; // prettier-ignore
     if (options.actions['user-id'] !== 'keep') stems.push('user', 'login', 'customer');
     if (options.actions.ip !== 'keep') stems.push('ip', 'addr', 'forwarded');
