@@ -10,7 +10,6 @@ import type {
   RotatingFileExporterStats,
   RotatingFileLogRecordExporterOptions,
 } from './types.js';
-import { chainHash } from './internal/chain.js';
 import { ECS_LINE_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
 import { dataName, pointerName, sealName } from './internal/file-names.js';
 import { CREATE_EXCL, syncDirectory, writeFileAtomic } from './internal/fs-safe.js';
@@ -20,7 +19,8 @@ import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import { signedJson, type Seal } from './internal/seal.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './internal/slot-lock.js';
-import { OTLP_LINE_SUFFIX, otlpLinePrefix } from './internal/otlp-json-line.js';
+import { LineBatch } from './internal/line-batch.js';
+import { OTLP_LINE_SUFFIX, otlpLineBody, otlpLineHead } from './internal/otlp-json-line.js';
 
 interface OpenFile {
   fh: FileHandle;
@@ -67,6 +67,47 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/** How long one export waits for a resource's async detectors before writing without them. */
+const RESOURCE_SETTLE_MS = 1000;
+
+interface SettlingResource {
+  readonly asyncAttributesPending?: boolean | undefined;
+  waitForAsyncAttributes?: () => Promise<void>;
+}
+
+/** Resources whose async detectors did not settle in time: never waited for again. */
+const unsettled = new WeakSet<object>();
+
+/**
+ * Waits (bounded) for the async attributes of every distinct resource in `records`, as the SDK's
+ * batch processor does. Until a resource settles its attributes are rebuilt on every read and its
+ * serialized head cannot be cached, so this also keeps the hot path off that slow road.
+ */
+async function settleResources(records: readonly ReadableLogRecord[]): Promise<void> {
+  let last: unknown;
+  for (const record of records) {
+    const res = record.resource as SettlingResource | undefined;
+    if (res === last || res === undefined || res === null) continue;
+    last = res;
+    if (res.asyncAttributesPending !== true || typeof res.waitForAsyncAttributes !== 'function')
+      continue;
+    if (unsettled.has(res)) continue;
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      res.waitForAsyncAttributes().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), RESOURCE_SETTLE_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!settled || res.asyncAttributesPending === true) unsettled.add(res);
+  }
+}
+
 function hrTimeMs(t: readonly [number, number]): number {
   return t[0] * 1000 + Math.floor(t[1] / 1e6);
 }
@@ -85,7 +126,7 @@ function hrTimeMs(t: readonly [number, number]): number {
 export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
-  private readonly _suffix: string;
+  private readonly _batch: LineBatch;
   private _queue: Promise<void> = Promise.resolve();
   private _maint: Promise<void> = Promise.resolve();
   private _maintPending = false;
@@ -107,7 +148,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   constructor(options: RotatingFileLogRecordExporterOptions) {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
-    this._suffix = this._o.format === 'otlp-json' ? OTLP_LINE_SUFFIX : ECS_LINE_SUFFIX;
+    this._batch = new LineBatch(
+      `${this._o.format === 'otlp-json' ? OTLP_LINE_SUFFIX : ECS_LINE_SUFFIX}\n`,
+    );
   }
 
   /** Writes `logs` as one batch; see the class contract. */
@@ -499,9 +542,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     } catch (err) {
       return this._failed(err, records.length);
     }
-    const lines: string[] = [];
-    const sizes: number[] = [];
-    const hashes: string[] = [];
+    await settleResources(records);
+    const batch = this._batch;
+    batch.reset();
     const times: number[] = [];
     let prev = chain.lastHash;
     let seq = chain.lastSeq;
@@ -509,14 +552,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const otlp = this._o.format === 'otlp-json';
     for (const record of records) {
       try {
-        const prefix = otlp ? otlpLinePrefix(record, seq + 1) : ecsLinePrefix(record, seq + 1);
-        const hash = chainHash(prev, prefix);
-        const line = `${prefix}${hash}${this._suffix}\n`;
-        lines.push(line);
-        sizes.push(Buffer.byteLength(line));
-        hashes.push(hash);
+        prev = otlp
+          ? batch.add(prev, otlpLineHead(record), otlpLineBody(record, seq + 1))
+          : batch.add(prev, undefined, ecsLinePrefix(record, seq + 1));
         times.push(hrTimeMs(record.hrTime));
-        prev = hash;
         seq++;
       } catch (err) {
         unserializable++;
@@ -524,31 +563,26 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }
     }
     this._metrics.drop('serialization', unserializable);
+    const ends = batch.ends;
+    const count = ends.length;
     let i = 0;
-    while (i < lines.length) {
+    let from = 0;
+    while (i < count) {
       let file: OpenFile;
       try {
-        file = await this._fileFor(chain, sizes[i] as number);
+        file = await this._fileFor(chain, (ends[i] as number) - from);
       } catch (err) {
-        return this._failed(err, lines.length - i);
+        return this._failed(err, count - i);
       }
-      let j = i;
-      let bytes = 0;
-      while (
-        j < lines.length &&
-        (j === i || file.size + bytes + (sizes[j] as number) <= this._o.maxFileBytes)
-      ) {
-        bytes += sizes[j] as number;
-        j++;
-      }
-      const buf = Buffer.from(
-        j - i === 1 ? (lines[i] as string) : lines.slice(i, j).join(''),
-        'utf8',
-      );
+      // Take lines while the file has room; the first always goes (an oversized line gets a file).
+      let j = i + 1;
+      const room = this._o.maxFileBytes - file.size;
+      while (j < count && (ends[j] as number) - from <= room) j++;
+      const to = ends[j - 1] as number;
       try {
-        let off = 0;
-        while (off < buf.length) {
-          const { bytesWritten } = await file.fh.write(buf, off, buf.length - off, null);
+        let off = from;
+        while (off < to) {
+          const { bytesWritten } = await file.fh.write(batch.buf, off, to - off, null);
           if (bytesWritten <= 0)
             throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
           off += bytesWritten;
@@ -560,16 +594,17 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         } catch {
           file.broken = true;
         }
-        return this._failed(err, lines.length - i);
+        return this._failed(err, count - i);
       }
-      file.size += buf.length;
+      file.size += to - from;
       file.count += j - i;
-      chain.lastHash = hashes[j - 1] as string;
+      chain.lastHash = batch.hashes[j - 1] as string;
       chain.lastSeq += j - i;
       file.lastRecordMs = times[j - 1];
       chain.lastRecordMs = file.lastRecordMs;
-      this._metrics.written(j - i, buf.length);
+      this._metrics.written(j - i, to - from);
       i = j;
+      from = to;
     }
     if (this._o.fsync === 'batch' && this._file !== undefined) {
       try {

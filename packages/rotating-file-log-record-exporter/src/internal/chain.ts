@@ -1,6 +1,6 @@
 // The hash chain: how a line's hash is computed from the previous hash, and how a written line is
 // taken apart again by recovery and verification.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { ECS_HASH_MARKER, ECS_LINE_SUFFIX } from './ecs-json-line.js';
 import { OTLP_HASH_MARKER, OTLP_LINE_SUFFIX } from './otlp-json-line.js';
 
@@ -9,8 +9,18 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 (hex) of the previous hash's 64 hex characters followed by the line prefix. */
 export function chainHash(prevHash: string, prefix: string): string {
-  return createHash('sha256').update(prevHash).update(prefix).digest('hex');
+  return crypto.createHash('sha256').update(prevHash).update(prefix).digest('hex');
 }
+
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
+// crypto.hash (Node >= 20.12 / 21.7) skips the Hash object a createHash call allocates per line.
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
+/** SHA-256 (lowercase hex) of `data`. */
+export const sha256Hex: (data: Uint8Array) => string =
+  typeof oneShot === 'function'
+    ? (data) => oneShot('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** A written line taken apart. */
 export interface ParsedLine {

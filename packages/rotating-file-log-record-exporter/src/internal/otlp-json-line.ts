@@ -13,7 +13,7 @@ export const OTLP_HASH_MARKER = `{"key":"${ATTR_SECLOG_CHAIN_HASH}","value":{"st
 
 type AnyObject = Record<string, unknown>;
 
-const headCache = new WeakMap<object, WeakMap<object, string>>();
+const headCache = new WeakMap<object, WeakMap<object, Buffer>>();
 
 /** `[sec, nanos]` to the decimal string of nanoseconds since the epoch. */
 function hrTimeToNanosString(time: readonly [number, number]): string {
@@ -87,12 +87,7 @@ interface ScopeShape {
   readonly droppedAttributesCount?: number | undefined;
 }
 
-function head(resourceIn: unknown, scopeIn: unknown): string {
-  const resource = resourceIn as ResourceShape;
-  const scope = scopeIn as ScopeShape;
-  let byScope = headCache.get(resource);
-  const cached = byScope?.get(scope);
-  if (cached !== undefined) return cached;
+function buildHead(resource: ResourceShape, scope: ScopeShape): Buffer {
   let out = `{"resourceLogs":[{"resource":{"attributes":[${keyValues(resource.attributes, false)}],"droppedAttributesCount":0},`;
   if (resource.schemaUrl) out += `"schemaUrl":${JSON.stringify(resource.schemaUrl)},`;
   out += `"scopeLogs":[{"scope":{"name":${JSON.stringify(scope.name)}`;
@@ -103,7 +98,22 @@ function head(resourceIn: unknown, scopeIn: unknown): string {
   out += '},';
   if (scope.schemaUrl) out += `"schemaUrl":${JSON.stringify(scope.schemaUrl)},`;
   out += '"logRecords":[';
-  // A resource still waiting for async detectors may change; only settled ones are cached.
+  return Buffer.from(out, 'utf8');
+}
+
+/**
+ * The UTF-8 bytes every line of this record's (resource, scope) pair starts with, up to the open
+ * `logRecords` array. Cached per pair, since a provider shares one resource object across all its
+ * records; a resource still waiting for async detectors may change, so it is rebuilt each time.
+ * The returned Buffer is shared: callers copy from it and never write to it.
+ */
+export function otlpLineHead(record: ReadableLogRecord): Buffer {
+  const resource = record.resource as unknown as ResourceShape;
+  const scope = record.instrumentationScope as ScopeShape;
+  let byScope = headCache.get(resource);
+  const cached = byScope?.get(scope);
+  if (cached !== undefined) return cached;
+  const out = buildHead(resource, scope);
   if (resource.asyncAttributesPending !== true) {
     if (byScope === undefined) {
       byScope = new WeakMap();
@@ -115,12 +125,12 @@ function head(resourceIn: unknown, scopeIn: unknown): string {
 }
 
 /**
- * The line up to and including the hash marker, given the record's chain sequence number. The
- * caller appends the 64 hex digits of the hash and {@link OTLP_LINE_SUFFIX}.
+ * The rest of the line after {@link otlpLineHead}, up to and including the hash marker, given the
+ * record's chain sequence number. The caller appends the 64 hex digits of the hash and
+ * {@link OTLP_LINE_SUFFIX}.
  */
-export function otlpLinePrefix(record: ReadableLogRecord, seq: number): string {
-  let out = head(record.resource, record.instrumentationScope);
-  out += `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
+export function otlpLineBody(record: ReadableLogRecord, seq: number): string {
+  let out = `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
   if (record.severityNumber !== undefined)
     out += `,"severityNumber":${Number(record.severityNumber)}`;
   if (record.severityText !== undefined)

@@ -1,0 +1,65 @@
+// Builds a batch of chained lines straight into one reusable Buffer: each line's text is encoded
+// to UTF-8 once, hashed from those bytes and written from the same Buffer.
+import { sha256Hex } from './chain.js';
+
+const HASH_HEX = 64;
+/** Above this a batch Buffer is not kept for the next batch. */
+const KEEP_BYTES = 8 * 1024 * 1024;
+
+/** One batch of lines; `ends[k]` is the byte offset just past line k's newline. */
+export class LineBatch {
+  buf: Buffer;
+  len = 0;
+  readonly ends: number[] = [];
+  readonly hashes: string[] = [];
+  private readonly _tail: Buffer;
+
+  /** @param tail the bytes after a line's hash, newline included */
+  constructor(tail: string, initialBytes = 256 * 1024) {
+    this._tail = Buffer.from(tail, 'utf8');
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Empties the batch for reuse, dropping an oversized Buffer. */
+  reset(): void {
+    this.len = 0;
+    this.ends.length = 0;
+    this.hashes.length = 0;
+    if (this.buf.length > KEEP_BYTES) this.buf = Buffer.allocUnsafe(256 * 1024);
+  }
+
+  private _reserve(bytes: number): void {
+    const need = this.len + bytes;
+    if (need <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  /**
+   * Appends one line: `head` bytes, then `body` as UTF-8, then SHA-256(`prevHash` ‖ head ‖ body) in
+   * hex, then the tail. Returns the hash. On a throw nothing is appended.
+   */
+  add(prevHash: string, head: Uint8Array | undefined, body: string): string {
+    const headLen = head === undefined ? 0 : head.length;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit, so this always fits without measuring.
+    this._reserve(HASH_HEX + headLen + body.length * 3 + HASH_HEX + this._tail.length);
+    const buf = this.buf;
+    const start = this.len;
+    // prevHash goes right before the prefix so the hash input is one contiguous slice; the prefix
+    // then slides back over it.
+    buf.write(prevHash, start, HASH_HEX, 'latin1');
+    if (head !== undefined) buf.set(head, start + HASH_HEX);
+    const prefixLen = headLen + buf.write(body, start + HASH_HEX + headLen, 'utf8');
+    const hash = sha256Hex(buf.subarray(start, start + HASH_HEX + prefixLen));
+    buf.copyWithin(start, start + HASH_HEX, start + HASH_HEX + prefixLen);
+    let pos = start + prefixLen;
+    pos += buf.write(hash, pos, HASH_HEX, 'latin1');
+    buf.set(this._tail, pos);
+    pos += this._tail.length;
+    this.len = pos;
+    this.ends.push(pos);
+    this.hashes.push(hash);
+    return hash;
+  }
+}
