@@ -30,7 +30,8 @@ export type RedactionClass =
 
 /**
  * An extra value rule. The pattern is compiled with `new RegExp(pattern, 'g' + flags)`; it is data,
- * never code. Every quantifier must be bounded (`{0,64}` rather than `*`, `+` or `{n,}`), which is
+ * never code. Every quantifier must be bounded (`{0,64}` rather than `*`, `+` or `{n,}`) and no
+ * repeated group may contain a quantifier (`(?:a{1,9}){1,9}`), which is
  * checked at construction.
  */
 export interface RedactionRuleOptions {

@@ -438,6 +438,10 @@ describe('RedactingLogRecordProcessor', () => {
         { rules: [{ id: 'a', pattern: '(' }] },
         /rules\[0\]\.pattern is not a valid regular expression/,
       ],
+      [
+        { rules: [{ id: 'a', pattern: '(?:[a-z]{1,9}-){1,9}' }] },
+        /rules\[0\]\.pattern must not repeat a group that contains a quantifier/,
+      ],
       [{ rules: [{ id: 'Bad Id', pattern: 'x' }] }, /rules\[0\]\.id must match/],
       [{ rules: [{ id: 'jwt', pattern: 'x' }] }, /rules\[0\]\.id 'jwt' is already used/],
       [

@@ -115,13 +115,19 @@ function stringArray(value: unknown, name: string): readonly string[] {
 }
 
 /**
- * Finds an unbounded quantifier (`*`, `+`, `{n,}`) outside character classes; such patterns can
- * backtrack without limit on adversarial input.
+ * Finds a quantifier that makes a pattern unsafe for a backtracking engine: an unbounded one (`*`,
+ * `+`, `{n,}`) outside character classes, or a repeating quantifier on a group that itself contains a
+ * quantifier (`(a{1,9}){1,9}`), whose backtracking is bounded but combinatorial.
  */
-export function findUnboundedQuantifier(source: string): string | undefined {
+export function findUnsafeQuantifier(source: string): string | undefined {
   let inClass = false;
+  // One entry per open group: whether a quantifier occurred inside it.
+  const groups: boolean[] = [];
+  let lastGroupQuantified = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
+    const closedGroupBefore = lastGroupQuantified;
+    lastGroupQuantified = false;
     if (c === '\\') {
       i++;
       continue;
@@ -131,10 +137,20 @@ export function findUnboundedQuantifier(source: string): string | undefined {
       continue;
     }
     if (c === '[') inClass = true;
+    else if (c === '(') groups.push(false);
+    else if (c === ')') lastGroupQuantified = groups.pop() ?? false;
     else if (c === '*' || c === '+') return c;
     else if (c === '{') {
-      const m = /^\{(\d+),\}/.exec(source.slice(i, i + 12));
-      if (m) return m[0];
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i, i + 16));
+      if (m === null) continue;
+      if (m[2] !== undefined && m[3] === '') return m[0];
+      const max = m[3] !== undefined ? Number(m[3]) : Number(m[1]);
+      if (closedGroupBefore && max > 1) return `nested ${m[0]}`;
+      if (groups.length > 0) groups[groups.length - 1] = true;
+      i += m[0].length - 1;
+    } else if (c === '?') {
+      // `?` after `(` is group syntax; elsewhere it is a {0,1} quantifier (or lazy marker).
+      if (source[i - 1] !== '(' && groups.length > 0) groups[groups.length - 1] = true;
     }
   }
   return undefined;
@@ -144,9 +160,12 @@ function compilePattern(source: unknown, flags: string, name: string): RegExp {
   if (typeof source !== 'string' || source.length === 0 || source.length > 4096) {
     fail(`${name} must be a non-empty string of at most 4096 characters`);
   }
-  const unbounded = findUnboundedQuantifier(source);
-  if (unbounded !== undefined) {
-    fail(`${name} must bound every quantifier (found '${unbounded}'; write {0,N} or {1,N})`);
+  const unsafe = findUnsafeQuantifier(source);
+  if (unsafe?.startsWith('nested') === true) {
+    fail(`${name} must not repeat a group that contains a quantifier (found '${unsafe.slice(7)}')`);
+  }
+  if (unsafe !== undefined) {
+    fail(`${name} must bound every quantifier (found '${unsafe}'; write {0,N} or {1,N})`);
   }
   try {
     return new RegExp(source, flags);

@@ -1,6 +1,6 @@
 // Validators against published test vectors and generated values.
 import { describe, expect, it } from 'vitest';
-import { findUnboundedQuantifier } from '../../src/internal/options.js';
+import { findUnsafeQuantifier } from '../../src/internal/options.js';
 import {
   base62,
   cardIinMatches,
@@ -76,10 +76,18 @@ describe('validators', () => {
   });
 
   it('finds unbounded quantifiers outside character classes', () => {
-    expect(findUnboundedQuantifier('a+')).toBe('+');
-    expect(findUnboundedQuantifier('a*')).toBe('*');
-    expect(findUnboundedQuantifier('a{2,}')).toBe('{2,}');
-    expect(findUnboundedQuantifier('[+*]{1,3}\\+\\*')).toBeUndefined();
-    expect(findUnboundedQuantifier('a{1,5}b?')).toBeUndefined();
+    expect(findUnsafeQuantifier('a+')).toBe('+');
+    expect(findUnsafeQuantifier('a*')).toBe('*');
+    expect(findUnsafeQuantifier('a{2,}')).toBe('{2,}');
+    expect(findUnsafeQuantifier('[+*]{1,3}\\+\\*')).toBeUndefined();
+    expect(findUnsafeQuantifier('a{1,5}b?')).toBeUndefined();
+    expect(findUnsafeQuantifier('(?:ab{1,3})?c{2}')).toBeUndefined();
+    expect(findUnsafeQuantifier('(?<![A-Z])TCK-[0-9]{6,10}')).toBeUndefined();
+  });
+
+  it('finds repeated groups that contain a quantifier', () => {
+    expect(findUnsafeQuantifier('(a{1,9}){1,9}')).toBe('nested {1,9}');
+    expect(findUnsafeQuantifier('(?:x|y?){2,5}')).toBe('nested {2,5}');
+    expect(findUnsafeQuantifier('(ab){1,9}')).toBeUndefined();
   });
 });
