@@ -32,8 +32,21 @@ const PARAMETERS: readonly (readonly [string, string, SecurityEventParameterType
     ([name, p]) => [name, p.attribute, p.type] as const,
   );
 
-// Printable, no whitespace, at most 255 characters: anything a backend can index as a key.
-const ATTRIBUTE_KEY = /^[\x21-\x7e]{1,255}$/;
+// Position of each parameter in PARAMETERS, so a call looks up only the fields it was given.
+const PARAMETER_INDEX: ReadonlyMap<string, number> = new Map(
+  PARAMETERS.map(([name], index) => [name, index]),
+);
+
+/** Printable ASCII, no whitespace, 1 to 255 characters: anything a backend can index as a key. */
+function isAttributeKey(key: string): boolean {
+  const length = key.length;
+  if (length === 0 || length > 255) return false;
+  for (let i = 0; i < length; i += 1) {
+    const code = key.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
+}
 
 const COMPONENT_NAME = /^[A-Za-z0-9@_][A-Za-z0-9._:/@-]{0,127}$/;
 
@@ -145,8 +158,10 @@ export function addExtraAttributes(attributes: Attributes, extra: unknown): void
   if (keys.length > MAX_OBJECT_KEYS) {
     warn(`only the first ${MAX_OBJECT_KEYS} of ${keys.length} extra attributes are kept`);
   }
-  for (const key of keys.slice(0, MAX_OBJECT_KEYS)) {
-    if (!ATTRIBUTE_KEY.test(key)) {
+  const kept = Math.min(keys.length, MAX_OBJECT_KEYS);
+  for (let i = 0; i < kept; i += 1) {
+    const key = keys[i] as string;
+    if (!isAttributeKey(key)) {
       warn(`invalid attribute key ${JSON.stringify(truncateString(key, 64))} dropped`);
       continue;
     }
@@ -191,24 +206,60 @@ function toParameterValue(value: unknown, type: SecurityEventParameterType): Any
   }
 }
 
-/** Adds every catalogued parameter present in `fields` under its attribute key. */
+/**
+ * Adds every catalogued parameter present in `fields` under its attribute key, in catalogue order.
+ * `fields` is a {@link snapshotFields} copy: its keys say which parameters to read.
+ */
 export function addParameters(
   attributes: Attributes,
   fields: Readonly<Record<string, unknown>>,
 ): void {
-  for (const [name, attribute, type] of PARAMETERS) {
-    let value: unknown;
-    try {
-      value = fields[name];
-    } catch {
-      value = '[unserializable]';
-    }
-    if (value === undefined || value === null) continue;
-    try {
-      attributes[attribute] = toParameterValue(value, type);
-    } catch {
-      attributes[attribute] = '[unserializable]';
-    }
+  // A prototype other than Object.prototype means a `__proto__` field replaced it: the catalogue
+  // scan then reads inherited parameters exactly as before.
+  if (PARAMETERS.length > 60 || Object.getPrototypeOf(fields) !== Object.prototype) {
+    for (let index = 0; index < PARAMETERS.length; index += 1)
+      addParameter(attributes, fields, index);
+    return;
+  }
+  // Which parameters are present, as two 30-bit masks (no allocation); for-in also sees
+  // enumerable inherited names, as the lookups of the catalogue scan did.
+  let low = 0;
+  let high = 0;
+  for (const key in fields) {
+    const index = PARAMETER_INDEX.get(key);
+    if (index === undefined) continue;
+    if (index < 30) low |= 1 << index;
+    else high |= 1 << (index - 30);
+  }
+  for (let index = 0; low !== 0 && index < 30; index += 1) {
+    if ((low & (1 << index)) === 0) continue;
+    low &= ~(1 << index);
+    addParameter(attributes, fields, index);
+  }
+  for (let index = 30; high !== 0 && index < PARAMETERS.length; index += 1) {
+    if ((high & (1 << (index - 30))) === 0) continue;
+    high &= ~(1 << (index - 30));
+    addParameter(attributes, fields, index);
+  }
+}
+
+function addParameter(
+  attributes: Attributes,
+  fields: Readonly<Record<string, unknown>>,
+  index: number,
+): void {
+  const [name, attribute, type] = PARAMETERS[index] as (typeof PARAMETERS)[number];
+  let value: unknown;
+  try {
+    value = fields[name];
+  } catch {
+    value = '[unserializable]';
+  }
+  if (value === undefined || value === null) return;
+  try {
+    attributes[attribute] = toParameterValue(value, type);
+  } catch {
+    attributes[attribute] = '[unserializable]';
   }
 }
 
