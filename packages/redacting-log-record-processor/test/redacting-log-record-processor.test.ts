@@ -107,6 +107,18 @@ describe('RedactingLogRecordProcessor', () => {
       },
     );
 
+    it('catches a URL password cut by attributeValueLengthLimit and keeps ports', () => {
+      const pw = randMixed(24);
+      const url = `postgres://app:${pw}@db.internal:5432/app`;
+      const limit = url.indexOf('@') - 6;
+      const { emit } = setup({}, { attributeValueLengthLimit: limit });
+      const out = emit({
+        attributes: { 'app.target': url, 'app.listen': 'http://localhost:3000' },
+      });
+      expect(out.attributes['app.target']).toBe('postgres://app:[REDACTED:url-userinfo]');
+      expect(out.attributes['app.listen']).toBe('http://localhost:3000');
+    });
+
     it('catches a private key cut by attributeValueLengthLimit', () => {
       const fixture = VALUE_FIXTURES.find((f) => f.ruleId === 'private-key')!;
       const { emit } = setup({}, { attributeValueLengthLimit: 200 });

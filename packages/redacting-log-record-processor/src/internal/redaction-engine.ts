@@ -140,7 +140,9 @@ function isB64Url(c: number): boolean {
 
 const PEM_BEGIN_RE = /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
-const USERINFO_RE = /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})@/g;
+// The password ends at `@`, or at the end of a value cut by the SDK's length limit.
+const USERINFO_RE =
+  /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})(?:@|$)/g;
 const KV_RE =
   /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023}))/dg;
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
@@ -558,11 +560,13 @@ export class RedactionEngine {
       this._charge(tally, n);
       matchPem(s, push);
     }
-    if (flags & F_COLON && flags & F_AT && on.urlUserinfo && s.includes('://')) {
+    if (flags & F_COLON && on.urlUserinfo && s.includes('://')) {
       this._charge(tally, n);
       for (const m of s.matchAll(USERINFO_RE)) {
         const pw = m[2]!;
         if (TEMPLATE_RE.test(pw)) continue;
+        // `http://localhost:3000` at the end of a string is a port, not a cut password.
+        if (!m[0].endsWith('@') && /^[0-9]{1,5}$/.test(pw)) continue;
         const start = m.index + m[1]!.length;
         push(start, start + pw.length, '[REDACTED:url-userinfo]');
       }
