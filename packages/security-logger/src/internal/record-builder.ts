@@ -37,8 +37,20 @@ const PARAMETER_INDEX: ReadonlyMap<string, number> = new Map(
   PARAMETERS.map(([name], index) => [name, index]),
 );
 
+// Keys already found valid. Applications use a few dozen keys over and over, and a lookup costs
+// less than scanning the characters; capped so keys built per request cannot grow it without end.
+const VALID_KEYS = new Set<string>();
+const MAX_VALID_KEYS = 1024;
+
 /** Printable ASCII, no whitespace, 1 to 255 characters: anything a backend can index as a key. */
 function isAttributeKey(key: string): boolean {
+  if (VALID_KEYS.has(key)) return true;
+  if (!scanAttributeKey(key)) return false;
+  if (VALID_KEYS.size < MAX_VALID_KEYS) VALID_KEYS.add(key);
+  return true;
+}
+
+function scanAttributeKey(key: string): boolean {
   const length = key.length;
   if (length === 0 || length > 255) return false;
   for (let i = 0; i < length; i += 1) {

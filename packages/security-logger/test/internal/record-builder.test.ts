@@ -9,6 +9,7 @@ import {
   snapshotFields,
 } from '../../src/internal/record-builder.js';
 import type { Attributes } from '../../src/internal/record-builder.js';
+import { MAX_OBJECT_KEYS } from '../../src/internal/to-any-value.js';
 import * as reference from './reference/record-builder.js';
 
 const PARAMETER_NAMES = Object.keys(SECURITY_EVENT_PARAMETERS);
@@ -126,5 +127,19 @@ describe('addExtraAttributes', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('still checks every key once more distinct valid keys were seen than it remembers', () => {
+    for (let round = 0; round < 3; round += 1) {
+      const extra: Record<string, number> = {};
+      for (let i = 0; i < MAX_OBJECT_KEYS; i += 1) extra[`k${round}.${i}.${'x'.repeat(i)}`] = i;
+      const attributes: Attributes = {};
+      addExtraAttributes(attributes, extra);
+      expect(Object.keys(attributes)).toStrictEqual(Object.keys(extra));
+    }
+    for (let i = 0; i < 1100; i += 1) addExtraAttributes({}, { [`filler.${i}`]: i });
+    const attributes: Attributes = {};
+    addExtraAttributes(attributes, { 'a b': 1, 'late.key': 2, ['x'.repeat(256)]: 3, é: 4 });
+    expect(attributes).toStrictEqual({ 'late.key': 2 });
   });
 });
