@@ -50,6 +50,14 @@ function positions(text: string, bare: string | undefined): Array<[string, Emitt
       },
     ],
     ['header attribute', { attributes: { 'http.request.header.x-debug-info': [text] } }],
+    [
+      'percent-encoded in url.full',
+      {
+        attributes: {
+          'url.full': `https://api.example.com/v1?q=1&note=${encodeURIComponent(text)}`,
+        },
+      },
+    ],
     ['map body with secret-looking keys', { body: { fields: [{ k: 'note', v: text }] } }],
   ];
   if (bare !== undefined) {

@@ -103,6 +103,7 @@ const F_COLON = 32;
 const F_DOT = 64;
 const F_SPACE = 128;
 const F_TILDE = 256;
+const F_PERCENT = 512;
 const CHAR_TABLE = ((): Uint16Array => {
   const t = new Uint16Array(128);
   for (let c = 48; c <= 57; c++) t[c] = C_TOKEN | C_DIGIT;
@@ -118,6 +119,7 @@ const CHAR_TABLE = ((): Uint16Array => {
   t[9] = F_SPACE;
   t[10] = F_SPACE;
   t[126] = F_TILDE;
+  t[37] = F_PERCENT;
   return t;
 })();
 /** Pre-filter flag a keyword rule needs (its keyword's non-token character). */
@@ -157,6 +159,7 @@ const EMAIL_RE =
 const IPV4_RE =
   /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
 const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
+const PERCENT_ESCAPE_RE = /%[0-9A-Fa-f]{2}/;
 const CLEAN_CACHE_MAX_LENGTH = 64;
 const CLEAN_CACHE_SIZE = 4096;
 const GENERIC_CHILD_KEYS = new Set(
@@ -193,6 +196,7 @@ export class RedactionEngine {
   private readonly _hits: Hit[] = [];
   private readonly _clean = new Set<string>();
   private _lastDigits = 0;
+  private _lastFlags = 0;
   private readonly _hmacCache = new Map<string, string>();
 
   constructor(options: ResolvedOptions) {
@@ -468,7 +472,7 @@ export class RedactionEngine {
     }
     const jsonLike = (c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93);
     if (!jsonLike) {
-      const out = this._scanText(s, tally);
+      const out = this._scanDecoding(s, tally);
       // Values with several digits are mostly ids and addresses that never repeat: not worth caching.
       if (out === s && n <= CLEAN_CACHE_MAX_LENGTH && this._lastDigits <= 2) {
         if (this._clean.size >= CLEAN_CACHE_SIZE) this._clean.clear();
@@ -492,7 +496,20 @@ export class RedactionEngine {
         if (redacted !== parsed) text = JSON.stringify(redacted);
       }
     }
-    return this._scanText(text, tally);
+    return this._scanDecoding(text, tally);
+  }
+
+  /**
+   * Scans the text, then, when it holds percent-escapes (URLs, form bodies), its decoded form too:
+   * `note=used%20ghp_...` hides the token's boundary and `%3D` hides `password=`. When only the
+   * decoded form has something to redact, the redacted decoded form is returned.
+   */
+  private _scanDecoding(s: string, tally: Tally): string {
+    const out = this._scanText(s, tally);
+    if ((this._lastFlags & F_PERCENT) === 0 || !PERCENT_ESCAPE_RE.test(out)) return out;
+    const decoded = percentDecode(out);
+    const redacted = this._scanText(decoded, tally);
+    return redacted === decoded ? out : redacted;
   }
 
   private _charge(tally: Tally, units: number): void {
@@ -554,6 +571,7 @@ export class RedactionEngine {
     }
 
     this._lastDigits = digits;
+    this._lastFlags = flags;
 
     // Pass 2: structural and keyword-gated rules, each only when the pre-filter allows it.
     if (n >= 40 && on.privateKey && s.includes('-----BEGIN')) {
@@ -1014,6 +1032,17 @@ function matchPem(s: string, push: (start: number, end: number, rep: string) => 
     const end = endLine === null ? e : e + endLine[0].length;
     push(b, end, '[REDACTED:private-key]');
     from = end;
+  }
+}
+
+/** Decodes percent-escapes: as UTF-8 when valid, else byte by byte. */
+function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    );
   }
 }
 
