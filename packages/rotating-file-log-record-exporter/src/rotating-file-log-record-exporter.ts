@@ -1,5 +1,6 @@
 // RotatingFileLogRecordExporter: appends hash-chained OTLP/JSON (or ECS) lines to size- and
 // time-rotated files, seals each closed file, and never throws out of the exporter interface.
+import { fstatSync } from 'node:fs';
 import { mkdir, open, stat, chmod, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
@@ -513,8 +514,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       file = undefined;
     }
     if (file !== undefined) {
-      const st = await file.fh.stat();
-      if (st.nlink === 0) {
+      // fstat of an open descriptor never waits on the disk; the async form cost a thread-pool
+      // round trip per batch.
+      if (fstatSync(file.fh.fd).nlink === 0) {
         // Someone deleted the active file (or its directory): what it held is gone, start afresh.
         this._report(
           new Error(`${file.name} was deleted while being written`),

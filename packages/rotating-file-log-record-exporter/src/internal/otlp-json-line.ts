@@ -28,8 +28,9 @@ function hrTimeToNanosString(time: readonly [number, number]): string {
 function anyValue(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return `{"stringValue":${JSON.stringify(value)}}`;
+      return '{"stringValue":' + JSON.stringify(value) + '}';
     case 'number':
+      if (Number.isSafeInteger(value)) return '{"intValue":"' + String(value) + '"}';
       if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) {
         return `{"intValue":"${Number.isSafeInteger(value) ? String(value) : BigInt(value).toString()}"}`;
       }
@@ -62,13 +63,32 @@ function anyValue(value: unknown): string {
   }
 }
 
+/** Attribute names repeat across records; their JSON opening is built once (up to a bound). */
+const keyOpenings = new Map<string, string>();
+const MAX_CACHED_KEYS = 4096;
+
+function keyOpening(key: string): string {
+  let text = keyOpenings.get(key);
+  if (text === undefined) {
+    text = '{"key":' + JSON.stringify(key) + ',"value":';
+    if (keyOpenings.size < MAX_CACHED_KEYS) keyOpenings.set(key, text);
+  }
+  return text;
+}
+
 function keyValues(obj: AnyObject, skipChain: boolean): string {
   let out = '';
-  for (const key in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     if (skipChain && (key === ATTR_SECLOG_CHAIN_SEQ || key === ATTR_SECLOG_CHAIN_HASH)) continue;
-    if (out.length > 0) out += ',';
-    out += `{"key":${JSON.stringify(key)},"value":${anyValue(obj[key])}}`;
+    const value = obj[key];
+    const sep = out.length > 0 ? ',' : '';
+    // Strings are most attributes: skip the anyValue call and its intermediate string.
+    out +=
+      typeof value === 'string'
+        ? sep + keyOpening(key) + '{"stringValue":' + JSON.stringify(value) + '}}'
+        : sep + keyOpening(key) + anyValue(value) + '}';
   }
   return out;
 }
