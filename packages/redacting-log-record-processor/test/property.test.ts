@@ -1,5 +1,5 @@
 // Property-based test: random secrets hidden at random places of random structures (bodies and
-// attributes, maps and arrays, inside text and inside JSON strings) never reach the exported bytes.
+// attributes, maps and arrays, inside text, JSON strings and URLs) never reach the exported bytes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyFixtures, valueFixtures } from './fixtures/secrets.js';
@@ -65,7 +65,7 @@ const hiddenValue = fc.record({
   after: fc.string({ maxLength: 10 }),
   sepBefore: fc.constantFrom(...SEPARATORS),
   sepAfter: fc.constantFrom(...SEPARATORS),
-  asJson: fc.boolean(),
+  encoding: fc.constantFrom('none', 'json', 'url'),
 });
 
 describe('RedactingLogRecordProcessor', () => {
@@ -81,7 +81,12 @@ describe('RedactingLogRecordProcessor', () => {
           (root, path, hidden, where) => {
             const { fixture } = hidden;
             const text = `${hidden.before}${hidden.sepBefore}${fixture.text}${hidden.sepAfter}${hidden.after}`;
-            const value: Tree = hidden.asJson ? JSON.stringify({ wrapped: [text] }) : text;
+            const value: Tree =
+              hidden.encoding === 'json'
+                ? JSON.stringify({ wrapped: [text] })
+                : hidden.encoding === 'url'
+                  ? `https://h.example/p?x=1&v=${encodeURIComponent(text)}`
+                  : text;
             const structure = insert(root, path, value, 'hidden');
             const out =
               where === 'body'

@@ -53,7 +53,9 @@ export function serialize(records: readonly ReadableLogRecord[]): string {
   return `${plain}\n${otlp}`;
 }
 
-/** The forbidden substrings found in a serialized output. */
+/** The forbidden substrings found in a serialized output, as is or percent-encoded. */
 export function leaks(output: string, forbidden: readonly string[]): string[] {
-  return forbidden.filter((f) => f.length > 0 && output.includes(f));
+  return forbidden.filter(
+    (f) => f.length > 0 && (output.includes(f) || output.includes(encodeURIComponent(f))),
+  );
 }
