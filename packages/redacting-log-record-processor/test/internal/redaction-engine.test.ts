@@ -8,7 +8,7 @@ import {
   isOwnOutput,
   RedactionEngine,
 } from '../../src/internal/redaction-engine.js';
-import { valueFixtures } from '../fixtures/secrets.js';
+import { BASE32, rand, valueFixtures } from '../fixtures/secrets.js';
 
 const MIB = 1 << 20;
 
@@ -86,6 +86,15 @@ describe('RedactionEngine', () => {
       let node = out;
       for (let i = 0; i < 32; i++) node = (node as unknown[])[0];
       expect(node).toBe(DEPTH_PLACEHOLDER);
+    });
+
+    it('terminates on cyclic structures within the budget', () => {
+      const cyclic: Record<string, unknown> = { note: `key AKIA${rand(BASE32, 16)}` };
+      cyclic['left'] = cyclic;
+      cyclic['right'] = cyclic;
+      const { out, work, budget } = run(cyclic, 100_000);
+      expect(work).toBeLessThanOrEqual(budget + 1_000);
+      expect((out as { note: string }).note).toBe('key [REDACTED:aws-access-key-id]');
     });
 
     it('handles a deeply nested JSON string without throwing', () => {
