@@ -443,3 +443,23 @@ describe('SecurityLogger', () => {
     });
   });
 });
+
+describe('SecurityLogger prototype safety', () => {
+  it('drops a __proto__ attribute or field instead of letting it replace the prototype of the record attributes', () => {
+    const { security, exporter } = setup();
+    const hostile = JSON.parse(
+      '{"__proto__": {"error.type": "smuggled", "user.id": "mallory"}}',
+    ) as Record<string, unknown>;
+    security.authn.loginFail({
+      ...(JSON.parse('{"__proto__": {"userId": "mallory"}}') as object),
+      userId: 'alice',
+      error: new Error('boom'),
+      attributes: hostile,
+    });
+    const [record] = exporter.getFinishedLogRecords();
+    expect(Object.getPrototypeOf(record!.attributes)).toBe(Object.prototype);
+    expect(Object.hasOwn(record!.attributes, '__proto__')).toBe(false);
+    expect(record!.attributes['user.id']).toBe('alice');
+    expect(record!.attributes['error.type']).toBe('Error');
+  });
+});

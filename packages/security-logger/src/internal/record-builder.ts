@@ -45,7 +45,9 @@ const MAX_VALID_KEYS = 1024;
 /** Printable ASCII, no whitespace, 1 to 255 characters: anything a backend can index as a key. */
 function isAttributeKey(key: string): boolean {
   if (VALID_KEYS.has(key)) return true;
-  if (!scanAttributeKey(key)) return false;
+  // `__proto__` would replace the prototype of the attributes object (here and in the SDK, which
+  // assigns keys plainly), smuggling inherited values past every own-property check.
+  if (key === '__proto__' || !scanAttributeKey(key)) return false;
   if (VALID_KEYS.size < MAX_VALID_KEYS) VALID_KEYS.add(key);
   return true;
 }
@@ -144,6 +146,10 @@ export function snapshotFields(fields: unknown): Readonly<Record<string, unknown
     return copy;
   }
   for (const key of keys) {
+    if (key === '__proto__') {
+      warn('event field __proto__ ignored');
+      continue;
+    }
     try {
       copy[key] = (fields as Record<string, unknown>)[key];
     } catch {
