@@ -293,12 +293,6 @@ async function seclog({ dir }, variant) {
     // The clock stops when shutdown has written everything: never let the bound cut it short.
     shutdownTimeoutMillis: 600_000,
   });
-  if (variant.settleResource) {
-    // Experiment: what @seclog/node would get by settling the resource's async attributes (host.id)
-    // at start, as the SDK's BatchLogRecordProcessor does before exporting. Reaches into the
-    // provider's private shared state; bench-only.
-    await logging.loggerProvider._sharedState?.resource?.waitForAsyncAttributes?.();
-  }
   const emit = seclogEmitter(logging.security);
   return {
     prepare: seclogFields,
@@ -384,12 +378,6 @@ export const CONTENDERS = {
     label: 'seclog full pipeline, default fsync per batch (audit mode)',
     seclog: true,
     create: (ctx) => seclog(ctx, { redaction: true, chain: true, fsync: 'default' }),
-  },
-  'seclog-settled-resource': {
-    label:
-      'EXPERIMENT, not the shipped pipeline: seclog full pipeline with the resource settled at start (resource.waitForAsyncAttributes())',
-    seclog: true,
-    create: (ctx) => seclog(ctx, { redaction: true, chain: true, settleResource: true }),
   },
   'seclog-worker-poc': {
     label:
