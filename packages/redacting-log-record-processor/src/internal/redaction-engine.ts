@@ -562,7 +562,7 @@ export class RedactionEngine {
           let end = -1;
           if (rules !== undefined) end = this._tryPrefixRules(rules, s, i, tally, push);
           if (end < 0 && jwtOn && c === 101 && c1 === 121 && s.charCodeAt(i + 2) === 74) {
-            end = matchJwt(s, i);
+            end = matchJwt(s, i, (units) => this._charge(tally, units));
             if (end > i) push(i, end, '[REDACTED:jwt]');
           }
           if (end > i) i = end - 1;
@@ -681,6 +681,8 @@ export class RedactionEngine {
     push: (start: number, end: number, rep: string) => void,
   ): number {
     for (const rule of rules) {
+      // The literal prefix first: exact and cheap, and most tokens (`for`, `should`) stop here.
+      if (!startsWithAny(s, i, rule.starts)) continue;
       this._charge(tally, Math.min(rule.maxLength, s.length - i));
       rule.re.lastIndex = i;
       const m = rule.re.exec(s);
@@ -969,6 +971,11 @@ function validIbanEnd(match: string): number {
   }
 }
 
+function startsWithAny(s: string, i: number, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (s.startsWith(p, i)) return true;
+  return false;
+}
+
 function runEnd(s: string, from: number, max: number): number {
   const limit = Math.min(s.length, from + max);
   let j = from;
@@ -977,16 +984,20 @@ function runEnd(s: string, from: number, max: number): number {
 }
 
 /** JWT (JWS/JWE compact) at `i` (which starts `eyJ`): end index, or -1. Linear in the token. */
-function matchJwt(s: string, i: number): number {
+function matchJwt(s: string, i: number, charge: (units: number) => void): number {
   const n = s.length;
   let j = runEnd(s, i, 4096);
   while (j < n && s.charCodeAt(j) === 61 && j - i < 4100) j++;
+  charge(j - i);
   const header = s.slice(i, j).replace(/=+$/, '');
   if (j === n) return header.length >= 16 && JWT_TRUNCATED_HEADER_RE.test(header) ? n : -1;
-  if (header.length < 10 || s.charCodeAt(j) !== 46 || !isJwtHeader(header)) return -1;
+  if (header.length < 10 || s.charCodeAt(j) !== 46) return -1;
+  charge(2 * header.length); // base64 decode and JSON.parse
+  if (!isJwtHeader(header)) return -1;
   let end = j + 1;
   for (let seg = 0; seg < 4; seg++) {
     const k = runEnd(s, end, 8192);
+    charge(k - end);
     end = k;
     if (k >= n || s.charCodeAt(k) !== 46 || !isB64Url(s.charCodeAt(k + 1))) break;
     end = k + 1;
