@@ -73,6 +73,15 @@ describe('RedactionEngine', () => {
       expect(b).toBeLessThanOrEqual(large.length * 300);
     });
 
+    it('scans a megabyte of plain prose within the default budget and keeps it', () => {
+      const prose =
+        'Should we open the door for them? Do not share keys, passwords or tokens here. ';
+      const input = prose.repeat(Math.ceil(MIB / prose.length));
+      const { out, work, budget } = run(input);
+      expect(out).toBe(input);
+      expect(work).toBeLessThan(budget);
+    });
+
     it('replaces a string past the budget with the budget placeholder', () => {
       const { out } = run('AKIA'.repeat(100_000), 1024);
       expect(out).toBe(BUDGET_PLACEHOLDER);
