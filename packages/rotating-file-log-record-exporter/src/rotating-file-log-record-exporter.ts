@@ -20,6 +20,7 @@ import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import { signedJson, type Seal } from './internal/seal.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './internal/slot-lock.js';
+import { HashWorker } from './internal/hash-worker.js';
 import { LineBatch } from './internal/line-batch.js';
 import { OTLP_LINE_SUFFIX, otlpLineBody, otlpLineHead } from './internal/otlp-json-line.js';
 
@@ -109,6 +110,9 @@ async function settleResources(records: readonly ReadableLogRecord[]): Promise<v
   }
 }
 
+/** Smaller batches are hashed in place: a round trip to the worker would cost more than it saves. */
+const WORKER_MIN_RECORDS = 64;
+
 function hrTimeMs(t: readonly [number, number]): number {
   return t[0] * 1000 + Math.floor(t[1] / 1e6);
 }
@@ -128,6 +132,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
   private readonly _batch: LineBatch;
+  private _hasher: HashWorker | undefined;
   private _queue: Promise<void> = Promise.resolve();
   private _maint: Promise<void> = Promise.resolve();
   private _maintPending = false;
@@ -226,6 +231,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           await releaseSlot(this._lock);
           this._lock = undefined;
         }
+        await this._hasher?.close();
       }),
       'shutdown',
     );
@@ -536,6 +542,45 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     return file ?? (await this._openFile(chain));
   }
 
+  /** The hash worker for a batch of `n` records, or undefined to hash on this thread. */
+  private _hasherFor(n: number): HashWorker | undefined {
+    if (!this._o.worker || n < WORKER_MIN_RECORDS) return undefined;
+    this._hasher ??= new HashWorker();
+    return this._hasher.usable ? this._hasher : undefined;
+  }
+
+  /**
+   * Serializes `records` into the (reset) batch, chained from `chain`, hashing each line now or
+   * leaving its hash slot for the worker. Returns how many records could not be serialized.
+   */
+  private _serialize(
+    records: readonly ReadableLogRecord[],
+    chain: ChainState,
+    times: number[],
+    deferHashes: boolean,
+  ): number {
+    const batch = this._batch;
+    batch.reset();
+    const otlp = this._o.format === 'otlp-json';
+    let prev = chain.lastHash;
+    let seq = chain.lastSeq;
+    let unserializable = 0;
+    for (const record of records) {
+      try {
+        const head = otlp ? otlpLineHead(record) : undefined;
+        const body = otlp ? otlpLineBody(record, seq + 1) : ecsLinePrefix(record, seq + 1);
+        if (deferHashes) batch.addUnhashed(head, body);
+        else prev = batch.add(prev, head, body);
+        times.push(hrTimeMs(record.hrTime));
+        seq++;
+      } catch (err) {
+        unserializable++;
+        this._report(err, 'a record could not be serialized');
+      }
+    }
+    return unserializable;
+  }
+
   private async _writeBatch(records: ReadableLogRecord[]): Promise<ExportResult> {
     let chain: ChainState;
     try {
@@ -546,22 +591,24 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     await settleResources(records);
     const batch = this._batch;
-    batch.reset();
     const times: number[] = [];
-    let prev = chain.lastHash;
-    let seq = chain.lastSeq;
-    let unserializable = 0;
-    const otlp = this._o.format === 'otlp-json';
-    for (const record of records) {
+    const hasher = this._hasherFor(records.length);
+    let unserializable = this._serialize(records, chain, times, hasher !== undefined);
+    if (hasher !== undefined) {
       try {
-        prev = otlp
-          ? batch.add(prev, otlpLineHead(record), otlpLineBody(record, seq + 1))
-          : batch.add(prev, undefined, ecsLinePrefix(record, seq + 1));
-        times.push(hrTimeMs(record.hrTime));
-        seq++;
+        const filled = await hasher.fill(
+          batch.buf,
+          batch.len,
+          batch.ends,
+          batch.tailLength,
+          chain.lastHash,
+        );
+        batch.buf = filled.buf;
       } catch (err) {
-        unserializable++;
-        this._report(err, 'a record could not be serialized');
+        // The batch's memory went down with the worker: hash it here, as every later batch will be.
+        this._report(err, 'hash worker failed; hashing on the main thread');
+        times.length = 0;
+        unserializable = this._serialize(records, chain, times, false);
       }
     }
     this._metrics.drop('serialization', unserializable);
@@ -600,7 +647,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }
       file.size += to - from;
       file.count += j - i;
-      chain.lastHash = batch.hashes[j - 1] as string;
+      chain.lastHash = batch.hashAt(j - 1);
       chain.lastSeq += j - i;
       file.lastRecordMs = times[j - 1];
       chain.lastRecordMs = file.lastRecordMs;

@@ -95,6 +95,14 @@ export interface RotatingFileLogRecordExporterOptions {
   maxQueuedRecords?: number;
   /** Upper bound on how long `forceFlush()` and `shutdown()` wait for pending writes. Default 30000. */
   flushTimeoutMillis?: number;
+  /**
+   * Compute the chain hashes of larger batches (64 records or more) on a worker thread, so the
+   * SHA-256 of each line runs beside the event loop. Serialization, the file, rotation and every
+   * write and `fdatasync` stay on the calling thread, so durability and error reporting are the
+   * same either way; if the worker fails, hashing falls back to the calling thread. Default
+   * `true`.
+   */
+  worker?: boolean;
 }
 
 /** Counters kept by the exporter since construction. */

@@ -93,7 +93,8 @@ describe('RotatingFileLogRecordExporter', () => {
             SECLOG_DIR: dir,
             SECLOG_MODE: 'crash',
             SECLOG_RUN: `r${i}`,
-            SECLOG_BATCH: '20',
+            // Batches of 1 to 150 records: both the in-place and the worker-thread hashing run.
+            SECLOG_BATCH: '150',
             SECLOG_MAX_FILE_BYTES: '65536',
           },
           // Most kills land while batches are being written; every third lands during start-up
@@ -190,21 +191,31 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     }, 60_000);
 
-    it('keeps running on a full disk (RLIMIT_FSIZE), reports FAILED and counts the drops', async () => {
-      const { dir, cleanup } = tempDir();
-      const child = await runChild(
-        { SECLOG_DIR: dir, SECLOG_MODE: 'diskfull', SECLOG_COUNT: '100000', SECLOG_BATCH: '20' },
-        // 64 KiB per file; SIGXFSZ ignored so the write fails with EFBIG instead of killing us.
-        { shell: `trap '' XFSZ; ulimit -f 64; exec "$NODE_BIN" "$FIXTURE"` },
-      );
-      expect(child.code).toBe(0);
-      const s = stats(child.stdout);
-      expect(s.failedBatches).toBe(5);
-      expect(s.dropped.disk_full).toBe(100);
-      expect(s.recordsWritten).toBe(acked(child.stdout).length);
-      expect(keysOnDisk(dir).length).toBe(s.recordsWritten);
-      expect((await verifyDirectory(dir)).ok).toBe(true);
-      cleanup();
-    }, 60_000);
+    // Batches of 100 have their hashes computed on the worker thread, batches of 20 in place.
+    it.each([20, 100])(
+      'keeps running on a full disk (RLIMIT_FSIZE), reports FAILED and counts the drops (batches of %i)',
+      async (batch) => {
+        const { dir, cleanup } = tempDir();
+        const child = await runChild(
+          {
+            SECLOG_DIR: dir,
+            SECLOG_MODE: 'diskfull',
+            SECLOG_COUNT: '100000',
+            SECLOG_BATCH: String(batch),
+          },
+          // 64 KiB per file; SIGXFSZ ignored so the write fails with EFBIG instead of killing us.
+          { shell: `trap '' XFSZ; ulimit -f 64; exec "$NODE_BIN" "$FIXTURE"` },
+        );
+        expect(child.code).toBe(0);
+        const s = stats(child.stdout);
+        expect(s.failedBatches).toBe(5);
+        expect(s.dropped.disk_full).toBe(5 * batch);
+        expect(s.recordsWritten).toBe(acked(child.stdout).length);
+        expect(keysOnDisk(dir).length).toBe(s.recordsWritten);
+        expect((await verifyDirectory(dir)).ok).toBe(true);
+        cleanup();
+      },
+      60_000,
+    );
   });
 });

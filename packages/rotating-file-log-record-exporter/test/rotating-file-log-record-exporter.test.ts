@@ -81,6 +81,7 @@ describe('RotatingFileLogRecordExporter', () => {
       [{ maxFiles: 0 }, /maxFiles must be >= 1/],
       [{ fileMode: 0o1777 }, /fileMode must be a permission mode/],
       [{ meterProvider: {} as never }, /meterProvider must have a getMeter/],
+      [{ worker: 'yes' as never }, /^rotating-file-log-record-exporter: worker must be a boolean$/],
     ])('rejects %o', (bad, message) => {
       expect(() => new RotatingFileLogRecordExporter({ directory: dir, ...bad })).toThrow(message);
       cleanup();
@@ -480,6 +481,52 @@ describe('RotatingFileLogRecordExporter', () => {
       );
       expect(await verifyDirectory(s.logDir)).toMatchObject({ ok: true, recordsChecked: 30 });
       await s.done();
+    });
+  });
+
+  describe('export (hash worker)', () => {
+    it('writes the same bytes whether the chain is hashed on the worker thread or in place', async () => {
+      const t = tempDir();
+      const records = Array.from({ length: 700 }, (_, i) => fakeRecord(i));
+      // 300 and 200 go to the worker, 10 are hashed in place, then the worker again.
+      const batches = [records.slice(0, 300), records.slice(300, 500), records.slice(500, 510)];
+      batches.push(records.slice(510));
+      const contents: string[] = [];
+      for (const worker of [true, false]) {
+        const directory = join(t.dir, String(worker));
+        // Small files, so batches also span rotations.
+        const exporter = new RotatingFileLogRecordExporter({
+          directory,
+          worker,
+          maxFileBytes: 16384,
+        });
+        for (const b of batches)
+          expect((await exportOnce(exporter, b)).code).toBe(ExportResultCode.SUCCESS);
+        await exporter.shutdown();
+        expect(exporter.getStats().recordsWritten).toBe(700);
+        const result = await verifyDirectory(directory);
+        expect(result.issues).toEqual([]);
+        expect(result.ok).toBe(true);
+        expect(dataFiles(directory).length).toBeGreaterThan(5);
+        contents.push(
+          dataFiles(directory)
+            .map((f) => readFileSync(join(directory, f), 'utf8'))
+            .join('|'),
+        );
+      }
+      expect(contents[0]).toBe(contents[1]);
+      t.cleanup();
+    });
+
+    it('chains ecs-json lines on the worker thread too', async () => {
+      const t = tempDir();
+      const exporter = new RotatingFileLogRecordExporter({ directory: t.dir, format: 'ecs-json' });
+      const records = Array.from({ length: 200 }, (_, i) => fakeRecord(i));
+      expect((await exportOnce(exporter, records)).code).toBe(ExportResultCode.SUCCESS);
+      await exporter.shutdown();
+      expect(allLines(t.dir).length).toBe(200);
+      expect((await verifyDirectory(t.dir)).ok).toBe(true);
+      t.cleanup();
     });
   });
 

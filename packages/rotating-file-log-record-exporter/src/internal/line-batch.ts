@@ -11,7 +11,6 @@ export class LineBatch {
   buf: Buffer;
   len = 0;
   readonly ends: number[] = [];
-  readonly hashes: string[] = [];
   private readonly _tail: Buffer;
 
   /** @param tail the bytes after a line's hash, newline included */
@@ -20,12 +19,45 @@ export class LineBatch {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** Empties the batch for reuse, dropping an oversized Buffer. */
+  /** Bytes after each line's hash, newline included. */
+  get tailLength(): number {
+    return this._tail.length;
+  }
+
+  /**
+   * Empties the batch for reuse, dropping an oversized Buffer or one whose memory was handed to a
+   * worker and not returned.
+   */
   reset(): void {
     this.len = 0;
     this.ends.length = 0;
-    this.hashes.length = 0;
-    if (this.buf.length > KEEP_BYTES) this.buf = Buffer.allocUnsafe(256 * 1024);
+    if (this.buf.length > KEEP_BYTES || this.buf.byteLength === 0)
+      this.buf = Buffer.allocUnsafe(256 * 1024);
+  }
+
+  /** The hash (64 hex) of line `k`, read back from the Buffer. */
+  hashAt(k: number): string {
+    const slot = (this.ends[k] as number) - this._tail.length - HASH_HEX;
+    return this.buf.toString('latin1', slot, slot + HASH_HEX);
+  }
+
+  /**
+   * Appends one line with a blank 64-byte hash slot, for the hash worker to fill in.
+   * On a throw nothing is appended.
+   */
+  addUnhashed(head: Uint8Array | undefined, body: string): void {
+    const headLen = head === undefined ? 0 : head.length;
+    this._reserve(headLen + body.length * 3 + HASH_HEX + this._tail.length);
+    const buf = this.buf;
+    let pos = this.len;
+    if (head !== undefined) buf.set(head, pos);
+    pos += headLen;
+    pos += buf.write(body, pos, 'utf8');
+    pos += HASH_HEX;
+    buf.set(this._tail, pos);
+    pos += this._tail.length;
+    this.len = pos;
+    this.ends.push(pos);
   }
 
   private _reserve(bytes: number): void {
@@ -59,7 +91,6 @@ export class LineBatch {
     pos += this._tail.length;
     this.len = pos;
     this.ends.push(pos);
-    this.hashes.push(hash);
     return hash;
   }
 }

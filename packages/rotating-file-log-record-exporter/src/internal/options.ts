@@ -29,6 +29,7 @@ export interface ResolvedOptions {
   meterProvider: MeterProviderLike | undefined;
   maxQueuedRecords: number;
   flushTimeoutMillis: number;
+  worker: boolean;
 }
 
 function fail(message: string): never {
@@ -77,6 +78,8 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     fail("format must be 'otlp-json' or 'ecs-json'");
   const compress = o.compress ?? false;
   if (typeof compress !== 'boolean') fail('compress must be a boolean');
+  const worker = o.worker ?? true;
+  if (typeof worker !== 'boolean') fail('worker must be a boolean');
   const hmacKey = o.hmacKey;
   const keyId = o.keyId;
   if (hmacKey !== undefined) {
@@ -116,5 +119,6 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     meterProvider: mp as MeterProviderLike | undefined,
     maxQueuedRecords: int(o, 'maxQueuedRecords', 1, 100_000) as number,
     flushTimeoutMillis: int(o, 'flushTimeoutMillis', 1, 30_000) as number,
+    worker,
   };
 }
