@@ -60,9 +60,9 @@ export function luhnValid(digits: string): boolean {
 export function cardIinMatches(digits: string): boolean {
   const n = digits.length;
   const p1 = digits.charCodeAt(0) - 48;
-  const p2 = Number(digits.slice(0, 2));
-  const p3 = Number(digits.slice(0, 3));
-  const p4 = Number(digits.slice(0, 4));
+  const p2 = p1 * 10 + (digits.charCodeAt(1) - 48);
+  const p3 = p2 * 10 + (digits.charCodeAt(2) - 48);
+  const p4 = p3 * 10 + (digits.charCodeAt(3) - 48);
   if (p1 === 4) return n === 13 || n === 16 || n === 18 || n === 19; // Visa
   if (p2 >= 51 && p2 <= 55) return n === 16; // Mastercard
   if (p4 >= 2221 && p4 <= 2720) return n === 16; // Mastercard 2-series
