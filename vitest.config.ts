@@ -37,6 +37,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'collector-config/test/**/*.test.ts',
       'examples/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
     ],
     env: { SECLOG_OTEL_LINE: otelLine },
     globalSetup: ['./scripts/vitest-global-setup.ts'],
