@@ -63,6 +63,12 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const shutdownTimeoutMillis = opts.shutdownTimeoutMillis ?? 5000;
 
   const paths = new Map<string, PathCounters>();
+  const recordsCounter = opts.meterProvider
+    ?.getMeter('@seclog/node')
+    .createCounter('seclog.export.records', {
+      description: 'Records leaving an export path, by path and result',
+      unit: '{record}',
+    });
   const addPath = (
     name: string,
     exporter: LogRecordExporter,
@@ -80,14 +86,31 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       name,
       ...batch,
       ...(spillExporter && {
-        spill: { exporter: spillExporter, onSpilled: (n: number) => (counters.spilled += n) },
+        spill: {
+          exporter: spillExporter,
+          onSpilled: (n: number) => {
+            counters.spilled += n;
+            recordsCounter?.add(n, {
+              'seclog.export.path': name,
+              'seclog.export.result': 'spilled',
+            });
+          },
+        },
       }),
-      onExported: (n) => (counters.exported += n),
+      onExported: (n) => {
+        counters.exported += n;
+        recordsCounter?.add(n, { 'seclog.export.path': name, 'seclog.export.result': 'exported' });
+      },
       onDrop: (reason, n) => {
         if (dropped[reason] === 0) {
           diag.warn(`@seclog/node: ${name} export path dropped records (${reason}); see stats()`);
         }
         dropped[reason] += n;
+        recordsCounter?.add(n, {
+          'seclog.export.path': name,
+          'seclog.export.result': 'dropped',
+          'error.type': reason,
+        });
       },
     });
     paths.set(name, counters);
@@ -107,7 +130,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     exportProcessors.push(
       addPath(
         'file',
-        new RotatingFileLogRecordExporter({ directory: DEFAULT_LOG_DIRECTORY, ...fileOptions }),
+        new RotatingFileLogRecordExporter({
+          directory: DEFAULT_LOG_DIRECTORY,
+          ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
+          ...fileOptions,
+        }),
       ),
     );
   }
@@ -132,7 +159,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   }
   processors.push(...exportProcessors);
 
-  const loggerProvider = new LoggerProvider({ resource: buildResource(opts), processors });
+  const loggerProvider = new LoggerProvider({
+    resource: buildResource(opts),
+    processors,
+    ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
+  });
   const undoContextManager = ensureContextManager();
   const undoGlobal =
     opts.registerGlobal === false ? () => undefined : registerGlobalLoggerProvider(loggerProvider);

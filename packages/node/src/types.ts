@@ -1,4 +1,5 @@
 // Public types of @seclog/node: the options of startSecurityLogging and what it returns.
+import type { MeterProvider } from '@opentelemetry/api';
 import type { LogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { ComponentLogger, SecurityLogger } from '@seclog/security-logger';
 import type { RedactingLogRecordProcessorOptions } from '@seclog/redacting-log-record-processor';
@@ -90,6 +91,13 @@ export interface StartSecurityLoggingOptions {
    * `beforeExit`. Default: true.
    */
   readonly handleExit?: boolean;
+  /**
+   * Self-telemetry: when given, every export path reports `seclog.export.records` (attribute
+   * `seclog.export.path`, `seclog.export.result` = `exported` | `spilled` | `dropped`, and
+   * `error.type` = the drop reason), the file exporter its own metrics, and the SDK its
+   * `otel.sdk.log.*` metrics. Default: none (counters stay readable through `stats()`).
+   */
+  readonly meterProvider?: MeterProvider;
   /** Upper bound for flushing on exit and in `shutdown()`. Default: 5000 ms. */
   readonly shutdownTimeoutMillis?: number;
   /** Register the provider as the global LoggerProvider of every installed logs API. Default: true. */

@@ -276,3 +276,56 @@ describe('startSecurityLogging', () => {
     });
   });
 });
+
+describe('startSecurityLogging self-telemetry', () => {
+  it('counts exported and dropped records per path as OTel metrics when a MeterProvider is given', async () => {
+    const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
+    class Reader extends MetricReader {
+      protected onForceFlush(): Promise<void> {
+        return Promise.resolve();
+      }
+      protected onShutdown(): Promise<void> {
+        return Promise.resolve();
+      }
+    }
+    const reader = new Reader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const failing = {
+      export: (_: unknown, done: (r: { code: number }) => void) => done({ code: 1 }),
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+    const { setGlobalErrorHandler, loggingErrorHandler } = await import('@opentelemetry/core');
+    setGlobalErrorHandler(() => undefined);
+    const { seclog } = setup({
+      console: false,
+      file: false,
+      meterProvider,
+      exporters: { memory: new InMemoryLogRecordExporter(), failing },
+    });
+    for (let i = 0; i < 5; i++) seclog.security.authn.loginFail({ userId: `u${i}` });
+    await seclog.forceFlush();
+    setGlobalErrorHandler(loggingErrorHandler());
+    const { resourceMetrics } = await reader.collect();
+    const points = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .filter((m) => m.descriptor.name === 'seclog.export.records')
+      .flatMap((m) => m.dataPoints as { attributes: Record<string, unknown>; value: number }[]);
+    const value = (path: string, result: string) =>
+      points
+        .filter(
+          (p) =>
+            p.attributes['seclog.export.path'] === path &&
+            p.attributes['seclog.export.result'] === result,
+        )
+        .reduce((a, p) => a + p.value, 0);
+    expect(value('memory', 'exported')).toBe(5);
+    expect(value('failing', 'dropped')).toBe(5);
+    expect(
+      points.find((p) => p.attributes['seclog.export.path'] === 'failing')?.attributes[
+        'error.type'
+      ],
+    ).toBe('export_failed');
+    await meterProvider.shutdown();
+  });
+});

@@ -14,6 +14,7 @@ const KNOWN_OPTIONS = new Set([
   'exporters',
   'batch',
   'handleExit',
+  'meterProvider',
   'shutdownTimeoutMillis',
   'registerGlobal',
 ]);
@@ -69,6 +70,12 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
         fail(`exporters.${name}`, 'must be a LogRecordExporter (export, shutdown, forceFlush)');
       }
     }
+  }
+  if (
+    o.meterProvider !== undefined &&
+    typeof (o.meterProvider as { getMeter?: unknown } | null)?.getMeter !== 'function'
+  ) {
+    fail('meterProvider', 'must be an OpenTelemetry MeterProvider (an object with getMeter())');
   }
   for (const key of ['handleExit', 'registerGlobal']) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(key, 'must be a boolean');
