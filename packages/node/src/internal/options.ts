@@ -73,7 +73,7 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
   }
   if (
     o.meterProvider !== undefined &&
-    typeof (o.meterProvider as { getMeter?: unknown } | null)?.getMeter !== 'function'
+    typeof (o.meterProvider)?.getMeter !== 'function'
   ) {
     fail('meterProvider', 'must be an OpenTelemetry MeterProvider (an object with getMeter())');
   }
