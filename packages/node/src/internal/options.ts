@@ -71,10 +71,7 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
       }
     }
   }
-  if (
-    o.meterProvider !== undefined &&
-    typeof (o.meterProvider)?.getMeter !== 'function'
-  ) {
+  if (o.meterProvider !== undefined && !hasMethod(o.meterProvider, 'getMeter')) {
     fail('meterProvider', 'must be an OpenTelemetry MeterProvider (an object with getMeter())');
   }
   for (const key of ['handleExit', 'registerGlobal']) {
@@ -139,6 +136,10 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
     }
   }
   return options;
+}
+
+function hasMethod(value: unknown, name: string): boolean {
+  return isPlainObject(value) && typeof value[name] === 'function';
 }
 
 function isHttpUrl(value: string): boolean {
