@@ -1,7 +1,7 @@
 // Decoded OTLP/JSON trees are walked untyped here.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
@@ -168,26 +168,51 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     }, 120_000);
 
-    it('leaves no timer or handle that keeps the process alive when shutdown is never called', async () => {
+    // Batches of 100 start the hash worker, which must not hold the process open either.
+    it.each([20, 100])(
+      'leaves no timer or handle that keeps the process alive when shutdown is never called (batches of %i)',
+      async (batch) => {
+        const { dir, cleanup } = tempDir();
+        const child = await runChild(
+          {
+            SECLOG_DIR: dir,
+            SECLOG_COUNT: '200',
+            SECLOG_BATCH: String(batch),
+            SECLOG_MAX_FILE_BYTES: '8192',
+            SECLOG_SKIP_SHUTDOWN: '1',
+            SECLOG_OPTIONS: JSON.stringify({
+              rotateIntervalMs: 3_600_000,
+              compress: true,
+              maxFiles: 3,
+            }),
+          },
+          { killAfterMs: 20_000 }, // only a bound on the test: a leak shows up as SIGKILL
+        );
+        expect(child.signal).toBeNull();
+        expect(child.code).toBe(0);
+        expect(child.stdout).toContain('DONE');
+        cleanup();
+      },
+      60_000,
+    );
+
+    it("runs none of the application's preload modules again in its hash worker", async () => {
       const { dir, cleanup } = tempDir();
-      const child = await runChild(
-        {
-          SECLOG_DIR: dir,
-          SECLOG_COUNT: '200',
-          SECLOG_BATCH: '20',
-          SECLOG_MAX_FILE_BYTES: '8192',
-          SECLOG_SKIP_SHUTDOWN: '1',
-          SECLOG_OPTIONS: JSON.stringify({
-            rotateIntervalMs: 3_600_000,
-            compress: true,
-            maxFiles: 3,
-          }),
-        },
-        { killAfterMs: 20_000 }, // only a bound on the test: a leak shows up as SIGKILL
+      const preload = join(dir, 'preload.cjs');
+      writeFileSync(
+        preload,
+        `require('node:fs').appendFileSync(${JSON.stringify(join(dir, 'preloads.txt'))}, (require('node:worker_threads').isMainThread ? 'main' : 'worker') + '\\n');\n`,
       );
-      expect(child.signal).toBeNull();
+      const logs = join(dir, 'logs');
+      const child = await runChild({
+        SECLOG_DIR: logs,
+        SECLOG_COUNT: '300',
+        SECLOG_BATCH: '100',
+        NODE_OPTIONS: `--require ${preload}`,
+      });
       expect(child.code).toBe(0);
-      expect(child.stdout).toContain('DONE');
+      expect(allLines(logs).length).toBe(300);
+      expect(readFileSync(join(dir, 'preloads.txt'), 'utf8')).toBe('main\n');
       cleanup();
     }, 60_000);
 

@@ -65,7 +65,9 @@ export class HashWorker {
     if (this._worker !== undefined) return this._worker;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true });
+      // No execArgv and no NODE_OPTIONS: the application's --require/--import preloads (an OTel
+      // bootstrap, say) must not run again inside this thread.
+      worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], env: {} });
     } catch (err) {
       // e.g. the permission model without --allow-worker: hash on the caller's thread from now on.
       this._broken = true;
