@@ -175,7 +175,10 @@ async function main() {
         fill(Array.from({ length: 64 }, nearMissToken).join('')),
       ],
       ['1 MiB of 16-digit numbers failing Luhn', fill('4111 1111 1111 1112 ')],
-      ['1 MiB of JWT-looking near misses', fill('eyJhbGciOiJub25lIn0.eyJ ')],
+      [
+        '1 MiB of JWT header fragments (eyJhbGciOiJub25lIn0.eyJ …)',
+        fill('eyJhbGciOiJub25lIn0.eyJ '),
+      ],
       ['1 MiB of keyword bait ("password token secret")', fill('password token secret api_key ')],
       ['1 MiB of plain text, no keyword', fill('the quick brown fox jumps over the lazy dog ')],
     ];

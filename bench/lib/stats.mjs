@@ -49,7 +49,7 @@ export function percentile(sorted, p) {
 
 /**
  * Parses the command line of run.mjs.
- * `--quick` (fewer records and rounds), `--rounds N`, `--records N`, `--burst N`,
+ * `--quick` (fewer records and rounds, docs left alone), `--rounds N`, `--records N`, `--burst N`,
  * `--only a,b` (contender ids), `--no-micro`, `--no-profile`, `--no-docs`, `--out DIR`,
  * `--render` (rewrite docs/benchmarks.md from the last saved run, measuring nothing).
  * @param {readonly string[]} argv arguments after the script name
@@ -119,6 +119,8 @@ export function parseArgs(argv) {
   if (opts.quick) {
     if (!roundsSet) opts.rounds = 1;
     if (!recordsSet) opts.records = 20_000;
+    // A smoke run never replaces the committed results.
+    opts.docs = false;
   }
   return opts;
 }

@@ -77,12 +77,18 @@ describe('stats', () => {
   });
 
   describe('parseArgs', () => {
-    it('defaults to 3 rounds of 200k records and --quick to 1 round of 20k', () => {
-      expect(stats.parseArgs([])).toMatchObject({ rounds: 3, records: 200_000, burst: 1000 });
+    it('defaults to 3 rounds of 200k records and --quick to 1 round of 20k without docs', () => {
+      expect(stats.parseArgs([])).toMatchObject({
+        rounds: 3,
+        records: 200_000,
+        burst: 1000,
+        docs: true,
+      });
       expect(stats.parseArgs(['--quick'])).toMatchObject({
         quick: true,
         rounds: 1,
         records: 20_000,
+        docs: false,
       });
     });
 
