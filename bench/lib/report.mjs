@@ -368,5 +368,5 @@ ${otlpSection(report.otlp)}
 ## Where seclog's time goes (\`node bench/profile.mjs\`)
 
 ${profileSection(report.profile)}
-${notes ? `\n## Notes\n\n${notes.replace(/^# .*\n+/, '')}\n` : ''}`;
+${notes ? `\n## Notes\n\n${notes.replace(/^# .*\n+/, '').replace(/^## /gm, '### ')}\n` : ''}`;
 }
