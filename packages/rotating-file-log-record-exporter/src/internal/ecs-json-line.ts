@@ -1,5 +1,6 @@
 // Writes one log record as a flat JSON object with ECS field names (for Filebeat / Elastic Agent),
 // ending in the chain fields the hash covers.
+import { jsonText } from './json-text.js';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ATTR_SECLOG_CHAIN_HASH, ATTR_SECLOG_CHAIN_SEQ } from './otlp-json-line.js';
 
@@ -41,7 +42,7 @@ export function ecsLinePrefix(record: ReadableLogRecord, seq: number): string {
     fields.set('event.severity', Number(record.severityNumber));
   if (record.body !== undefined) {
     const body = jsonSafe(record.body);
-    fields.set('message', typeof body === 'string' ? body : JSON.stringify(body));
+    fields.set('message', typeof body === 'string' ? body : jsonText(body));
   }
   if (record.eventName !== undefined) fields.set('event.action', record.eventName);
   fields.set('log.logger', record.instrumentationScope.name);
@@ -57,7 +58,7 @@ export function ecsLinePrefix(record: ReadableLogRecord, seq: number): string {
   let out = '{';
   for (const [key, value] of fields) {
     if (value === undefined) continue;
-    out += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+    out += `${jsonText(key)}:${jsonText(value)},`;
   }
   return `${out}"${ATTR_SECLOG_CHAIN_SEQ}":${seq},${ECS_HASH_MARKER}`;
 }

@@ -1,5 +1,6 @@
 // Writes one log record as one OTLP/JSON ExportLogsServiceRequest line, straight to a string
 // (no intermediate request objects), ending in the chain attributes the hash covers.
+import { jsonText } from './json-text.js';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 /** Attribute keys the exporter adds; copies arriving on a record are dropped so only ours count. */
@@ -28,7 +29,7 @@ function hrTimeToNanosString(time: readonly [number, number]): string {
 function anyValue(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return '{"stringValue":' + JSON.stringify(value) + '}';
+      return '{"stringValue":' + jsonText(value) + '}';
     case 'number':
       if (Number.isSafeInteger(value)) return '{"intValue":"' + String(value) + '"}';
       if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) {
@@ -70,7 +71,7 @@ const MAX_CACHED_KEYS = 4096;
 function keyOpening(key: string): string {
   let text = keyOpenings.get(key);
   if (text === undefined) {
-    text = '{"key":' + JSON.stringify(key) + ',"value":';
+    text = '{"key":' + jsonText(key) + ',"value":';
     if (keyOpenings.size < MAX_CACHED_KEYS) keyOpenings.set(key, text);
   }
   return text;
@@ -87,7 +88,7 @@ function keyValues(obj: AnyObject, skipChain: boolean): string {
     // Strings are most attributes: skip the anyValue call and its intermediate string.
     out +=
       typeof value === 'string'
-        ? sep + keyOpening(key) + '{"stringValue":' + JSON.stringify(value) + '}}'
+        ? sep + keyOpening(key) + '{"stringValue":' + jsonText(value) + '}}'
         : sep + keyOpening(key) + anyValue(value) + '}';
   }
   return out;
@@ -109,14 +110,14 @@ interface ScopeShape {
 
 function buildHead(resource: ResourceShape, scope: ScopeShape): Buffer {
   let out = `{"resourceLogs":[{"resource":{"attributes":[${keyValues(resource.attributes, false)}],"droppedAttributesCount":0},`;
-  if (resource.schemaUrl) out += `"schemaUrl":${JSON.stringify(resource.schemaUrl)},`;
-  out += `"scopeLogs":[{"scope":{"name":${JSON.stringify(scope.name)}`;
-  if (scope.version !== undefined) out += `,"version":${JSON.stringify(scope.version)}`;
+  if (resource.schemaUrl) out += `"schemaUrl":${jsonText(resource.schemaUrl)},`;
+  out += `"scopeLogs":[{"scope":{"name":${jsonText(scope.name)}`;
+  if (scope.version !== undefined) out += `,"version":${jsonText(scope.version)}`;
   if (scope.attributes && Object.keys(scope.attributes).length > 0) {
     out += `,"attributes":[${keyValues(scope.attributes, false)}],"droppedAttributesCount":${scope.droppedAttributesCount ?? 0}`;
   }
   out += '},';
-  if (scope.schemaUrl) out += `"schemaUrl":${JSON.stringify(scope.schemaUrl)},`;
+  if (scope.schemaUrl) out += `"schemaUrl":${jsonText(scope.schemaUrl)},`;
   out += '"logRecords":[';
   return Buffer.from(out, 'utf8');
 }
@@ -153,14 +154,13 @@ export function otlpLineBody(record: ReadableLogRecord, seq: number): string {
   let out = `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
   if (record.severityNumber !== undefined)
     out += `,"severityNumber":${Number(record.severityNumber)}`;
-  if (record.severityText !== undefined)
-    out += `,"severityText":${JSON.stringify(record.severityText)}`;
+  if (record.severityText !== undefined) out += `,"severityText":${jsonText(record.severityText)}`;
   if (record.body !== undefined) out += `,"body":${anyValue(record.body)}`;
-  if (record.eventName !== undefined) out += `,"eventName":${JSON.stringify(record.eventName)}`;
+  if (record.eventName !== undefined) out += `,"eventName":${jsonText(record.eventName)}`;
   out += `,"droppedAttributesCount":${record.droppedAttributesCount}`;
   const sc = record.spanContext;
   if (sc !== undefined) {
-    out += `,"flags":${sc.traceFlags},"traceId":${JSON.stringify(sc.traceId)},"spanId":${JSON.stringify(sc.spanId)}`;
+    out += `,"flags":${sc.traceFlags},"traceId":${jsonText(sc.traceId)},"spanId":${jsonText(sc.spanId)}`;
   }
   const attrs = keyValues(record.attributes, true);
   out += `,"attributes":[${attrs}${attrs.length > 0 ? ',' : ''}{"key":"${ATTR_SECLOG_CHAIN_SEQ}","value":{"intValue":"${seq}"}},${OTLP_HASH_MARKER}`;
