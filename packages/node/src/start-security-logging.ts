@@ -25,7 +25,7 @@ import {
 } from './internal/options.js';
 import { QueueingLogRecordProcessor } from './internal/queueing-log-record-processor.js';
 import { RequestContextLogRecordProcessor } from './internal/request-context-log-record-processor.js';
-import { buildResource } from './internal/resource.js';
+import { buildResource, settleResource } from './internal/resource.js';
 import type {
   DropReason,
   ExportPathStats,
@@ -62,6 +62,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const batch = resolveBatch(opts.batch, env);
   const shutdownTimeoutMillis = opts.shutdownTimeoutMillis ?? 5000;
 
+  const resource = buildResource(opts);
+  const resourceReady = settleResource(resource);
   const paths = new Map<string, PathCounters>();
   const recordsCounter = opts.meterProvider
     ?.getMeter('@seclog/node')
@@ -85,6 +87,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       exporter,
       name,
       ...batch,
+      ready: resourceReady,
       ...(spillExporter && {
         spill: {
           exporter: spillExporter,
@@ -160,7 +163,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   processors.push(...exportProcessors);
 
   const loggerProvider = new LoggerProvider({
-    resource: buildResource(opts),
+    resource,
     processors,
     ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
@@ -87,6 +87,19 @@ describe('startSecurityLogging', () => {
         expect(receiver.records[0]!.attributes['user.id']).toBe('alice');
       });
     }
+
+    const machineId = existsSync('/etc/machine-id')
+      ? readFileSync('/etc/machine-id', 'utf8').trim()
+      : '';
+    it.skipIf(machineId === '')(
+      'sends the complete resource, async host.id included, from the first batch on',
+      async () => {
+        const seclog = setup({ otlp: { url: receiver.url, protocol: 'http/json' } });
+        seclog.security.sys.startup({ userId: 'ops' });
+        await seclog.forceFlush();
+        expect(receiver.records[0]?.resource['host.id']).toBe(machineId);
+      },
+    );
 
     it('never sends a secret the redaction rules cover', async () => {
       const seclog = setup({ otlp: { url: receiver.url, protocol: 'http/json' } });

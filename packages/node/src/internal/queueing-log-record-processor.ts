@@ -24,6 +24,11 @@ export interface QueueingLogRecordProcessorOptions {
   readonly exportTimeoutMillis: number;
   readonly onDrop: (reason: DropReason, count: number) => void;
   readonly onExported: (count: number) => void;
+  /**
+   * Settles when the records' resource is complete (async detectors such as `host.id`); the first
+   * export waits for it, as the SDK's batch processor does, so no export sees a partial resource.
+   */
+  readonly ready?: Promise<void>;
   /** Where batches the exporter failed go instead of being dropped (e.g. local files for OTLP). */
   readonly spill?: {
     readonly exporter: LogRecordExporter;
@@ -40,6 +45,7 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
   private _inFlight: Promise<void> | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _isShutdown = false;
+  private _isReady = false;
   private _shutdownPromise: Promise<void> | undefined;
 
   constructor(options: QueueingLogRecordProcessorOptions) {
@@ -134,6 +140,24 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
   }
 
   private _exportBatch(batch: Record[]): void {
+    const ready = this._options.ready;
+    if (ready === undefined || this._isReady) {
+      this._startExport(batch);
+      return;
+    }
+    // Hold the export slot while the resource settles; `ready` never rejects.
+    let release!: () => void;
+    const waiting = new Promise<void>((resolve) => (release = resolve));
+    this._inFlight = waiting;
+    void ready.then(() => {
+      this._isReady = true;
+      this._inFlight = undefined;
+      release();
+      this._startExport(batch);
+    });
+  }
+
+  private _startExport(batch: Record[]): void {
     let settled = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));

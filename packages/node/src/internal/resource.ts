@@ -18,3 +18,28 @@ export function buildResource(options: StartSecurityLoggingOptions): Resource {
   if (options.serviceVersion !== undefined) explicit['service.version'] = options.serviceVersion;
   return defaultResource().merge(detected).merge(resourceFromAttributes(explicit));
 }
+
+/**
+ * Resolves once the resource's async attributes (e.g. `host.id`) are in, or after `timeoutMillis`;
+ * never rejects. Until then the SDK rebuilds `resource.attributes` on every read and exporters
+ * would send a resource without them.
+ */
+export function settleResource(resource: Resource, timeoutMillis = 1000): Promise<void> {
+  if (!resource.asyncAttributesPending || resource.waitForAsyncAttributes === undefined) {
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMillis);
+    timer.unref();
+    resource.waitForAsyncAttributes!().then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
