@@ -22,7 +22,8 @@ export const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
-  seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file>] [--base-name <name>] [--json]
+  seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file>] [--base-name <name>]
+                [--allow-unchained] [--json]
   seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
 `;
 
@@ -44,7 +45,7 @@ function parseArgs(args: string[]): Parsed | string {
         if (v === undefined) return `${a} needs a value`;
         flags.set(a, v);
         i++;
-      } else if (['--json', '--raw', '--pretty', '--help', '-h'].includes(a)) {
+      } else if (['--json', '--raw', '--pretty', '--allow-unchained', '--help', '-h'].includes(a)) {
         flags.set(a, true);
       } else {
         return `unknown option ${a}`;
@@ -87,6 +88,8 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  // Files written with hashChain: false are not tamper-evident: accepted only when asked for.
+  if (p.flags.has('--allow-unchained')) options.allowUnchained = true;
   let result;
   try {
     result = await verifyDirectory(dir, options);

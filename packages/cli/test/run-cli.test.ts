@@ -79,6 +79,20 @@ describe('seclog bin', () => {
       cleanup();
     });
 
+    it('exits 1 on an unchained directory unless --allow-unchained is given', async () => {
+      const { dir, cleanup } = await sealedDir(20, { hashChain: false });
+      const r = seclog('verify', dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toMatch(
+        /^seclog verify: BROKEN: seclog-000001\.ndjson: unchained: /,
+      );
+      const allowed = seclog('verify', dir, '--allow-unchained');
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout).toMatch(/^note: seclog-000001\.ndjson is unchained/m);
+      expect(allowed.stdout).toMatch(/OK: \d+ files, 20 records intact$/m);
+      cleanup();
+    });
+
     it('exits 2 on usage errors', () => {
       expect(seclog('verify').code).toBe(2);
       expect(seclog('verify', '/tmp', '--max-age', 'soon').stderr).toMatch(

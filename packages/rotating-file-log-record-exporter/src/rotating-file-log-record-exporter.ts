@@ -11,7 +11,7 @@ import type {
   RotatingFileExporterStats,
   RotatingFileLogRecordExporterOptions,
 } from './types.js';
-import { ECS_LINE_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
+import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
 import { dataName, pointerName, sealName } from './internal/file-names.js';
 import { CREATE_EXCL, syncDirectory, writeFileAtomic } from './internal/fs-safe.js';
 import { runMaintenance } from './internal/maintenance.js';
@@ -22,7 +22,12 @@ import { SelfMetrics } from './internal/self-metrics.js';
 import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './internal/slot-lock.js';
 import { HashWorker } from './internal/hash-worker.js';
 import { LineBatch } from './internal/line-batch.js';
-import { OTLP_LINE_SUFFIX, otlpLineBody, otlpLineHead } from './internal/otlp-json-line.js';
+import {
+  OTLP_LINE_SUFFIX,
+  OTLP_UNCHAINED_SUFFIX,
+  otlpLineBody,
+  otlpLineHead,
+} from './internal/otlp-json-line.js';
 
 interface OpenFile {
   fh: FileHandle;
@@ -120,7 +125,8 @@ function hrTimeMs(t: readonly [number, number]): number {
 /**
  * A `LogRecordExporter` writing durable, rotating, tamper-evident files. Each record becomes one
  * line (an OTLP/JSON `ExportLogsServiceRequest` by default) carrying `seclog.chain.seq` and
- * `seclog.chain.hash`; closed files get a `.seal` sidecar. See docs/file-format.md.
+ * `seclog.chain.hash`; closed files get a `.seal` sidecar. See docs/file-format.md. With
+ * `hashChain: false` the lines carry no chain and the files are not tamper-evident.
  *
  * Contract: `export()` calls back SUCCESS only once every record of the batch is written (and
  * `fdatasync`ed with `fsync: 'batch'`, the default); otherwise FAILED, with the records counted in
@@ -154,9 +160,15 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   constructor(options: RotatingFileLogRecordExporterOptions) {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
-    this._batch = new LineBatch(
-      `${this._o.format === 'otlp-json' ? OTLP_LINE_SUFFIX : ECS_LINE_SUFFIX}\n`,
-    );
+    const otlp = this._o.format === 'otlp-json';
+    const suffix = this._o.hashChain
+      ? otlp
+        ? OTLP_LINE_SUFFIX
+        : ECS_LINE_SUFFIX
+      : otlp
+        ? OTLP_UNCHAINED_SUFFIX
+        : ECS_UNCHAINED_SUFFIX;
+    this._batch = new LineBatch(`${suffix}\n`);
   }
 
   /** Writes `logs` as one batch; see the class contract. */
@@ -439,13 +451,14 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       format: this._o.format,
       prevHash: file.prevHash,
       firstSeq: file.firstSeq,
-      lastSeq: file.firstSeq + file.count - 1,
+      lastSeq: this._o.hashChain ? file.firstSeq + file.count - 1 : file.firstSeq - 1,
       count: file.count,
-      lastHash: chain?.lastHash ?? file.prevHash,
+      lastHash: this._o.hashChain ? (chain?.lastHash ?? file.prevHash) : file.prevHash,
       bytes: file.size,
       openedAt: file.openedAt,
       closedAt: new Date().toISOString(),
     };
+    if (!this._o.hashChain) seal.chained = false;
     if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
     this._pendingSeals.push(seal);
     this._metrics.rotated();
@@ -544,7 +557,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
 
   /** The hash worker for a batch of `n` records, or undefined to hash on this thread. */
   private _hasherFor(n: number): HashWorker | undefined {
-    if (!this._o.worker || n < WORKER_MIN_RECORDS) return undefined;
+    if (!this._o.hashChain || !this._o.worker || n < WORKER_MIN_RECORDS) return undefined;
     this._hasher ??= new HashWorker();
     return this._hasher.usable ? this._hasher : undefined;
   }
@@ -562,14 +575,17 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const batch = this._batch;
     batch.reset();
     const otlp = this._o.format === 'otlp-json';
+    const chained = this._o.hashChain;
     let prev = chain.lastHash;
     let seq = chain.lastSeq;
     let unserializable = 0;
     for (const record of records) {
       try {
         const head = otlp ? otlpLineHead(record) : undefined;
-        const body = otlp ? otlpLineBody(record, seq + 1) : ecsLinePrefix(record, seq + 1);
-        if (deferHashes) batch.addUnhashed(head, body);
+        const next = chained ? seq + 1 : undefined;
+        const body = otlp ? otlpLineBody(record, next) : ecsLinePrefix(record, next);
+        if (!chained) batch.addPlain(head, body);
+        else if (deferHashes) batch.addUnhashed(head, body);
         else prev = batch.add(prev, head, body);
         times.push(hrTimeMs(record.hrTime));
         seq++;
@@ -647,8 +663,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }
       file.size += to - from;
       file.count += j - i;
-      chain.lastHash = batch.hashAt(j - 1);
-      chain.lastSeq += j - i;
+      if (this._o.hashChain) {
+        chain.lastHash = batch.hashAt(j - 1);
+        chain.lastSeq += j - i;
+      }
       file.lastRecordMs = times[j - 1];
       chain.lastRecordMs = file.lastRecordMs;
       this._metrics.written(j - i, to - from);

@@ -103,6 +103,17 @@ export interface RotatingFileLogRecordExporterOptions {
    * `true`.
    */
   worker?: boolean;
+  /**
+   * Write the hash chain (`seclog.chain.seq` / `seclog.chain.hash` on every line, hashes in the
+   * seals). Default `true`. With `false` each line is a plain OTLP/JSON `ExportLogsServiceRequest`
+   * (or ECS object) without the chain attributes, nothing is hashed, and each closed file's seal
+   * says `"chained": false`; rotation, retention, fsync, locking and recovery are unchanged.
+   *
+   * SECURITY: unchained files are NOT tamper-evident: an edited, removed or inserted line cannot
+   * be detected. `verifyDirectory` (and `seclog verify`) report such files as `unchained` unless
+   * told to allow them. Turn the chain off only where the files are protected some other way.
+   */
+  hashChain?: boolean;
 }
 
 /** Counters kept by the exporter since construction. */
@@ -140,7 +151,8 @@ export type VerifyIssueKind =
   | 'bad-signature'
   | 'unsigned'
   | 'torn-line'
-  | 'stale';
+  | 'stale'
+  | 'unchained';
 
 /** One finding of {@link verifyDirectory}. */
 export interface VerifyIssue {
@@ -162,6 +174,12 @@ export interface VerifyOptions {
   maxAgeMs?: number;
   /** "Now" for the `maxAgeMs` check. Default `Date.now()`. */
   now?: number;
+  /**
+   * Accept files written with `hashChain: false`: they are listed in `notes` and only their
+   * structure is checked (every line parses, count and size match the seal). Default `false`:
+   * each such file is an issue of kind `'unchained'`, since it is not tamper-evident.
+   */
+  allowUnchained?: boolean;
 }
 
 /** Result of {@link verifyDirectory}. */

@@ -4,7 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
-import { chainHash, GENESIS_HASH, lineTimeMs, parseLine } from './internal/chain.js';
+import {
+  chainHash,
+  GENESIS_HASH,
+  isChainedFile,
+  isPlainLine,
+  lineTimeMs,
+  parseLine,
+} from './internal/chain.js';
 import { dataName, lockName, pointerName, sealName } from './internal/file-names.js';
 import { checkSignature, parseSeal, type Seal } from './internal/seal.js';
 import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
@@ -34,6 +41,96 @@ function signatureIssue(
         file,
         message: `${what} HMAC does not match the key${typeof value.keyId === 'string' ? ` (seal says key id ${value.keyId})` : ''}`,
       };
+}
+
+/**
+ * Structure-only check of a file written with the hash chain off: whole lines, each a JSON object,
+ * and (when sealed) as many lines and bytes as the seal says. Returns false on a break.
+ */
+function checkUnchained(
+  out: SlotCheck,
+  present: string,
+  text: string,
+  bytes: number,
+  seal: Seal | undefined,
+  writerLive: boolean,
+): boolean {
+  let lineNo = 0;
+  let start = 0;
+  let count = 0;
+  let lastLine: string | undefined;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    lineNo++;
+    if (nl === -1) {
+      if (seal !== undefined) {
+        out.issues.push({
+          kind: 'truncated',
+          file: present,
+          line: lineNo,
+          message: `line ${lineNo} is cut short`,
+        });
+        return false;
+      }
+      out.notes.push(
+        `${present} ends in a partial line ${lineNo} (${writerLive ? 'being written' : 'torn by a crash; the next start sets it aside'})`,
+      );
+      break;
+    }
+    const line = text.slice(start, nl);
+    start = nl + 1;
+    if (!isPlainLine(line)) {
+      if (seal === undefined && start >= text.length && !writerLive) {
+        out.notes.push(
+          `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
+        );
+        break;
+      }
+      out.issues.push({
+        kind: 'unparsable-line',
+        file: present,
+        line: lineNo,
+        message: `line ${lineNo} is not a JSON record line`,
+      });
+      return false;
+    }
+    count++;
+    lastLine = line;
+  }
+  out.records += count;
+  if (seal !== undefined) {
+    if (count < seal.count) {
+      out.issues.push({
+        kind: 'truncated',
+        file: present,
+        line: lineNo + 1,
+        message: `file ends after ${count} records, seal says ${seal.count}`,
+      });
+      return false;
+    }
+    if (bytes !== seal.bytes || count !== seal.count) {
+      out.issues.push({
+        kind: 'seal-mismatch',
+        file: present,
+        message: `file has ${bytes} bytes and ${count} records, seal says ${seal.bytes} and ${seal.count}`,
+      });
+      return false;
+    }
+    if (seal.torn !== undefined) {
+      out.notes.push(
+        `${present}: a torn last line (${seal.torn.bytes} bytes) was set aside in ${seal.torn.file} after a crash`,
+      );
+    }
+  } else if (!writerLive) {
+    out.notes.push(
+      `${present} is unsealed and its writer is gone (a crash); the next start seals it`,
+    );
+  }
+  if (lastLine !== undefined) {
+    const t = lineTimeMs(lastLine);
+    if (t !== undefined && (out.newest === undefined || t > out.newest)) out.newest = t;
+  }
+  return true;
 }
 
 async function checkSlot(
@@ -154,6 +251,42 @@ async function checkSlot(
       return out;
     }
     const text = buf.toString('utf8');
+    const firstNl = text.indexOf('\n');
+    const chained =
+      seal !== undefined
+        ? seal.chained !== false
+        : isChainedFile(firstNl === -1 ? undefined : text.slice(0, firstNl), true);
+    if (!chained) {
+      // Written with hashChain: false. The chain passes through such a file untouched, so the
+      // next chained file links to the last chained file before it.
+      if (opts.allowUnchained === true) {
+        out.notes.push(
+          `${present} is unchained (hashChain: false): only its structure was checked`,
+        );
+      } else {
+        out.issues.push({
+          kind: 'unchained',
+          file: present,
+          message: `${present} was written with hashChain: false; its lines cannot be checked for tampering`,
+        });
+      }
+      if (
+        seal !== undefined &&
+        (seal.prevHash !== prevHash ||
+          seal.lastHash !== seal.prevHash ||
+          seal.lastSeq !== seal.firstSeq - 1 ||
+          seal.firstSeq !== prevSeq + 1)
+      ) {
+        out.issues.push({
+          kind: 'seal-mismatch',
+          file: present,
+          message: 'unchained seal does not pass the chain of the previous file through',
+        });
+        return out;
+      }
+      if (!checkUnchained(out, present, text, buf.length, seal, writerLive)) return out;
+      continue;
+    }
     if (seal !== undefined && seal.prevHash !== prevHash) {
       out.issues.push({
         kind: 'hash-mismatch',

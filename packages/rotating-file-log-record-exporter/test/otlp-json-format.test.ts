@@ -115,9 +115,9 @@ function decodeAnyValue(v: Record<string, any>): unknown {
   }
 }
 
-async function writeLines(records: ReadableLogRecord[]): Promise<string[]> {
+async function writeLines(records: ReadableLogRecord[], hashChain = true): Promise<string[]> {
   const { dir, cleanup } = tempDir();
-  const exporter = new RotatingFileLogRecordExporter({ directory: dir });
+  const exporter = new RotatingFileLogRecordExporter({ directory: dir, hashChain });
   await new Promise((resolve) => exporter.export(records, resolve));
   await exporter.shutdown();
   const lines = allLines(dir);
@@ -136,6 +136,21 @@ describe('RotatingFileLogRecordExporter', () => {
           JSON.parse(Buffer.from(JsonLogsSerializer.serializeRequest([record])!).toString('utf8')),
         );
         const actual = stripChain(JSON.parse(lines[i]!));
+        expect(actual).toEqual(expected);
+      });
+    });
+
+    it('writes exactly the ExportLogsServiceRequest JsonLogsSerializer produces with hashChain: false', async () => {
+      const records = captureRecords();
+      const lines = await writeLines(records, false);
+      expect(lines.length).toBe(records.length);
+      records.forEach((record, i) => {
+        expect(lines[i]).not.toContain('seclog.chain.');
+        const expected = normalize(
+          JSON.parse(Buffer.from(JsonLogsSerializer.serializeRequest([record])!).toString('utf8')),
+        );
+        const actual = JSON.parse(lines[i]!);
+        delete actual.resourceLogs[0].resource.schemaUrl;
         expect(actual).toEqual(expected);
       });
     });

@@ -82,6 +82,10 @@ describe('RotatingFileLogRecordExporter', () => {
       [{ fileMode: 0o1777 }, /fileMode must be a permission mode/],
       [{ meterProvider: {} as never }, /meterProvider must have a getMeter/],
       [{ worker: 'yes' as never }, /^rotating-file-log-record-exporter: worker must be a boolean$/],
+      [
+        { hashChain: 'off' as never },
+        /^rotating-file-log-record-exporter: hashChain must be a boolean$/,
+      ],
     ])('rejects %o', (bad, message) => {
       expect(() => new RotatingFileLogRecordExporter({ directory: dir, ...bad })).toThrow(message);
       cleanup();
@@ -225,6 +229,33 @@ describe('RotatingFileLogRecordExporter', () => {
       expect(after).toMatchObject({ ok: true, recordsChecked: 3 });
       expect(after.notes.join('\n')).toMatch(/torn last line .* set aside in seclog-000001\.torn/);
       expect(lineNumbers(allLines(dir))).toEqual([1, 2, 3]);
+      cleanup();
+    });
+
+    it('recovers a crashed unchained file as unchained and resumes the chain after it', async () => {
+      const { dir, cleanup } = tempDir();
+      const first = new RotatingFileLogRecordExporter({ directory: dir, hashChain: false });
+      await exportOnce(first, [fakeRecord(1), fakeRecord(2)]);
+      await first.shutdown();
+      unlinkSync(join(dir, 'seclog-000001.seal'));
+      const partial = '{"resourceLogs":[{"resource":{"attrib';
+      appendFileSync(join(dir, 'seclog-000001.ndjson'), partial);
+      const next = new RotatingFileLogRecordExporter({ directory: dir });
+      expect((await exportOnce(next, [fakeRecord(3)])).code).toBe(ExportResultCode.SUCCESS);
+      await next.shutdown();
+      expect(next.getStats().tornLinesSetAside).toBe(1);
+      expect(JSON.parse(readFileSync(join(dir, 'seclog-000001.seal'), 'utf8'))).toMatchObject({
+        chained: false,
+        recovered: true,
+        count: 2,
+        firstSeq: 1,
+        lastSeq: 0,
+        torn: { bytes: partial.length },
+      });
+      // The chain passed through the unchained file: the first chained record has sequence 1.
+      expect(allLines(dir)[2]).toContain('{"key":"seclog.chain.seq","value":{"intValue":"1"}}');
+      const result = await verifyDirectory(dir, { allowUnchained: true });
+      expect(result).toMatchObject({ ok: true, recordsChecked: 3 });
       cleanup();
     });
 

@@ -219,3 +219,104 @@ describe('verifyDirectory after retention', () => {
     cleanup();
   });
 });
+
+describe('verifyDirectory with unchained files', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+  });
+  afterEach(() => cleanup());
+
+  it('reports every file written with hashChain: false as unchained by default', async () => {
+    await writeDir(dir, 30, { hashChain: false });
+    const files = dataFiles(dir);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const result = await verifyDirectory(dir);
+    expect(result.ok).toBe(false);
+    expect(result.issues.map((i) => i.kind)).toEqual(files.map(() => 'unchained'));
+    expect(result.issues.map((i) => i.file)).toEqual(files);
+  });
+
+  it('passes with allowUnchained, listing the files in notes', async () => {
+    await writeDir(dir, 30, { hashChain: false });
+    const result = await verifyDirectory(dir, { allowUnchained: true });
+    expect(result).toMatchObject({ ok: true, issues: [], recordsChecked: 30 });
+    expect(result.notes).toContain(
+      'seclog-000001.ndjson is unchained (hashChain: false): only its structure was checked',
+    );
+    const seal = JSON.parse(readFileSync(join(dir, 'seclog-000001.seal'), 'utf8'));
+    expect(seal).toMatchObject({ chained: false, firstSeq: 1, lastSeq: 0 });
+    expect(seal.count).toBeGreaterThan(0);
+  });
+
+  it('detects a truncated unchained file even with allowUnchained', async () => {
+    await writeDir(dir, 30, { hashChain: false });
+    const second = join(dir, 'seclog-000002.ndjson');
+    const lines = readLines(second);
+    writeLines(second, lines.slice(0, -1));
+    const result = await verifyDirectory(dir, { allowUnchained: true });
+    expect(result.ok).toBe(false);
+    expect(result.issues[0]).toMatchObject({ kind: 'truncated', file: 'seclog-000002.ndjson' });
+  });
+
+  it('detects a line edited into invalid JSON in an unchained file', async () => {
+    await writeDir(dir, 30, { hashChain: false });
+    const second = join(dir, 'seclog-000002.ndjson');
+    const lines = readLines(second);
+    lines[1] = lines[1]!.slice(0, -3);
+    writeLines(second, lines);
+    const result = await verifyDirectory(dir, { allowUnchained: true });
+    expect(result.issues[0]).toMatchObject({
+      kind: 'unparsable-line',
+      file: 'seclog-000002.ndjson',
+      line: 2,
+    });
+  });
+
+  it('links chained files across unchained ones when the option changed between runs', async () => {
+    await writeDir(dir, 10);
+    await writeDir(dir, 10, { hashChain: false });
+    await writeDir(dir, 10);
+    const strict = await verifyDirectory(dir);
+    expect(strict.ok).toBe(false);
+    expect(new Set(strict.issues.map((i) => i.kind))).toEqual(new Set(['unchained']));
+    const allowed = await verifyDirectory(dir, { allowUnchained: true });
+    expect(allowed).toMatchObject({ ok: true, issues: [], recordsChecked: 30 });
+    // The chain resumes after the unchained run at the sequence the first run ended with.
+    const last = dataFiles(dir).at(-1)!;
+    expect(readLines(join(dir, last)).at(-1)).toContain(
+      '{"key":"seclog.chain.seq","value":{"intValue":"20"}}',
+    );
+  });
+
+  it('detects a chained file rewritten as unchained even with allowUnchained', async () => {
+    await writeDir(dir, 30);
+    const first = join(dir, 'seclog-000001.ndjson');
+    const lines = readLines(first).map((l) => {
+      const req = JSON.parse(l);
+      const rec = req.resourceLogs[0].scopeLogs[0].logRecords[0];
+      rec.attributes = rec.attributes.filter(
+        (a: { key: string }) => !a.key.startsWith('seclog.chain.'),
+      );
+      return JSON.stringify(req);
+    });
+    writeLines(first, lines);
+    const sealPath = join(dir, 'seclog-000001.seal');
+    const seal = JSON.parse(readFileSync(sealPath, 'utf8'));
+    Object.assign(seal, {
+      chained: false,
+      lastHash: seal.prevHash,
+      lastSeq: 0,
+      bytes: readFileSync(first).length,
+    });
+    writeFileSync(sealPath, JSON.stringify(seal));
+    const result = await verifyDirectory(dir, { allowUnchained: true });
+    expect(result.ok).toBe(false);
+    expect(result.issues[0]).toMatchObject({
+      kind: 'hash-mismatch',
+      file: 'seclog-000002.ndjson',
+      line: 1,
+    });
+  });
+});

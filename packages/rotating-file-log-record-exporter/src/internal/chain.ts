@@ -54,6 +54,27 @@ export function parseLine(line: string): ParsedLine | undefined {
   return { prefix, hash, seq: Number(m[1]) };
 }
 
+/** True when `line` is a JSON object: the whole structural check an unchained line gets. */
+export function isPlainLine(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const v: unknown = JSON.parse(line);
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a file whose first complete line is `firstLine` was written with the hash chain on:
+ * a chained line says yes, any other JSON object says no; without a usable line, `fallback`.
+ */
+export function isChainedFile(firstLine: string | undefined, fallback: boolean): boolean {
+  if (firstLine === undefined) return fallback;
+  if (parseLine(firstLine) !== undefined) return true;
+  return isPlainLine(firstLine) ? false : fallback;
+}
+
 /** Record time (ms since epoch) of a parsed line, for the staleness check. */
 export function lineTimeMs(line: string): number | undefined {
   try {

@@ -6,6 +6,8 @@ import { ATTR_SECLOG_CHAIN_HASH, ATTR_SECLOG_CHAIN_SEQ } from './otlp-json-line.
 
 /** Text after the 64 hex digits of the hash on an ECS line. */
 export const ECS_LINE_SUFFIX = '"}';
+/** Text after {@link ecsLinePrefix} on an unchained ECS line. */
+export const ECS_UNCHAINED_SUFFIX = '}';
 /** Text right before the hash on an ECS line. */
 export const ECS_HASH_MARKER = `"${ATTR_SECLOG_CHAIN_HASH}":"`;
 
@@ -31,8 +33,11 @@ function isoTime(time: readonly [number, number]): string {
   return `${iso.slice(0, -1)}${micros}Z`;
 }
 
-/** The ECS line up to and including the hash marker. */
-export function ecsLinePrefix(record: ReadableLogRecord, seq: number): string {
+/**
+ * The ECS line up to and including the hash marker; without `seq` (hash chain off) up to the last
+ * field, to be closed with {@link ECS_UNCHAINED_SUFFIX}.
+ */
+export function ecsLinePrefix(record: ReadableLogRecord, seq: number | undefined): string {
   const fields = new Map<string, unknown>();
   fields.set('@timestamp', isoTime(record.hrTime));
   const resAttrs = (record.resource as { attributes: Record<string, unknown> }).attributes;
@@ -60,5 +65,7 @@ export function ecsLinePrefix(record: ReadableLogRecord, seq: number): string {
     if (value === undefined) continue;
     out += `${jsonText(key)}:${jsonText(value)},`;
   }
+  // `@timestamp` is always there, so `out` ends with a comma.
+  if (seq === undefined) return out.slice(0, -1);
   return `${out}"${ATTR_SECLOG_CHAIN_SEQ}":${seq},${ECS_HASH_MARKER}`;
 }

@@ -60,6 +60,21 @@ export class LineBatch {
     this.ends.push(pos);
   }
 
+  /** Appends one unchained line: `head` bytes, `body` as UTF-8, then the tail. Nothing is hashed. */
+  addPlain(head: Uint8Array | undefined, body: string): void {
+    const headLen = head === undefined ? 0 : head.length;
+    this._reserve(headLen + body.length * 3 + this._tail.length);
+    const buf = this.buf;
+    let pos = this.len;
+    if (head !== undefined) buf.set(head, pos);
+    pos += headLen;
+    pos += buf.write(body, pos, 'utf8');
+    buf.set(this._tail, pos);
+    pos += this._tail.length;
+    this.len = pos;
+    this.ends.push(pos);
+  }
+
   private _reserve(bytes: number): void {
     const need = this.len + bytes;
     if (need <= this.buf.length) return;

@@ -138,6 +138,7 @@ export async function runMaintenance(
       deletedAt: new Date(now).toISOString(),
       reason,
     };
+    if (c.seal.chained === false) record.chained = false;
     // Recorded (and synced) before anything is removed, so a crash in between is not tampering.
     await appendLineSynced(
       dir,

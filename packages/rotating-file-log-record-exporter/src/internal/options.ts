@@ -30,6 +30,7 @@ export interface ResolvedOptions {
   maxQueuedRecords: number;
   flushTimeoutMillis: number;
   worker: boolean;
+  hashChain: boolean;
 }
 
 function fail(message: string): never {
@@ -80,6 +81,8 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
   if (typeof compress !== 'boolean') fail('compress must be a boolean');
   const worker = o.worker ?? true;
   if (typeof worker !== 'boolean') fail('worker must be a boolean');
+  const hashChain = o.hashChain ?? true;
+  if (typeof hashChain !== 'boolean') fail('hashChain must be a boolean');
   const hmacKey = o.hmacKey;
   const keyId = o.keyId;
   if (hmacKey !== undefined) {
@@ -120,5 +123,6 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     maxQueuedRecords: int(o, 'maxQueuedRecords', 1, 100_000) as number,
     flushTimeoutMillis: int(o, 'flushTimeoutMillis', 1, 30_000) as number,
     worker,
+    hashChain,
   };
 }

@@ -9,6 +9,8 @@ export const ATTR_SECLOG_CHAIN_HASH = 'seclog.chain.hash';
 
 /** Text after the 64 hex digits of the hash on an OTLP line. */
 export const OTLP_LINE_SUFFIX = '"}}]}]}]}]}';
+/** Text after {@link otlpLineBody} on an unchained OTLP line (no chain attributes, no hash). */
+export const OTLP_UNCHAINED_SUFFIX = '}]}]}]}';
 /** Text right before the hash on an OTLP line. */
 export const OTLP_HASH_MARKER = `{"key":"${ATTR_SECLOG_CHAIN_HASH}","value":{"stringValue":"`;
 
@@ -148,9 +150,10 @@ export function otlpLineHead(record: ReadableLogRecord): Buffer {
 /**
  * The rest of the line after {@link otlpLineHead}, up to and including the hash marker, given the
  * record's chain sequence number. The caller appends the 64 hex digits of the hash and
- * {@link OTLP_LINE_SUFFIX}.
+ * {@link OTLP_LINE_SUFFIX}. Without `seq` (hash chain off) the body ends with the attributes and
+ * the caller appends {@link OTLP_UNCHAINED_SUFFIX}.
  */
-export function otlpLineBody(record: ReadableLogRecord, seq: number): string {
+export function otlpLineBody(record: ReadableLogRecord, seq: number | undefined): string {
   let out = `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
   if (record.severityNumber !== undefined)
     out += `,"severityNumber":${Number(record.severityNumber)}`;
@@ -163,6 +166,7 @@ export function otlpLineBody(record: ReadableLogRecord, seq: number): string {
     out += `,"flags":${sc.traceFlags},"traceId":${jsonText(sc.traceId)},"spanId":${jsonText(sc.spanId)}`;
   }
   const attrs = keyValues(record.attributes, true);
+  if (seq === undefined) return `${out},"attributes":[${attrs}]`;
   out += `,"attributes":[${attrs}${attrs.length > 0 ? ',' : ''}{"key":"${ATTR_SECLOG_CHAIN_SEQ}","value":{"intValue":"${seq}"}},${OTLP_HASH_MARKER}`;
   return out;
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GENESIS_HASH, lineTimeMs, parseLine } from './chain.js';
+import { GENESIS_HASH, isChainedFile, isPlainLine, lineTimeMs, parseLine } from './chain.js';
 import { dataName, sealName, tornName } from './file-names.js';
 import {
   APPEND_NOFOLLOW,
@@ -31,6 +31,8 @@ export interface RecoveryOptions {
   format: string;
   hmacKey: string | Uint8Array | undefined;
   keyId: string | undefined;
+  /** What this writer writes; decides only for a file with no complete line to tell by. */
+  hashChain: boolean;
 }
 
 /** Result of recovering one file. */
@@ -42,7 +44,8 @@ export interface RecoveredFile {
 /**
  * Seals `index` after a crash: cuts a torn tail (bytes after the last newline, plus a last
  * line that does not parse) into the `.torn` sidecar and writes the seal. Hashes are taken from
- * the lines as written, not recomputed, so tampering stays visible to verification.
+ * the lines as written, not recomputed, so tampering stays visible to verification. A file written
+ * with the hash chain off (told by its first line) gets an unchained seal the chain passes through.
  */
 export async function recoverFile(
   opts: RecoveryOptions,
@@ -63,6 +66,7 @@ export async function recoverFile(
   let tornBytes = 0;
   let torn: Seal['torn'];
   let keep: Buffer;
+  let chained = opts.hashChain;
   try {
     const st = await fh.stat();
     if (!st.isFile())
@@ -72,9 +76,12 @@ export async function recoverFile(
     const buf = await fh.readFile();
     let cut = buf.lastIndexOf(0x0a) + 1;
     if (cut > 0) {
+      const firstNl = buf.indexOf(0x0a);
+      chained = isChainedFile(buf.subarray(0, firstNl).toString('utf8'), opts.hashChain);
       // A last complete line that does not parse (e.g. zeros after a power cut) is torn too.
       const prevNl = buf.lastIndexOf(0x0a, cut - 2) + 1;
-      if (parseLine(buf.subarray(prevNl, cut - 1).toString('utf8')) === undefined) cut = prevNl;
+      const last = buf.subarray(prevNl, cut - 1).toString('utf8');
+      if (chained ? parseLine(last) === undefined : !isPlainLine(last)) cut = prevNl;
     }
     keep = buf.subarray(0, cut);
     if (cut < buf.length) {
@@ -110,8 +117,12 @@ export async function recoverFile(
     const nl = text.indexOf('\n', start);
     const line = text.slice(start, nl);
     start = nl + 1;
-    const parsed = parseLine(line);
     count++;
+    if (!chained) {
+      if (start >= text.length) lastRecordMs = lineTimeMs(line);
+      continue;
+    }
+    const parsed = parseLine(line);
     if (parsed === undefined) continue; // a break inside the file is left for verify to report
     if (count === 1) firstSeq = parsed.seq;
     lastSeq = parsed.seq;
@@ -135,6 +146,7 @@ export async function recoverFile(
     closedAt: now,
     recovered: true,
   };
+  if (!chained) seal.chained = false;
   if (lastRecordMs !== undefined) seal.lastRecordMs = lastRecordMs;
   if (torn !== undefined) seal.torn = torn;
   if (count === 0) {

@@ -20,6 +20,12 @@ export interface Seal {
   openedAt: string;
   closedAt: string;
   lastRecordMs?: number;
+  /**
+   * `false` for a file written with `hashChain: false`: its lines carry no chain, and the chain
+   * passes through it untouched (`prevHash` = `lastHash`, `lastSeq` = `firstSeq - 1`). Absent for
+   * chained files.
+   */
+  chained?: false;
   /** Set when the file was closed by the next start after a crash. */
   recovered?: boolean;
   /** A torn trailing line that recovery moved to the `.torn` sidecar. */
@@ -41,6 +47,8 @@ export interface RetentionRecord {
   lastHash: string;
   deletedAt: string;
   reason: 'maxFiles' | 'maxAgeMs' | 'maxTotalBytes';
+  /** Copied from the deleted file's seal. */
+  chained?: false;
   keyId?: string;
   hmac?: string;
 }
@@ -98,7 +106,8 @@ export function parseSeal(text: string): Seal | undefined {
       isCount(s.lastSeq) &&
       isCount(s.count) &&
       isCount(s.bytes) &&
-      isCount(s.index)
+      isCount(s.index) &&
+      (s.chained === undefined || s.chained === false)
     ) {
       return s as Seal;
     }
