@@ -438,8 +438,9 @@ async function checkSlot(
  * Verifies a directory written by RotatingFileLogRecordExporter: for each writer slot, every
  * line's sequence number and SHA-256 chain, each file's seal (count, last hash, size, and HMAC when
  * `hmacKey` is given), the link from each file to the previous one, and that every missing file
- * is covered by a retention record. Resolves with the findings; rejects only when the directory
- * itself cannot be read.
+ * is covered by a retention record. A file written with `hashChain: false` is an `'unchained'`
+ * issue unless `allowUnchained` is set; then it is noted and only its structure is checked.
+ * Resolves with the findings; rejects only when the directory itself cannot be read.
  */
 export async function verifyDirectory(
   directory: string,

@@ -290,6 +290,23 @@ describe('verifyDirectory with unchained files', () => {
     );
   });
 
+  it('reports a damaged first line of an unsealed chained file as a break, not as unchained', async () => {
+    const e = new RotatingFileLogRecordExporter({ directory: dir });
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => e.export([record(i)], resolve));
+    const active = join(dir, 'seclog-000001.ndjson');
+    const lines = readLines(active);
+    lines[0] = lines[0]!.replace(/"stringValue":"[0-9a-f]{64}"/, '"stringValue":"not-a-hash"');
+    writeLines(active, lines);
+    const result = await verifyDirectory(dir, { allowUnchained: true });
+    await e.shutdown();
+    expect(result.ok).toBe(false);
+    expect(result.issues[0]).toMatchObject({
+      kind: 'unparsable-line',
+      file: 'seclog-000001.ndjson',
+      line: 1,
+    });
+  });
+
   it('detects a chained file rewritten as unchained even with allowUnchained', async () => {
     await writeDir(dir, 30);
     const first = join(dir, 'seclog-000001.ndjson');

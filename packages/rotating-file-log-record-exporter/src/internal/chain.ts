@@ -67,11 +67,14 @@ export function isPlainLine(line: string): boolean {
 
 /**
  * Whether a file whose first complete line is `firstLine` was written with the hash chain on:
- * a chained line says yes, any other JSON object says no; without a usable line, `fallback`.
+ * a line carrying the hash field says yes (even when damaged, so a broken chained line is a break
+ * and never passes as unchained), any other JSON object says no; without a usable line,
+ * `fallback`. The markers cannot occur inside a JSON string, where every `"` is escaped.
  */
 export function isChainedFile(firstLine: string | undefined, fallback: boolean): boolean {
   if (firstLine === undefined) return fallback;
-  if (parseLine(firstLine) !== undefined) return true;
+  if (firstLine.includes(OTLP_HASH_MARKER) || firstLine.includes(`,${ECS_HASH_MARKER}`))
+    return true;
   return isPlainLine(firstLine) ? false : fallback;
 }
 
