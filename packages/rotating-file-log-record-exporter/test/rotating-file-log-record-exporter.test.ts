@@ -398,6 +398,19 @@ describe('RotatingFileLogRecordExporter', () => {
       await s.done();
     });
 
+    it('writes flat ECS lines without chain fields with hashChain: false', async () => {
+      const s = setup({ format: 'ecs-json', hashChain: false });
+      s.logger.emit({ body: 'login failed', attributes: { 'user.name': 'alice' } });
+      await s.provider.shutdown();
+      const [line] = allLines(s.logDir);
+      const obj = JSON.parse(line!);
+      expect(obj).toMatchObject({ message: 'login failed', 'user.name': 'alice' });
+      expect(Object.keys(obj).filter((k) => k.startsWith('seclog.chain.'))).toEqual([]);
+      expect((await verifyDirectory(s.logDir)).issues.map((i) => i.kind)).toEqual(['unchained']);
+      expect((await verifyDirectory(s.logDir, { allowUnchained: true })).ok).toBe(true);
+      await s.done();
+    });
+
     it('reports records, bytes, rotations and drops as OTel counters', async () => {
       const adds: { name: string; value: number; attrs: Record<string, string> | undefined }[] = [];
       const meterProvider = {
