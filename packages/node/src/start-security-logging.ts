@@ -9,8 +9,8 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { RedactingLogRecordProcessor } from '@seclog/redacting-log-record-processor';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
-import { createComponentLogger, SecurityLogger } from '@seclog/security-logger';
-import type { ComponentLogger } from '@seclog/security-logger';
+import { createComponentLogger, escapeForLine, SecurityLogger } from '@seclog/security-logger';
+import type { ComponentLogger, LoggerLike } from '@seclog/security-logger';
 import { ConsoleLineLogRecordExporter } from './internal/console-log-record-exporter.js';
 import { installExitHooks } from './internal/exit-hooks.js';
 import {
@@ -40,6 +40,7 @@ const SECURITY_SCOPE = '@seclog/security';
 export const DEFAULT_LOG_DIRECTORY = 'logs';
 
 interface PathCounters {
+  onShutdownDrop: () => void;
   exported: number;
   spilled: number;
   dropped: Record<DropReason, number>;
@@ -83,6 +84,14 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       shutdown: 0,
     };
     const counters = { exported: 0, spilled: 0, dropped } as PathCounters;
+    counters.onShutdownDrop = () => {
+      dropped.shutdown += 1;
+      recordsCounter?.add(1, {
+        'seclog.export.path': name,
+        'seclog.export.result': 'dropped',
+        'error.type': 'shutdown',
+      });
+    };
     counters.processor = new QueueingLogRecordProcessor({
       exporter,
       name,
@@ -171,7 +180,19 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const undoGlobal =
     opts.registerGlobal === false ? () => undefined : registerGlobalLoggerProvider(loggerProvider);
 
-  const security = new SecurityLogger({ logger: loggerProvider.getLogger(SECURITY_SCOPE) });
+  // After shutdown the SDK's loggers discard records before any processor sees them; our own
+  // loggers go through this guard so those records are still counted (as dropped by shutdown).
+  let isShutdown = false;
+  const countShutdownDrop = (): void => {
+    for (const p of paths.values()) p.onShutdownDrop();
+  };
+  const guarded = (logger: LoggerLike): LoggerLike => ({
+    emit: (record) => (isShutdown ? countShutdownDrop() : logger.emit(record)),
+    enabled: (o) => isShutdown || logger.enabled?.(o) !== false,
+  });
+  const security = new SecurityLogger({
+    logger: guarded(loggerProvider.getLogger(SECURITY_SCOPE)),
+  });
   const componentLoggers = new Map<string, ComponentLogger>();
 
   const bounded = (work: () => Promise<void>, what: string): Promise<void> =>
@@ -200,6 +221,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const forceFlush = (): Promise<void> => bounded(() => loggerProvider.forceFlush(), 'forceFlush');
   const shutdown = (): Promise<void> => {
     shutdownPromise ??= bounded(async () => {
+      isShutdown = true;
       uninstallExitHooks();
       await loggerProvider.shutdown();
       undoGlobal();
@@ -219,7 +241,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     getLogger(component: string): ComponentLogger {
       let logger = componentLoggers.get(component);
       if (logger === undefined) {
-        logger = createComponentLogger({ logger: loggerProvider.getLogger(component), component });
+        logger = createComponentLoggerSafely(component, (name) =>
+          guarded(loggerProvider.getLogger(name)),
+        );
         componentLoggers.set(component, logger);
       }
       return logger;
@@ -239,6 +263,29 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     forceFlush,
     shutdown,
   };
+}
+
+const FALLBACK_COMPONENT = 'invalid-component-name';
+
+/**
+ * `getLogger` must not throw into the application: an invalid component name is reported and
+ * replaced by a fixed one, so the records are still logged.
+ */
+function createComponentLoggerSafely(
+  component: string,
+  loggerFor: (name: string) => LoggerLike,
+): ComponentLogger {
+  try {
+    return createComponentLogger({ logger: loggerFor(component), component });
+  } catch (error) {
+    diag.warn(
+      `@seclog/node: getLogger(${escapeForLine(String(JSON.stringify(component)).slice(0, 80))}) ${(error as Error).message}; logging as '${FALLBACK_COMPONENT}'`,
+    );
+    return createComponentLogger({
+      logger: loggerFor(FALLBACK_COMPONENT),
+      component: FALLBACK_COMPONENT,
+    });
+  }
 }
 
 function createOtlpExporter(options: OtlpOptions, env: NodeJS.ProcessEnv): LogRecordExporter {

@@ -247,6 +247,18 @@ describe('startSecurityLogging', () => {
     });
   });
 
+  describe('getLogger', () => {
+    it('never throws for an invalid component name and logs under a fixed fallback name', async () => {
+      const { seclog, memory } = setup({ console: false, file: false });
+      expect(() => seclog.getLogger('').info('still logged')).not.toThrow();
+      expect(() => seclog.getLogger(42 as unknown as string).info('still logged')).not.toThrow();
+      await seclog.forceFlush();
+      const records = memory.getFinishedLogRecords();
+      expect(records.map((r) => r.body)).toEqual(['still logged', 'still logged']);
+      expect(records[0]?.attributes['seclog.component']).toBe('invalid-component-name');
+    });
+  });
+
   describe('global registration', () => {
     it('registers the provider with the logs API of the installed line and releases it on shutdown', async () => {
       const logsApi =
@@ -273,6 +285,9 @@ describe('startSecurityLogging', () => {
       expect(() => seclog.security.authn.loginFail({ userId: 'late' })).not.toThrow();
       await seclog.shutdown();
       expect(exported).toEqual(['early']);
+      // Our loggers still count what they could not deliver after shutdown.
+      seclog.getLogger('late').info('after shutdown');
+      expect(seclog.stats().memory?.dropped.shutdown).toBe(2);
     });
   });
 });

@@ -1,7 +1,7 @@
 // The per-request store that correlates every record with its request id and trace, with or
 // without a tracing SDK. Middleware (@seclog/http) fills it; loggers and processors read it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, SpanContext } from '@opentelemetry/api';
 
 /** Attribute values the request context may carry onto every record of the request. */
@@ -28,6 +28,13 @@ const storage = new AsyncLocalStorage<RequestContext>();
  * manager is registered and no span is active, the span context is also made active for OTel.
  */
 export function runWithRequestContext<T>(requestContext: RequestContext, fn: () => T): T {
+  if (typeof requestContext !== 'object' || requestContext === null) {
+    // Never throw into the application: run `fn` without a request rather than not at all.
+    diag.warn(
+      'security-logger: runWithRequestContext needs a RequestContext object; running without one',
+    );
+    return fn();
+  }
   const active = context.active();
   const otelContext =
     requestContext.spanContext !== undefined && !hasValidSpan(active)

@@ -463,3 +463,12 @@ describe('SecurityLogger prototype safety', () => {
     expect(record!.attributes['error.type']).toBe('Error');
   });
 });
+
+describe('runWithRequestContext', () => {
+  it('runs the function without a request instead of throwing when given no context object', () => {
+    const warn = vi.spyOn(diag, 'warn');
+    expect(runWithRequestContext(null as never, () => 'ran')).toBe('ran');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('runWithRequestContext'));
+    warn.mockRestore();
+  });
+});

@@ -1,11 +1,18 @@
-// Flushes on SIGTERM/SIGINT and beforeExit without changing how the process ends: after our flush
-// the signal is raised again unless the application handles it itself.
+// Flushes on SIGTERM/SIGINT and beforeExit without changing how the process ends. When nobody
+// else handles the signal, we shut down and raise it again; when the application handles it (a
+// graceful close that may still log), we only flush and leave the provider running.
 export function installExitHooks(hooks: {
   shutdown: () => Promise<void>;
   flush: () => Promise<void>;
   hasPending: () => boolean;
 }): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
+    // `once` already removed this listener: any listener left is the application's.
+    if (process.listenerCount(signal) > 0) {
+      process.once(signal, onSignal);
+      void hooks.flush();
+      return;
+    }
     void hooks.shutdown().finally(() => {
       uninstall();
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
