@@ -157,8 +157,8 @@ describe('startSecurityLogging', () => {
       expect(Object.keys(seclog.stats())).toEqual(['console']);
     });
 
-    it('turns every built-in exporter off with OTEL_LOGS_EXPORTER=none', () => {
-      vi.stubEnv('OTEL_LOGS_EXPORTER', 'none');
+    it('turns every built-in exporter off when OTEL_LOGS_EXPORTER contains none', () => {
+      vi.stubEnv('OTEL_LOGS_EXPORTER', 'console,none');
       const seclog = startSecurityLogging({ handleExit: false });
       started.push(seclog);
       expect(Object.keys(seclog.stats())).toEqual([]);
@@ -194,6 +194,26 @@ describe('startSecurityLogging', () => {
   describe('options', () => {
     const bad: [string, unknown, RegExp][] = [
       ['an unknown key', { consol: true }, /^@seclog\/node: consol is not an option/],
+      [
+        'a misspelt console option',
+        { console: { fromat: 'json' } },
+        /^@seclog\/node: console.fromat is not an option/,
+      ],
+      [
+        'a console stream without write',
+        { console: { stream: 42 } },
+        /^@seclog\/node: console.stream must be a writable stream/,
+      ],
+      [
+        'non-string OTLP headers',
+        { otlp: { headers: { a: 1 } } },
+        /^@seclog\/node: otlp.headers must be an object/,
+      ],
+      [
+        'a misspelt file option',
+        { file: { directry: '/tmp/x' } },
+        /^rotating-file-log-record-exporter: directry is not an option/,
+      ],
       [
         'a non-string service name',
         { serviceName: 42 },

@@ -78,6 +78,11 @@ describe('RotatingFileLogRecordExporter', () => {
       [{ hmacKey: 'short', keyId: 'k1' }, /hmacKey must be at least 16 bytes/],
       [{ hmacKey: 'a-long-enough-secret-key' }, /keyId is required with hmacKey/],
       [{ rotateIntervalMs: 10 }, /rotateIntervalMs must be >= 1000/],
+      [{ rotateIntervalMs: 2 ** 31 }, /rotateIntervalMs must be <= 2147483647/],
+      [
+        { maxFileByte: 5000 } as never,
+        /^rotating-file-log-record-exporter: maxFileByte is not an option \(known: directory, /,
+      ],
       [{ maxFiles: 0 }, /maxFiles must be >= 1/],
       [{ fileMode: 0o1777 }, /fileMode must be a permission mode/],
       [{ meterProvider: {} as never }, /meterProvider must have a getMeter/],

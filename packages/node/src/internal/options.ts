@@ -102,8 +102,24 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
   ) {
     fail('console.format', "must be 'pretty' or 'json'");
   }
+  if (isPlainObject(o.console)) {
+    for (const key of Object.keys(o.console)) {
+      if (key !== 'format' && key !== 'stream')
+        fail(`console.${key}`, 'is not an option (known: format, stream)');
+    }
+    if (o.console.stream !== undefined && !hasMethod(o.console.stream, 'write')) {
+      fail('console.stream', 'must be a writable stream (an object with write())');
+    }
+  }
   if (isPlainObject(o.otlp)) {
     const otlp = o.otlp;
+    if (
+      otlp.headers !== undefined &&
+      (!isPlainObject(otlp.headers) ||
+        Object.values(otlp.headers).some((v) => typeof v !== 'string'))
+    ) {
+      fail('otlp.headers', 'must be an object of header names to string values');
+    }
     if (
       otlp.protocol !== undefined &&
       !['http/json', 'http/protobuf'].includes(otlp.protocol as string)
@@ -202,7 +218,8 @@ function parseExporterList(value: string | undefined): Set<string> | undefined {
       );
     }
   }
-  return names;
+  // The SDK environment spec: `none` anywhere in the list turns every exporter off.
+  return names.has('none') ? new Set(['none']) : names;
 }
 
 export function resolveBatch(

@@ -37,6 +37,8 @@ function fail(message: string): never {
   throw new TypeError(`${PACKAGE}: ${message}`);
 }
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 function int(
   options: Record<string, unknown>,
   name: string,
@@ -47,6 +49,8 @@ function int(
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(`${name} must be an integer`);
   if (v < min) fail(`${name} must be >= ${min}`);
+  // Node timers overflow past 2^31-1 ms and would fire at once.
+  if (name === 'rotateIntervalMs' && v > MAX_TIMER_MS) fail(`${name} must be <= ${MAX_TIMER_MS}`);
   return v;
 }
 
@@ -60,9 +64,37 @@ function mode(options: Record<string, unknown>, name: string, fallback: number):
 }
 
 /** Validates `input` and applies defaults; throws a TypeError naming the first bad option. */
+const KNOWN_OPTIONS = new Set([
+  'directory',
+  'baseName',
+  'maxFileBytes',
+  'rotateIntervalMs',
+  'maxFiles',
+  'maxAgeMs',
+  'maxTotalBytes',
+  'compress',
+  'fsync',
+  'format',
+  'hmacKey',
+  'keyId',
+  'fileMode',
+  'dirMode',
+  'meterProvider',
+  'maxQueuedRecords',
+  'flushTimeoutMillis',
+  'worker',
+  'hashChain',
+]);
+
 export function resolveOptions(input: RotatingFileLogRecordExporterOptions): ResolvedOptions {
   if (input === null || typeof input !== 'object') fail('options must be an object');
   const o = input as unknown as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    // A misspelt option would otherwise fall back to its default silently (e.g. `directry`).
+    if (!KNOWN_OPTIONS.has(key)) {
+      fail(`${key} is not an option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+    }
+  }
   if (typeof o.directory !== 'string' || o.directory.length === 0)
     fail('directory must be a non-empty string');
   if (o.directory.includes('\0')) fail('directory must not contain NUL');
