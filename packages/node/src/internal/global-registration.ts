@@ -29,7 +29,13 @@ function installedLogsApis(): LogsApiLike[] {
 /** Registers `provider` globally; returns an undo that unregisters only what we registered. */
 export function registerGlobalLoggerProvider(provider: object): () => void {
   const registered: LogsApiLike[] = [];
-  for (const logsApi of installedLogsApis()) {
+  const apis = installedLogsApis();
+  if (apis.length === 0) {
+    diag.warn(
+      '@seclog/node: no logs API found (@opentelemetry/api >= 1.10 or @opentelemetry/api-logs); the provider is not registered globally, so bridges will not find it',
+    );
+  }
+  for (const logsApi of apis) {
     // A second registration is refused by the API; the first provider stays.
     logsApi.setGlobalLoggerProvider(provider);
     if (logsApi.getLoggerProvider() === provider) registered.push(logsApi);
