@@ -122,8 +122,10 @@ export interface SecurityLogging {
   /** The SDK provider, for bridges and custom loggers. */
   readonly loggerProvider: LoggerProvider;
   /**
-   * Delivery counters per export path (`console`, `file`, `otlp`): every emitted record is either
-   * exported or counted as dropped with its reason.
+   * Delivery counters per export path (`console`, `file`, `otlp`, extra exporters): every record
+   * that reaches the pipeline, and every record `security`/`getLogger()` receive after shutdown, is
+   * exported, spilled or counted as dropped with its reason. A batch an exporter fails is counted
+   * whole (at least once: part of it may have been written).
    */
   stats(): Readonly<Record<string, ExportPathStats>>;
   /** Exports everything queued; bounded by `shutdownTimeoutMillis`. Never rejects. */
