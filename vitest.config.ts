@@ -39,7 +39,14 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
     ],
-    env: { SECLOG_OTEL_LINE: otelLine },
+    env: {
+      SECLOG_OTEL_LINE: otelLine,
+      // Child processes spawned by tests resolve the same line (vitest strips the parent's
+      // NODE_OPTIONS from its workers, so it is set here for them).
+      ...(otelLine === '3' && {
+        NODE_OPTIONS: `--import=${join(root, 'scripts', 'otel3-register.mjs')}`,
+      }),
+    },
     globalSetup: ['./scripts/vitest-global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -30,6 +30,7 @@ async function runChild(count: number, mode: 'signal' | 'exit', signal?: NodeJS.
     if (signal && out.includes('ready')) child.kill(signal);
   });
   const [code, sig] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  expect(out).toContain(`line ${process.env.SECLOG_OTEL_LINE ?? '0.223'}\n`);
   return { code, sig };
 }
 
