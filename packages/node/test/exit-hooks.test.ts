@@ -20,7 +20,11 @@ function countRecords(directory: string): number {
   return n;
 }
 
-async function runChild(count: number, mode: 'signal' | 'exit', signal?: NodeJS.Signals) {
+async function runChild(
+  count: number,
+  mode: 'signal' | 'exit' | 'app-handler',
+  signal?: NodeJS.Signals,
+) {
   const child = spawn(process.execPath, [fixture, dir, String(count), mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -52,6 +56,13 @@ describe('startSecurityLogging', () => {
         expect(countRecords(dir)).toBe(5000);
       });
     }
+
+    it('leaves a signal the application handles to it, and keeps logging through its graceful close', async () => {
+      const { code, sig } = await runChild(2000, 'app-handler', 'SIGTERM');
+      expect(sig).toBeNull();
+      expect(code).toBe(0);
+      expect(countRecords(dir)).toBe(2002);
+    });
 
     it('flushes queued records on beforeExit when the event loop runs dry', async () => {
       const { code } = await runChild(3000, 'exit');
