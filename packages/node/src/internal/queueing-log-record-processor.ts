@@ -81,13 +81,7 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     this._shutdownPromise ??= (async () => {
       this._isShutdown = true;
       await this._flushAll();
-      for (const exporter of [this._options.exporter, this._options.spill?.exporter]) {
-        try {
-          await exporter?.shutdown();
-        } catch (error) {
-          reportError(error);
-        }
-      }
+      await this._eachExporter((exporter) => exporter.shutdown());
     })();
     return this._shutdownPromise;
   }
@@ -103,9 +97,14 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
       }
       this._drain(true);
     }
+    await this._eachExporter((exporter) => exporter.forceFlush());
+  }
+
+  private async _eachExporter(call: (exporter: LogRecordExporter) => Promise<void>): Promise<void> {
     for (const exporter of [this._options.exporter, this._options.spill?.exporter]) {
+      if (exporter === undefined) continue;
       try {
-        await exporter?.forceFlush();
+        await call(exporter);
       } catch (error) {
         reportError(error);
       }
