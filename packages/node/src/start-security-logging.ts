@@ -36,6 +36,13 @@ import type {
 import { reportError } from './internal/report-error.js';
 
 const SECURITY_SCOPE = '@seclog/security';
+/**
+ * Exports the file path may have in flight: the file exporter writes them in order and renders the
+ * next batches on its worker thread while one is being written. Four keep that thread busy while
+ * each write waits a turn of a busy event loop (bench/NOTES.md).
+ */
+const FILE_EXPORTS_IN_FLIGHT = 4;
+
 /** Where files go when `file` is on and names no directory. */
 export const DEFAULT_LOG_DIRECTORY = 'logs';
 
@@ -96,6 +103,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       exporter,
       name,
       ...batch,
+      // The file exporter writes its batches in order and renders the next on its worker thread
+      // while one is being written; other exporters get one export at a time, as the SDK's
+      // exporter contract promises them.
+      maxConcurrentExports:
+        exporter instanceof RotatingFileLogRecordExporter ? FILE_EXPORTS_IN_FLIGHT : 1,
       ready: resourceReady,
       ...(spillExporter && {
         spill: {

@@ -20,13 +20,15 @@ import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import { signedJson, type Seal } from './internal/seal.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './internal/slot-lock.js';
-import { HashWorker } from './internal/hash-worker.js';
+import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
+import { compactRecord, type CompactRecord } from './internal/compact-record.js';
 import { LineBatch } from './internal/line-batch.js';
 import {
   OTLP_LINE_SUFFIX,
   OTLP_UNCHAINED_SUFFIX,
   otlpLineBody,
   otlpLineHead,
+  otlpLineOpen,
 } from './internal/otlp-json-line.js';
 
 interface OpenFile {
@@ -115,8 +117,27 @@ async function settleResources(records: readonly ReadableLogRecord[]): Promise<v
   }
 }
 
-/** Smaller batches are hashed in place: a round trip to the worker would cost more than it saves. */
+/** Smaller ECS batches are hashed in place: a round trip to the worker would cost more than it saves. */
 const WORKER_MIN_RECORDS = 64;
+
+/** A batch handed to the batch worker: its compact form, and the worker's answer on the way. */
+interface Handover {
+  readonly heads: string[];
+  readonly records: string;
+  /** Records that could not even be handed over (reported already). */
+  readonly unserializable: number;
+  /** The worker's rendering, asked for at once unless the worker must first learn the chain. */
+  rendered: Promise<WorkerBatch> | undefined;
+}
+
+/** True unless the record's resource may still gain async attributes (checked without waiting). */
+function resourceSettled(record: ReadableLogRecord): boolean {
+  const res = record.resource as SettlingResource | undefined;
+  return res?.asyncAttributesPending !== true || unsettled.has(res);
+}
+
+/** Distinct (resource, scope) line heads a prepared record can refer to, per exporter. */
+const MAX_HEADS = 64;
 
 function hrTimeMs(t: readonly [number, number]): number {
   return t[0] * 1000 + Math.floor(t[1] / 1e6);
@@ -138,9 +159,28 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
   private readonly _batch: LineBatch;
-  private _hasher: HashWorker | undefined;
+  private _worker: BatchWorker | undefined;
+  /** Line heads of prepared records, by the index they carry. */
+  private readonly _heads: Buffer[] = [];
+  private readonly _headTexts: string[] = [];
+  private readonly _headIds = new Map<Buffer, number>();
+  /** Memory of a written batch, handed to the worker to build the next one in. */
+  private _spare: Buffer | undefined;
+  /** Batches handed to the worker and not yet written, in export order. */
+  private readonly _outstanding: Handover[] = [];
+  /** Whether the worker's chain continues the files' (false until the first write). */
+  private _workerSynced = false;
+  /** What follows a line's hash (or, unchained, its last attribute), newline included. */
+  private readonly _tail: string;
   private _queue: Promise<void> = Promise.resolve();
   private _maint: Promise<void> = Promise.resolve();
+  /**
+   * Closing work of rotated files (sync, close, retention) and pointer updates, run behind the
+   * writes so a rotation costs the write path only the seal and the new file's open: under load
+   * each file-system round trip waits for a turn of the event loop, and a rotation took about 25.
+   */
+  private _closing: Promise<void> = Promise.resolve();
+  private _retrying: Promise<void> | undefined;
   private _maintPending = false;
   private _queued = 0;
   private _isShutdown = false;
@@ -168,7 +208,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       : otlp
         ? OTLP_UNCHAINED_SUFFIX
         : ECS_UNCHAINED_SUFFIX;
-    this._batch = new LineBatch(`${suffix}\n`);
+    this._tail = `${suffix}\n`;
+    this._batch = new LineBatch(this._tail);
   }
 
   /** Writes `logs` as one batch; see the class contract. */
@@ -199,8 +240,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     this._queued += n;
     let result: ExportResult = { code: ExportResultCode.FAILED };
+    const handover = this._handOver(logs);
     void this._enqueue(async () => {
-      result = await this._writeBatch(logs);
+      result = await this._writeBatch(logs, handover);
     }).then(() => {
       this._queued -= n;
       try {
@@ -220,6 +262,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     return this._bounded(
       this._enqueue(async () => {
         if (this._file !== undefined && !this._file.broken) await this._file.fh.datasync();
+        // Files rotated out before this call are synced and sealed behind the writes.
+        await this._closing;
       }),
       'forceFlush',
     );
@@ -236,6 +280,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._enqueue(async () => {
         this._clearTimer();
         if (this._file !== undefined) await this._closeFile();
+        await this._closing;
         await this._retryPending();
         this._scheduleMaintenance();
         await this._maint;
@@ -243,7 +288,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           await releaseSlot(this._lock);
           this._lock = undefined;
         }
-        await this._hasher?.close();
+        await this._worker?.close();
       }),
       'shutdown',
     );
@@ -361,13 +406,22 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       await chmod(o.directory, o.dirMode);
       fh = await open(path, CREATE_EXCL, o.fileMode);
     }
-    try {
+    // The umask can only have taken permissions away, so the exact mode may follow. Without
+    // per-batch fsync nothing is promised durable, so the new entry is synced behind the writes too.
+    const settle = async (): Promise<void> => {
       await fh.chmod(o.fileMode);
-    } catch (err) {
-      await fh.close().catch(() => undefined);
-      throw err;
+      await syncDirectory(o.directory);
+    };
+    if (o.fsync === 'none') {
+      this._behind(settle);
+    } else {
+      try {
+        await settle();
+      } catch (err) {
+        await fh.close().catch(() => undefined);
+        throw err;
+      }
     }
-    await syncDirectory(o.directory);
     const now = Date.now();
     const interval = o.rotateIntervalMs;
     const file: OpenFile = {
@@ -387,7 +441,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     chain.nextIndex++;
     this._file = file;
     this._pointerDirty = true;
-    await this._writePointer();
+    this._behind(() => this._writePointer());
     if (interval !== undefined) {
       this._clearTimer();
       this._timer = setTimeout(
@@ -425,7 +479,17 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
   }
 
-  /** Syncs, closes and seals the active file; a seal that cannot be written is retried later. */
+  /** Runs `work` on the background closing chain (never rejects). */
+  private _behind(work: () => Promise<void>): void {
+    this._closing = this._closing.then(work).catch((err: unknown) => {
+      this._report(err, 'closing a rotated file failed');
+    });
+  }
+
+  /**
+   * Detaches and seals the active file, and has it synced and closed behind the writes (see
+   * `_closing`); a seal that cannot be written is retried later.
+   */
   private async _closeFile(): Promise<void> {
     const file = this._file;
     if (file === undefined) return;
@@ -436,12 +500,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       await this._recoverBroken(file);
       return;
     }
-    try {
-      await file.fh.datasync();
-    } catch (err) {
-      this._report(err, `sync of ${file.name} failed`);
-    }
-    await file.fh.close().catch(() => undefined);
     const chain = this._chain;
     const seal: Seal = {
       v: 1,
@@ -460,10 +518,21 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     };
     if (!this._o.hashChain) seal.chained = false;
     if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
+    // The seal goes before anything reaches the next file, so a crash never leaves a sealless file
+    // behind a newer one. It may precede the data's fsync: with `fsync: 'batch'` every batch is
+    // synced already, and with 'none' durability across power loss is not promised.
     this._pendingSeals.push(seal);
     this._metrics.rotated();
     await this._retryPending();
-    this._scheduleMaintenance();
+    this._behind(async () => {
+      try {
+        await file.fh.datasync();
+      } catch (err) {
+        this._report(err, `sync of ${file.name} failed`);
+      }
+      await file.fh.close().catch(() => undefined);
+      this._scheduleMaintenance();
+    });
   }
 
   private async _recoverBroken(file: OpenFile): Promise<void> {
@@ -481,7 +550,17 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._metrics.rotated();
   }
 
+  /** Writes pending seals (then the pointer); one run at a time, so no seal is written twice. */
   private async _retryPending(): Promise<void> {
+    // A run in progress may already have passed a seal queued since: wait for it, then run again.
+    while (this._retrying !== undefined) await this._retrying;
+    this._retrying = this._writePending().finally(() => {
+      this._retrying = undefined;
+    });
+    await this._retrying;
+  }
+
+  private async _writePending(): Promise<void> {
     while (this._pendingSeals.length > 0) {
       const seal = this._pendingSeals[0] as Seal;
       try {
@@ -555,11 +634,121 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     return file ?? (await this._openFile(chain));
   }
 
-  /** The hash worker for a batch of `n` records, or undefined to hash on this thread. */
-  private _hasherFor(n: number): HashWorker | undefined {
-    if (!this._o.hashChain || !this._o.worker || n < WORKER_MIN_RECORDS) return undefined;
-    this._hasher ??= new HashWorker();
-    return this._hasher.usable ? this._hasher : undefined;
+  /**
+   * `record`'s compact form, its head registered by index; undefined when it must be opened here
+   * (values JSON cannot carry, a resource still settling, more distinct heads than MAX_HEADS).
+   */
+  private _compact(record: ReadableLogRecord): CompactRecord | undefined {
+    if (!resourceSettled(record)) return undefined;
+    const head = otlpLineHead(record);
+    let h = this._headIds.get(head);
+    if (h === undefined) {
+      if (this._heads.length >= MAX_HEADS) return undefined;
+      h = this._heads.push(head) - 1;
+      this._headTexts.push(head.toString('utf8'));
+      this._headIds.set(head, h);
+    }
+    return compactRecord(record, h);
+  }
+
+  /** The batch worker, or undefined to work on this thread. */
+  private _usableWorker(): BatchWorker | undefined {
+    if (!this._o.worker) return undefined;
+    this._worker ??= new BatchWorker();
+    return this._worker.usable ? this._worker : undefined;
+  }
+
+  /**
+   * Hands an OTLP/JSON batch to the batch worker as soon as it is exported, before earlier batches
+   * are written: each record as a compact array, the whole batch in one native JSON.stringify (a
+   * record whose values JSON cannot carry is opened here and handed over as text). The worker
+   * renders and chains it on from its previous batch; {@link _adoptRendered} checks that start
+   * against the files' chain when the batch's turn to be written comes. Undefined when the batch
+   * is to be rendered here (ECS lines, no usable worker).
+   */
+  private _handOver(records: readonly ReadableLogRecord[]): Handover | undefined {
+    if (this._o.format !== 'otlp-json') return undefined;
+    const worker = this._usableWorker();
+    if (worker === undefined) return undefined;
+    const items: (CompactRecord | string)[] = [];
+    const extraHeads: Buffer[] = [];
+    let unserializable = 0;
+    for (const record of records) {
+      try {
+        const compact = this._compact(record);
+        if (compact !== undefined) {
+          items.push(compact);
+          continue;
+        }
+        const h = MAX_HEADS + extraHeads.push(otlpLineHead(record)) - 1;
+        items.push(`${h}:${hrTimeMs(record.hrTime)}:${otlpLineOpen(record)}`);
+      } catch (err) {
+        unserializable++;
+        this._report(err, 'a record could not be serialized');
+      }
+    }
+    const heads = this._headTexts.slice();
+    if (extraHeads.length > 0) {
+      while (heads.length < MAX_HEADS) heads.push('');
+      for (const head of extraHeads) heads.push(head.toString('utf8'));
+    }
+    const handover: Handover = {
+      heads,
+      records: JSON.stringify(items),
+      unserializable,
+      rendered: undefined,
+    };
+    this._outstanding.push(handover);
+    if (this._workerSynced || !this._o.hashChain) this._render(worker, handover);
+    return handover;
+  }
+
+  private _render(worker: BatchWorker, h: Handover): void {
+    // Never the batch being written: its memory must stay here until the write is done.
+    const spare = this._spare === this._batch.buf ? undefined : this._spare;
+    this._spare = undefined;
+    h.rendered = worker.render(
+      { heads: h.heads, records: h.records, tail: this._tail, chained: this._o.hashChain },
+      spare,
+    );
+    // Failures are handled when the batch's turn to be written comes.
+    h.rendered.catch(() => undefined);
+  }
+
+  /**
+   * Points the worker's chain at the files' and hands over again every batch not yet written, in
+   * order: at the first write, and after a write that failed left the chain elsewhere.
+   */
+  private _sync(worker: BatchWorker, chain: ChainState): void {
+    worker.reset(chain.lastHash, chain.lastSeq).catch(() => undefined);
+    for (const h of this._outstanding) this._render(worker, h);
+    this._workerSynced = true;
+  }
+
+  /**
+   * Puts the worker's rendering of `h` into the batch, after making sure it chains on from `chain`
+   * (the files' position). Throws if the worker fails.
+   */
+  private async _adoptRendered(h: Handover, chain: ChainState, times: number[]): Promise<number> {
+    const worker = this._usableWorker();
+    if (worker === undefined) throw new Error('batch worker unusable');
+    const chained = this._o.hashChain;
+    if (chained && !this._workerSynced) this._sync(worker, chain);
+    let done = await (h.rendered as Promise<WorkerBatch>);
+    const off = (d: WorkerBatch): boolean =>
+      chained && (d.startPrev !== chain.lastHash || d.startSeq !== chain.lastSeq);
+    if (off(done)) {
+      this._sync(worker, chain);
+      done = await (h.rendered as Promise<WorkerBatch>);
+      if (off(done)) throw new Error('batch worker chained from the wrong position');
+    }
+    // The previous batch's memory goes back to the worker with the next hand-over.
+    const previous = this._batch.buf;
+    this._batch.adopt(done.buf, done.len, done.ends ?? []);
+    if (previous.byteLength > 0 && this._spare === undefined) this._spare = previous;
+    const rendered = done.times ?? [];
+    for (let k = 0; k < rendered.length; k++) times.push(rendered[k] as number);
+    return h.unserializable;
   }
 
   /**
@@ -597,35 +786,53 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     return unserializable;
   }
 
-  private async _writeBatch(records: ReadableLogRecord[]): Promise<ExportResult> {
+  private async _writeBatch(
+    records: ReadableLogRecord[],
+    handover: Handover | undefined,
+  ): Promise<ExportResult> {
     let chain: ChainState;
     try {
       chain = await this._start();
-      if (this._pendingSeals.length > 0 || this._pointerDirty) await this._retryPending();
+      // Seals and the pointer that could not be written before are retried behind the writes.
+      if ((this._pendingSeals.length > 0 || this._pointerDirty) && this._retrying === undefined)
+        this._behind(() => this._retryPending());
     } catch (err) {
       return this._failed(err, records.length);
     }
-    await settleResources(records);
     const batch = this._batch;
     const times: number[] = [];
-    const hasher = this._hasherFor(records.length);
-    let unserializable = this._serialize(records, chain, times, hasher !== undefined);
-    if (hasher !== undefined) {
-      try {
-        const filled = await hasher.fill(
-          batch.buf,
-          batch.len,
-          batch.ends,
-          batch.tailLength,
-          chain.lastHash,
-        );
-        batch.buf = filled.buf;
-      } catch (err) {
-        // The batch's memory went down with the worker: hash it here, as every later batch will be.
-        this._report(err, 'hash worker failed; hashing on the main thread');
-        times.length = 0;
-        unserializable = this._serialize(records, chain, times, false);
+    let unserializable: number;
+    try {
+      if (handover !== undefined) {
+        try {
+          unserializable = await this._adoptRendered(handover, chain, times);
+        } finally {
+          const k = this._outstanding.indexOf(handover);
+          if (k !== -1) this._outstanding.splice(k, 1);
+        }
+      } else {
+        await settleResources(records);
+        const worker = records.length >= WORKER_MIN_RECORDS ? this._usableWorker() : undefined;
+        unserializable = this._serialize(records, chain, times, worker !== undefined);
+        if (worker !== undefined && this._o.hashChain) {
+          const filled = await worker.fill(
+            batch.buf,
+            batch.len,
+            batch.ends,
+            batch.tailLength,
+            chain.lastHash,
+          );
+          batch.adopt(filled.buf, batch.len, batch.ends);
+        }
       }
+    } catch (err) {
+      // The batch's memory went down with the worker: do it here, as every later batch will be.
+      this._report(err, 'batch worker failed; rendering and hashing on the main thread');
+      // The chain moves on without the worker: it must learn the position again before it renders.
+      this._workerSynced = false;
+      times.length = 0;
+      await settleResources(records);
+      unserializable = this._serialize(records, chain, times, false);
     }
     this._metrics.drop('serialization', unserializable);
     const ends = batch.ends;

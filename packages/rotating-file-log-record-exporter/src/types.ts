@@ -96,11 +96,12 @@ export interface RotatingFileLogRecordExporterOptions {
   /** Upper bound on how long `forceFlush()` and `shutdown()` wait for pending writes. Default 30000. */
   flushTimeoutMillis?: number;
   /**
-   * Compute the chain hashes of larger batches (64 records or more) on a worker thread, so the
-   * SHA-256 of each line runs beside the event loop. Serialization, the file, rotation and every
-   * write and `fdatasync` stay on the calling thread, so durability and error reporting are the
-   * same either way; if the worker fails, hashing falls back to the calling thread. Default
-   * `true`.
+   * Render and chain the lines on a worker thread, so building them and their SHA-256 run beside
+   * the event loop: each exported OTLP/JSON batch is handed over at once as compact JSON (ECS
+   * batches of 64 records or more are hashed there). The files, rotation and every write and
+   * `fdatasync` stay on the calling thread, so durability and error reporting are the same either
+   * way, and the bytes written are identical; if the worker fails, the calling thread does the work
+   * from then on. Default `true`.
    */
   worker?: boolean;
   /**

@@ -22,6 +22,13 @@ export interface QueueingLogRecordProcessorOptions {
   readonly maxExportBatchSize: number;
   readonly scheduledDelayMillis: number;
   readonly exportTimeoutMillis: number;
+  /**
+   * Exports that may run at once (default 1, as the SDK's exporter contract requires). Only
+   * exporters that keep their own order may get more: the file exporter hands a batch to its worker
+   * thread while the previous one is still being written.
+   */
+  readonly maxConcurrentExports?: number;
+
   readonly onDrop: (reason: DropReason, count: number) => void;
   readonly onExported: (count: number) => void;
   /**
@@ -42,7 +49,7 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
   // the consumed prefix dominates, so shift() costs stay amortised O(1).
   private _queue: Record[] = [];
   private _head = 0;
-  private _inFlight: Promise<void> | undefined;
+  private readonly _inFlight = new Set<Promise<void>>();
   private _timer: NodeJS.Timeout | undefined;
   private _isShutdown = false;
   private _isReady = false;
@@ -90,9 +97,12 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     this._clearTimer();
     // Every loop either exports a batch or waits for the one in flight, so it ends once the
     // queue is empty; records emitted meanwhile are flushed too.
-    while (this.queued > 0 || this._inFlight !== undefined) {
-      if (this._inFlight !== undefined) {
-        await this._inFlight;
+    while (this.queued > 0 || this._inFlight.size > 0) {
+      if (
+        this._inFlight.size >= this._maxInFlight ||
+        (this.queued === 0 && this._inFlight.size > 0)
+      ) {
+        await Promise.race(this._inFlight);
         continue;
       }
       this._drain(true);
@@ -111,12 +121,16 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     }
   }
 
-  // Starts exports while none is in flight and a batch is due. Synchronous exporters complete
+  private get _maxInFlight(): number {
+    return this._options.maxConcurrentExports ?? 1;
+  }
+
+  // Starts exports while a slot is free and a batch is due. Synchronous exporters complete
   // inside export(), so this loop drains a burst without growing the queue.
   private _drain(partial: boolean): void {
     const batchSize = this._options.maxExportBatchSize;
     while (
-      this._inFlight === undefined &&
+      this._inFlight.size < this._maxInFlight &&
       (this.queued >= batchSize || (partial && this.queued > 0))
     ) {
       this._exportBatch(this._take(batchSize));
@@ -147,10 +161,10 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     // Hold the export slot while the resource settles; `ready` never rejects.
     let release!: () => void;
     const waiting = new Promise<void>((resolve) => (release = resolve));
-    this._inFlight = waiting;
+    this._inFlight.add(waiting);
     void ready.then(() => {
       this._isReady = true;
-      this._inFlight = undefined;
+      this._inFlight.delete(waiting);
       release();
       this._startExport(batch);
     });
@@ -160,11 +174,11 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     let settled = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    this._inFlight = done;
+    this._inFlight.add(done);
     let sync = true;
     // Ends this export: frees the slot and, when it ended asynchronously, starts the next batch.
     const complete = (): void => {
-      if (this._inFlight === done) this._inFlight = undefined;
+      this._inFlight.delete(done);
       resolveDone();
       if (!sync && (!this._isShutdown || this.queued > 0)) this._drain(false);
     };

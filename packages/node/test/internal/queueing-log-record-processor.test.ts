@@ -12,6 +12,7 @@ function setup(
     maxQueueSize: number;
     maxExportBatchSize: number;
     exportTimeoutMillis: number;
+    maxConcurrentExports: number;
   }> = {},
 ) {
   const dropped: Record<string, number> = {};
@@ -23,6 +24,9 @@ function setup(
     maxExportBatchSize: overrides.maxExportBatchSize ?? 512,
     scheduledDelayMillis: 50,
     exportTimeoutMillis: overrides.exportTimeoutMillis ?? 30_000,
+    ...(overrides.maxConcurrentExports !== undefined && {
+      maxConcurrentExports: overrides.maxConcurrentExports,
+    }),
     onDrop: (reason: DropReason, n: number) => (dropped[reason] = (dropped[reason] ?? 0) + n),
     onExported: (n: number) => (exported += n),
   });
@@ -92,6 +96,43 @@ describe('QueueingLogRecordProcessor', () => {
       expect(exporter.records).toHaveLength(exported());
       await provider.shutdown();
     });
+  });
+
+  describe('maxConcurrentExports', () => {
+    /** Acknowledges each export after a few turns of the event loop and tracks how many overlap. */
+    class OverlapExporter extends AsyncExporter {
+      running = 0;
+      maxRunning = 0;
+      override export(records: ReadableLogRecord[], done: (r: ExportResult) => void): void {
+        this.running++;
+        this.maxRunning = Math.max(this.maxRunning, this.running);
+        setTimeout(() => {
+          this.running--;
+          this.records.push(...records);
+          done({ code: ExportResultCode.SUCCESS });
+        }, 2);
+      }
+    }
+
+    for (const limit of [1, 3]) {
+      it(`runs at most ${limit} exports at once and flushes them all, in order`, async () => {
+        const exporter = new OverlapExporter();
+        const { provider, logger, dropped, exported } = setup(exporter, {
+          maxExportBatchSize: 100,
+          maxConcurrentExports: limit,
+        });
+        for (let i = 0; i < 5_000; i++) logger.emit({ body: 'event', attributes: { i } });
+        await provider.forceFlush();
+        expect(exporter.running).toBe(0);
+        expect(exporter.maxRunning).toBe(limit);
+        expect(exported()).toBe(5_000);
+        expect(dropped).toEqual({});
+        expect(exporter.records.map((r) => r.attributes['i'])).toEqual(
+          Array.from({ length: 5_000 }, (_, i) => i),
+        );
+        await provider.shutdown();
+      });
+    }
   });
 
   describe('export failures', () => {

@@ -35,6 +35,16 @@ export class LineBatch {
       this.buf = Buffer.allocUnsafe(256 * 1024);
   }
 
+  /** Takes over a batch built elsewhere (by the batch worker): `buf[0, len)`, lines ending at `ends`. */
+  adopt(buf: Buffer, len: number, ends: ArrayLike<number>): void {
+    this.buf = buf;
+    this.len = len;
+    if (ends !== this.ends) {
+      this.ends.length = 0;
+      for (let k = 0; k < ends.length; k++) this.ends.push(ends[k] as number);
+    }
+  }
+
   /** The hash (64 hex) of line `k`, read back from the Buffer. */
   hashAt(k: number): string {
     const slot = (this.ends[k] as number) - this._tail.length - HASH_HEX;

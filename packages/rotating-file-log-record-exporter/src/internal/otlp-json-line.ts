@@ -147,13 +147,8 @@ export function otlpLineHead(record: ReadableLogRecord): Buffer {
   return out;
 }
 
-/**
- * The rest of the line after {@link otlpLineHead}, up to and including the hash marker, given the
- * record's chain sequence number. The caller appends the 64 hex digits of the hash and
- * {@link OTLP_LINE_SUFFIX}. Without `seq` (hash chain off) the body ends with the attributes and
- * the caller appends {@link OTLP_UNCHAINED_SUFFIX}.
- */
-export function otlpLineBody(record: ReadableLogRecord, seq: number | undefined): string {
+/** The record's part of the line up to and including the opening of its attribute list. */
+function recordOpening(record: ReadableLogRecord): string {
   let out = `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
   if (record.severityNumber !== undefined)
     out += `,"severityNumber":${Number(record.severityNumber)}`;
@@ -165,8 +160,36 @@ export function otlpLineBody(record: ReadableLogRecord, seq: number | undefined)
   if (sc !== undefined) {
     out += `,"flags":${sc.traceFlags},"traceId":${jsonText(sc.traceId)},"spanId":${jsonText(sc.spanId)}`;
   }
+  return `${out},"attributes":[`;
+}
+
+function closeLine(open: string, hasAttributes: boolean, seq: number | undefined): string {
+  if (seq === undefined) return `${open}]`;
+  return `${open}${hasAttributes ? ',' : ''}{"key":"${ATTR_SECLOG_CHAIN_SEQ}","value":{"intValue":"${seq}"}},${OTLP_HASH_MARKER}`;
+}
+
+/**
+ * The record's part of the line after {@link otlpLineHead}, open after its last attribute: finish
+ * it with {@link otlpLineClose}.
+ */
+export function otlpLineOpen(record: ReadableLogRecord): string {
+  return recordOpening(record) + keyValues(record.attributes, true);
+}
+
+/**
+ * Finishes an {@link otlpLineOpen} text: with the record's chain sequence number, the chain
+ * attributes up to and including the hash marker (the caller appends the 64 hex digits of the hash
+ * and {@link OTLP_LINE_SUFFIX}); without `seq` (hash chain off) the closed attribute list (the
+ * caller appends {@link OTLP_UNCHAINED_SUFFIX}).
+ */
+export function otlpLineClose(open: string, seq: number | undefined): string {
+  return closeLine(open, !open.endsWith('['), seq);
+}
+
+/** {@link otlpLineOpen} and {@link otlpLineClose} in one. */
+export function otlpLineBody(record: ReadableLogRecord, seq: number | undefined): string {
+  // Decided from the attribute text's length: asking the joined string for its last character
+  // would flatten it, a copy of the whole line.
   const attrs = keyValues(record.attributes, true);
-  if (seq === undefined) return `${out},"attributes":[${attrs}]`;
-  out += `,"attributes":[${attrs}${attrs.length > 0 ? ',' : ''}{"key":"${ATTR_SECLOG_CHAIN_SEQ}","value":{"intValue":"${seq}"}},${OTLP_HASH_MARKER}`;
-  return out;
+  return closeLine(recordOpening(record) + attrs, attrs.length > 0, seq);
 }
