@@ -812,7 +812,11 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         }
       } else {
         await settleResources(records);
-        const worker = records.length >= WORKER_MIN_RECORDS ? this._usableWorker() : undefined;
+        // Only ECS lines go to the worker to be hashed: they have no head (see chainHash).
+        const worker =
+          this._o.format === 'ecs-json' && records.length >= WORKER_MIN_RECORDS
+            ? this._usableWorker()
+            : undefined;
         unserializable = this._serialize(records, chain, times, worker !== undefined);
         if (worker !== undefined && this._o.hashChain) {
           const filled = await worker.fill(

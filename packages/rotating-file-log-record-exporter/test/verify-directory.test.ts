@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,34 @@ describe('verifyDirectory', () => {
     lines[2] = lines[2]!.replace(/user (\d+) logged in/, 'user $1 logged out');
     writeLines(second, lines);
     await expectBreak('hash-mismatch', 'seclog-000002.ndjson', 3);
+  });
+
+  it("detects an edited resource in a line's head (hash-mismatch on that line)", async () => {
+    const lines = readLines(second);
+    expect(lines[1]).toContain('"service.name"');
+    lines[1] = lines[1]!.replace(/("service\.name","value":\{"stringValue":")[^"]*/, '$1forged');
+    writeLines(second, lines);
+    await expectBreak('hash-mismatch', 'seclog-000002.ndjson', 2);
+  });
+
+  it('chains each line as SHA-256(prev ‖ SHA-256 of its head ‖ its record part)', () => {
+    const hex = (...parts: string[]): string => {
+      const h = createHash('sha256');
+      for (const p of parts) h.update(p, 'utf8');
+      return h.digest('hex');
+    };
+    const lines = readLines(second);
+    let prev = (
+      JSON.parse(readFileSync(join(dir, 'seclog-000001.seal'), 'utf8')) as { lastHash: string }
+    ).lastHash;
+    for (const line of lines) {
+      const marker = '{"key":"seclog.chain.hash","value":{"stringValue":"';
+      const hashAt = line.lastIndexOf(marker) + marker.length;
+      const headEnd = line.indexOf('"logRecords":[') + '"logRecords":['.length;
+      const expected = hex(prev, hex(line.slice(0, headEnd)), line.slice(headEnd, hashAt));
+      expect(line.slice(hashAt, hashAt + 64)).toBe(expected);
+      prev = expected;
+    }
   });
 
   it('detects a line edited into invalid JSON', async () => {

@@ -35,7 +35,10 @@ export interface ResetRequest {
   seq: number;
 }
 
-/** Hash lines already in `buf` (line k ends at `ends[k]`, its hash slot just before the tail). */
+/**
+ * Hash lines already in `buf` (line k ends at `ends[k]`, its hash slot just before the tail):
+ * SHA-256(prev ‖ line up to the slot), the chain hash of lines without a head (ECS).
+ */
 export interface HashRequest {
   kind: 'hash';
   id: number;

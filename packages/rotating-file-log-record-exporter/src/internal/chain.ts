@@ -7,8 +7,41 @@ import { OTLP_HASH_MARKER, OTLP_LINE_SUFFIX } from './otlp-json-line.js';
 /** Chain value before the first record of a writer slot. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** SHA-256 (hex) of the previous hash's 64 hex characters followed by the line prefix. */
+/** The text that ends an OTLP line's head (resource and scope), right before its record. */
+export const OTLP_HEAD_END = '"logRecords":[';
+
+let lastHead: string | undefined;
+let lastHeadDigest = '';
+
+/** SHA-256 (hex) of an OTLP line head; the last one is remembered, as most lines share theirs. */
+function headDigest(head: string): string {
+  if (head !== lastHead) {
+    lastHeadDigest = crypto.createHash('sha256').update(head).digest('hex');
+    lastHead = head;
+  }
+  return lastHeadDigest;
+}
+
+/**
+ * A line's chain hash from the previous hash and the line's prefix (its text up to the hash).
+ * OTLP lines: SHA-256(prevHash ‖ SHA-256hex(head) ‖ record part), where the head is the text up to
+ * and including the first `"logRecords":[` (it cannot occur earlier: inside a JSON string every
+ * `"` is escaped), so the resource repeated on every line is hashed once per distinct head.
+ * ECS lines: SHA-256(prevHash ‖ prefix). All hex is lowercase.
+ */
 export function chainHash(prevHash: string, prefix: string): string {
+  if (prefix.startsWith('{"resourceLogs"')) {
+    const cut = prefix.indexOf(OTLP_HEAD_END);
+    if (cut !== -1) {
+      const end = cut + OTLP_HEAD_END.length;
+      return crypto
+        .createHash('sha256')
+        .update(prevHash)
+        .update(headDigest(prefix.slice(0, end)))
+        .update(prefix.slice(end))
+        .digest('hex');
+    }
+  }
   return crypto.createHash('sha256').update(prevHash).update(prefix).digest('hex');
 }
 

@@ -2,6 +2,20 @@
 // to UTF-8 once, hashed from those bytes and written from the same Buffer.
 import { sha256Hex } from './chain.js';
 
+/** SHA-256 hex (as latin1 bytes) of each OTLP line head, which lines share: see chainHash. */
+const headDigests = new WeakMap<Uint8Array, Buffer>();
+
+function headDigest(head: Uint8Array): Buffer {
+  let digest = headDigests.get(head);
+  if (digest === undefined) {
+    digest = Buffer.from(sha256Hex(head), 'latin1');
+    headDigests.set(head, digest);
+  }
+  return digest;
+}
+
+let scratch = Buffer.allocUnsafe(1 << 16);
+
 const HASH_HEX = 64;
 /** Above this a batch Buffer is not kept for the next batch. */
 const KEEP_BYTES = 8 * 1024 * 1024;
@@ -94,23 +108,28 @@ export class LineBatch {
   }
 
   /**
-   * Appends one line: `head` bytes, then `body` as UTF-8, then SHA-256(`prevHash` ‖ head ‖ body) in
-   * hex, then the tail. Returns the hash. On a throw nothing is appended.
+   * Appends one line: `head` bytes, then `body` as UTF-8, then its chain hash in hex (see
+   * chainHash: SHA-256(`prevHash` ‖ SHA-256hex(head) ‖ body) with a head, else
+   * SHA-256(`prevHash` ‖ body)), then the tail. Returns the hash. On a throw nothing is appended.
    */
   add(prevHash: string, head: Uint8Array | undefined, body: string): string {
     const headLen = head === undefined ? 0 : head.length;
     // UTF-8 needs at most 3 bytes per UTF-16 code unit, so this always fits without measuring.
-    this._reserve(HASH_HEX + headLen + body.length * 3 + HASH_HEX + this._tail.length);
+    this._reserve(headLen + body.length * 3 + HASH_HEX + this._tail.length);
     const buf = this.buf;
     const start = this.len;
-    // prevHash goes right before the prefix so the hash input is one contiguous slice; the prefix
-    // then slides back over it.
-    buf.write(prevHash, start, HASH_HEX, 'latin1');
-    if (head !== undefined) buf.set(head, start + HASH_HEX);
-    const prefixLen = headLen + buf.write(body, start + HASH_HEX + headLen, 'utf8');
-    const hash = sha256Hex(buf.subarray(start, start + HASH_HEX + prefixLen));
-    buf.copyWithin(start, start + HASH_HEX, start + HASH_HEX + prefixLen);
-    let pos = start + prefixLen;
+    if (head !== undefined) buf.set(head, start);
+    const bodyStart = start + headLen;
+    const bodyLen = buf.write(body, bodyStart, 'utf8');
+    // The hash input is made contiguous in a scratch buffer: prev ‖ [head digest ‖] body.
+    const lead = head === undefined ? HASH_HEX : 2 * HASH_HEX;
+    if (scratch.length < lead + bodyLen)
+      scratch = Buffer.allocUnsafe(Math.max(lead + bodyLen, scratch.length * 2));
+    scratch.write(prevHash, 0, HASH_HEX, 'latin1');
+    if (head !== undefined) headDigest(head).copy(scratch, HASH_HEX);
+    buf.copy(scratch, lead, bodyStart, bodyStart + bodyLen);
+    const hash = sha256Hex(scratch.subarray(0, lead + bodyLen));
+    let pos = bodyStart + bodyLen;
     pos += buf.write(hash, pos, HASH_HEX, 'latin1');
     buf.set(this._tail, pos);
     pos += this._tail.length;
