@@ -38,10 +38,11 @@ import { reportError } from './internal/report-error.js';
 const SECURITY_SCOPE = '@seclog/security';
 /**
  * Exports the file path may have in flight: the file exporter writes them in order and renders the
- * next batches on its worker thread while one is being written. Four keep that thread busy while
- * each write waits a turn of a busy event loop (bench/NOTES.md).
+ * next batch on its worker thread while one is being written. Measured on 2 cores (bench/NOTES.md):
+ * 1 → 2 gains ~8% records/s at the same peak RSS; 4 gains ~5% more but costs ~40 MB of RSS and
+ * a worse emit p99 (the worker then competes with the calling thread for the cores).
  */
-const FILE_EXPORTS_IN_FLIGHT = 4;
+const FILE_EXPORTS_IN_FLIGHT = 2;
 
 /** Where files go when `file` is on and names no directory. */
 export const DEFAULT_LOG_DIRECTORY = 'logs';
