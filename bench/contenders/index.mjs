@@ -256,11 +256,6 @@ function seclogFields(ev) {
 async function seclog({ dir }, variant) {
   const { startSecurityLogging } = await import('@seclog/node');
   const file = { directory: dir, maxFileBytes: ROTATE_BYTES };
-  let exporters;
-  if (variant.worker) {
-    const { WorkerFileExporter } = await import('./worker-file-exporter.mjs');
-    exporters = { 'file-worker': new WorkerFileExporter({ ...file, fsync: 'none' }) };
-  }
   if (variant.fsync !== 'default') file.fsync = 'none';
   // Not tamper-evident: only the cost of the chain is measured by this row.
   if (variant.chain === false) file.hashChain = false;
@@ -268,8 +263,7 @@ async function seclog({ dir }, variant) {
     serviceName: 'security-bench',
     console: false,
     otlp: false,
-    file: variant.worker ? false : file,
-    ...(exporters ? { exporters } : {}),
+    file,
     redaction: variant.redaction,
     handleExit: false,
     // The clock stops when shutdown has written everything: never let the bound cut it short.
@@ -282,7 +276,7 @@ async function seclog({ dir }, variant) {
     async finish() {
       await logging.shutdown();
       const stats = logging.stats();
-      const file = stats.file ?? stats['file-worker'];
+      const file = stats.file;
       this.reportedDrops = file
         ? Object.values(file.dropped).reduce((a, b) => a + b, 0)
         : undefined;
@@ -364,12 +358,6 @@ export const CONTENDERS = {
     label: 'seclog full pipeline, default fsync per batch (audit mode)',
     seclog: true,
     create: (ctx) => seclog(ctx, { redaction: true, chain: true, fsync: 'default' }),
-  },
-  'seclog-worker-poc': {
-    label:
-      'PROOF OF CONCEPT, not the shipped pipeline: seclog full pipeline with the file exporter moved to a worker thread (bench/contenders/worker-file-exporter.mjs)',
-    seclog: true,
-    create: (ctx) => seclog(ctx, { redaction: true, chain: true, worker: true }),
   },
   'seclog-exporter-only': {
     label:

@@ -57,9 +57,10 @@ export class BatchWorker {
     if (this._worker !== undefined) return this._worker;
     let worker: Worker;
     try {
-      // No execArgv and no NODE_OPTIONS: the application's --require/--import preloads (an OTel
-      // bootstrap, say) must not run again inside this thread.
-      worker = new Worker(THREAD_URL, { execArgv: [], env: {} });
+      // No NODE_OPTIONS and no flags but the profiler's: the application's --require/--import
+      // preloads (an OTel bootstrap, say) must not run again inside this thread, while
+      // `node --cpu-prof` should see it.
+      worker = new Worker(THREAD_URL, { execArgv: profilerFlags(process.execArgv), env: {} });
     } catch (err) {
       // e.g. the permission model without --allow-worker: render on the caller's thread from now on.
       this._broken = true;
@@ -172,4 +173,18 @@ function wholeBuffer(buf: Buffer | undefined): ArrayBuffer | undefined {
   if (!(ab instanceof ArrayBuffer) || buf.byteOffset !== 0 || buf.byteLength !== ab.byteLength)
     return undefined;
   return ab;
+}
+
+/** The `--cpu-prof*` flags of `execArgv` (with the value of those that take one as a next word). */
+export function profilerFlags(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (!arg.startsWith('--cpu-prof')) continue;
+    out.push(arg);
+    const next = execArgv[i + 1];
+    if (!arg.includes('=') && arg !== '--cpu-prof' && next !== undefined)
+      out.push(execArgv[++i] as string);
+  }
+  return out;
 }

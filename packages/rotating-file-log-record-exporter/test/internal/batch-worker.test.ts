@@ -10,7 +10,7 @@ import {
   verifyDirectory,
 } from '@seclog/rotating-file-log-record-exporter';
 import { GENESIS_HASH } from '../../src/internal/chain.js';
-import { BatchWorker } from '../../src/internal/batch-worker.js';
+import { BatchWorker, profilerFlags } from '../../src/internal/batch-worker.js';
 import { compactRecord, survivesJson } from '../../src/internal/compact-record.js';
 import { LineBatch } from '../../src/internal/line-batch.js';
 import { dataFiles, tempDir } from '../helpers.js';
@@ -139,6 +139,22 @@ describe('compactRecord', () => {
   it('leaves records with a malformed span context to the calling thread', () => {
     const r = { ...record(1), spanContext: { traceId: 1, spanId: 'x', traceFlags: 0 } };
     expect(compactRecord(r as unknown as ReadableLogRecord, 0)).toBeUndefined();
+  });
+});
+
+describe('profilerFlags', () => {
+  it('keeps only the CPU profiler flags, with their values, for the worker', () => {
+    expect(
+      profilerFlags([
+        '--require',
+        './otel-bootstrap.cjs',
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        '/tmp/prof',
+        '--cpu-prof-interval=500',
+        '--import=./x.mjs',
+      ]),
+    ).toEqual(['--cpu-prof', '--cpu-prof-dir', '/tmp/prof', '--cpu-prof-interval=500']);
   });
 });
 
