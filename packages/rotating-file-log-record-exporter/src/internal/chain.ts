@@ -8,7 +8,7 @@ import { OTLP_HASH_MARKER, OTLP_LINE_SUFFIX } from './otlp-json-line.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** The text that ends an OTLP line's head (resource and scope), right before its record. */
-export const OTLP_HEAD_END = '"logRecords":[';
+const OTLP_HEAD_END = '"logRecords":[';
 
 let lastHead: string | undefined;
 let lastHeadDigest = '';
