@@ -519,17 +519,23 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (!this._o.hashChain) seal.chained = false;
     if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
     // The seal goes before anything reaches the next file, so a crash never leaves a sealless file
-    // behind a newer one. It may precede the data's fsync: with `fsync: 'batch'` every batch is
-    // synced already, and with 'none' durability across power loss is not promised.
-    this._pendingSeals.push(seal);
-    this._metrics.rotated();
-    await this._retryPending();
-    this._behind(async () => {
+    // behind a newer one. With 'none' it may precede the data's fsync: durability across power
+    // loss is not promised then.
+    const sync = async (): Promise<void> => {
       try {
         await file.fh.datasync();
       } catch (err) {
         this._report(err, `sync of ${file.name} failed`);
       }
+    };
+    // With fsync 'batch' the lines this batch put in the old file are acknowledged with the batch,
+    // so they are synced before anything else; with 'none' the sync may follow.
+    if (this._o.fsync === 'batch') await sync();
+    this._pendingSeals.push(seal);
+    this._metrics.rotated();
+    await this._retryPending();
+    this._behind(async () => {
+      if (this._o.fsync !== 'batch') await sync();
       await file.fh.close().catch(() => undefined);
       this._scheduleMaintenance();
     });
