@@ -117,7 +117,7 @@ async function settleResources(records: readonly ReadableLogRecord[]): Promise<v
   }
 }
 
-/** Smaller ECS batches are hashed in place: a round trip to the worker would cost more than it saves. */
+/** Smaller batches are rendered and hashed in place: a round trip to the worker would cost more. */
 const WORKER_MIN_RECORDS = 64;
 
 /** A batch handed to the batch worker: its compact form, and the worker's answer on the way. */
@@ -670,10 +670,16 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
    * record whose values JSON cannot carry is opened here and handed over as text). The worker
    * renders and chains it on from its previous batch; {@link _adoptRendered} checks that start
    * against the files' chain when the batch's turn to be written comes. Undefined when the batch
-   * is to be rendered here (ECS lines, no usable worker).
+   * is to be rendered here (ECS lines, fewer than WORKER_MIN_RECORDS records, no usable worker).
    */
   private _handOver(records: readonly ReadableLogRecord[]): Handover | undefined {
     if (this._o.format !== 'otlp-json') return undefined;
+    if (records.length < WORKER_MIN_RECORDS) {
+      // A round trip would cost more than it saves (a SimpleLogRecordProcessor exports records one
+      // by one). Rendered here at write time, this batch moves the chain without the worker.
+      this._workerSynced = false;
+      return undefined;
+    }
     const worker = this._usableWorker();
     if (worker === undefined) return undefined;
     const items: (CompactRecord | string)[] = [];

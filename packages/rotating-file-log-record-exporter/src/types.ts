@@ -97,8 +97,8 @@ export interface RotatingFileLogRecordExporterOptions {
   flushTimeoutMillis?: number;
   /**
    * Render and chain the lines on a worker thread, so building them and their SHA-256 run beside
-   * the event loop: each exported OTLP/JSON batch is handed over at once as compact JSON (ECS
-   * batches of 64 records or more are hashed there). The files, rotation and every write and
+   * the event loop: each exported OTLP/JSON batch of 64 records or more is handed over at once
+   * as compact JSON (ECS batches of that size are hashed there; smaller batches stay here). The files, rotation and every write and
    * `fdatasync` stay on the calling thread, so durability and error reporting are the same either
    * way, and the bytes written are identical; if the worker fails, the calling thread does the work
    * from then on. Default `true`.

@@ -191,7 +191,8 @@ describe('RotatingFileLogRecordExporter', () => {
         setGlobalErrorHandler((e) => errors.push(e as Error));
         const t = tempDir();
         const records = Array.from({ length: 900 }, (_, i) => record(i));
-        // Every batch goes to the worker, the small one too.
+        // 400, 300 and 180 go to the worker; the 20 are rendered in place (below the round trip's
+        // worth), after which the worker learns the chain's position again.
         const batches = [
           records.slice(0, 400),
           records.slice(400, 700),
@@ -204,7 +205,7 @@ describe('RotatingFileLogRecordExporter', () => {
           { worker: true, hashChain },
           batches,
         );
-        expect(render).toHaveBeenCalledTimes(4);
+        expect(render).toHaveBeenCalledTimes(3);
         render.mockClear();
         const inPlace = await writeAll(
           join(t.dir, 'in-place'),
