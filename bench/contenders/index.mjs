@@ -259,6 +259,7 @@ async function seclog({ dir }, variant) {
   if (variant.fsync !== 'default') file.fsync = 'none';
   // Not tamper-evident: only the cost of the chain is measured by this row.
   if (variant.chain === false) file.hashChain = false;
+  if (variant.worker) file.worker = true;
   const logging = startSecurityLogging({
     serviceName: 'security-bench',
     console: false,
@@ -358,6 +359,12 @@ export const CONTENDERS = {
     label: 'seclog full pipeline, default fsync per batch (audit mode)',
     seclog: true,
     create: (ctx) => seclog(ctx, { redaction: true, chain: true, fsync: 'default' }),
+  },
+  'seclog-worker': {
+    label:
+      'seclog full pipeline with file: { worker: true } (lines rendered and chained on a worker thread)',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: true, chain: true, worker: true }),
   },
   'seclog-exporter-only': {
     label:

@@ -73,6 +73,13 @@ export function ratios(rows) {
     '(context)',
   );
   add(
+    'seclog full / seclog with worker: true, rec/s',
+    full,
+    get(rows, 'seclog-worker'),
+    'recPerSec',
+    '(context)',
+  );
+  add(
     'seclog full / seclog redaction off, rec/s',
     full,
     get(rows, 'seclog-no-redaction'),

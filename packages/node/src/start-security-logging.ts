@@ -37,10 +37,11 @@ import { reportError } from './internal/report-error.js';
 
 const SECURITY_SCOPE = '@seclog/security';
 /**
- * Exports the file path may have in flight: the file exporter writes them in order and renders the
- * next batch on its worker thread while one is being written. Measured on 2 cores (bench/NOTES.md):
- * 1 → 2 gains ~8% records/s at the same peak RSS; 4 gains ~5% more but costs ~40 MB of RSS and
- * a worse emit p99 (the worker then competes with the calling thread for the cores).
+ * Exports the file path may have in flight: the file exporter writes them in order, and with
+ * `file: { worker: true }` renders the next batch on its worker thread while one is being
+ * written. Measured on 2 cores with the worker (bench/NOTES.md): 1 → 2 gains ~8% records/s at the
+ * same peak RSS; 4 gains ~5% more but costs ~40 MB of RSS and a worse emit p99. Without the
+ * worker the number makes no measurable difference.
  */
 const FILE_EXPORTS_IN_FLIGHT = 2;
 

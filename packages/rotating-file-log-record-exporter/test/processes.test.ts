@@ -93,9 +93,11 @@ describe('RotatingFileLogRecordExporter', () => {
             SECLOG_DIR: dir,
             SECLOG_MODE: 'crash',
             SECLOG_RUN: `r${i}`,
-            // Batches of 1 to 150 records: both the in-place and the worker-thread hashing run.
+            // Batches of 1 to 150 records, every other run with the batch worker: both the in-place
+            // and the worker-thread rendering run (including the worker's re-sync after a crash).
             SECLOG_BATCH: '150',
             SECLOG_MAX_FILE_BYTES: '65536',
+            SECLOG_OPTIONS: JSON.stringify({ worker: i % 2 === 0 }),
           },
           // Most kills land while batches are being written; every third lands during start-up
           // (lock take-over, recovery of the previous run's file). The 5 s cap only bounds the loop.
@@ -168,7 +170,8 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     }, 120_000);
 
-    // Batches of 100 start the hash worker, which must not hold the process open either.
+    // With `worker: true`, batches of 100 start the batch worker, which must not hold the process
+    // open either.
     it.each([20, 100])(
       'leaves no timer or handle that keeps the process alive when shutdown is never called (batches of %i)',
       async (batch) => {
@@ -184,6 +187,7 @@ describe('RotatingFileLogRecordExporter', () => {
               rotateIntervalMs: 3_600_000,
               compress: true,
               maxFiles: 3,
+              worker: true,
             }),
           },
           { killAfterMs: 20_000 }, // only a bound on the test: a leak shows up as SIGKILL
@@ -196,7 +200,7 @@ describe('RotatingFileLogRecordExporter', () => {
       60_000,
     );
 
-    it("runs none of the application's preload modules again in its hash worker", async () => {
+    it("runs none of the application's preload modules again in its batch worker", async () => {
       const { dir, cleanup } = tempDir();
       const preload = join(dir, 'preload.cjs');
       writeFileSync(
@@ -208,6 +212,7 @@ describe('RotatingFileLogRecordExporter', () => {
         SECLOG_DIR: logs,
         SECLOG_COUNT: '300',
         SECLOG_BATCH: '100',
+        SECLOG_OPTIONS: JSON.stringify({ worker: true }),
         NODE_OPTIONS: `--require ${preload}`,
       });
       expect(child.code).toBe(0);
@@ -216,7 +221,7 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     }, 60_000);
 
-    // Batches of 100 have their hashes computed on the worker thread, batches of 20 in place.
+    // With `worker: true`: batches of 100 are rendered on the worker thread, batches of 20 in place.
     it.each([20, 100])(
       'keeps running on a full disk (RLIMIT_FSIZE), reports FAILED and counts the drops (batches of %i)',
       async (batch) => {
@@ -227,6 +232,7 @@ describe('RotatingFileLogRecordExporter', () => {
             SECLOG_MODE: 'diskfull',
             SECLOG_COUNT: '100000',
             SECLOG_BATCH: String(batch),
+            SECLOG_OPTIONS: JSON.stringify({ worker: true }),
           },
           // 64 KiB per file; SIGXFSZ ignored so the write fails with EFBIG instead of killing us.
           { shell: `trap '' XFSZ; ulimit -f 64; exec "$NODE_BIN" "$FIXTURE"` },

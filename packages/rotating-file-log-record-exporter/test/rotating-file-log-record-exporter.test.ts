@@ -569,7 +569,11 @@ describe('RotatingFileLogRecordExporter', () => {
 
     it('chains ecs-json lines on the worker thread too', async () => {
       const t = tempDir();
-      const exporter = new RotatingFileLogRecordExporter({ directory: t.dir, format: 'ecs-json' });
+      const exporter = new RotatingFileLogRecordExporter({
+        directory: t.dir,
+        format: 'ecs-json',
+        worker: true,
+      });
       const records = Array.from({ length: 200 }, (_, i) => fakeRecord(i));
       expect((await exportOnce(exporter, records)).code).toBe(ExportResultCode.SUCCESS);
       await exporter.shutdown();

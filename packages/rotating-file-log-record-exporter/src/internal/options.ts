@@ -111,7 +111,7 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     fail("format must be 'otlp-json' or 'ecs-json'");
   const compress = o.compress ?? false;
   if (typeof compress !== 'boolean') fail('compress must be a boolean');
-  const worker = o.worker ?? true;
+  const worker = o.worker ?? false;
   if (typeof worker !== 'boolean') fail('worker must be a boolean');
   const hashChain = o.hashChain ?? true;
   if (typeof hashChain !== 'boolean') fail('hashChain must be a boolean');

@@ -236,6 +236,7 @@ describe('RotatingFileLogRecordExporter', () => {
         const exporter = new RotatingFileLogRecordExporter({
           directory: t.dir,
           format: method === 'render' ? 'otlp-json' : 'ecs-json',
+          worker: true,
         });
         const records = Array.from({ length: 100 }, (_, i) => record(i));
         for (let k = 0; k < 2; k++) {
