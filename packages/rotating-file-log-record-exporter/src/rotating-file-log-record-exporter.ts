@@ -413,7 +413,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       await syncDirectory(o.directory);
     };
     if (o.fsync === 'none') {
-      this._behind(settle);
+      this._behind(settle, `could not set the mode of ${name} or sync its directory`);
     } else {
       try {
         await settle();
@@ -441,7 +441,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     chain.nextIndex++;
     this._file = file;
     this._pointerDirty = true;
-    this._behind(() => this._writePointer());
+    this._behind(() => this._writePointer(), 'could not update the current-file pointer');
     if (interval !== undefined) {
       this._clearTimer();
       this._timer = setTimeout(
@@ -479,10 +479,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
   }
 
-  /** Runs `work` on the background closing chain (never rejects). */
-  private _behind(work: () => Promise<void>): void {
+  /** Runs `work` on the background chain (see `_closing`); a failure is reported as `what`. */
+  private _behind(work: () => Promise<void>, what: string): void {
     this._closing = this._closing.then(work).catch((err: unknown) => {
-      this._report(err, 'closing a rotated file failed');
+      this._report(err, what);
     });
   }
 
@@ -538,7 +538,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       if (this._o.fsync !== 'batch') await sync();
       await file.fh.close().catch(() => undefined);
       this._scheduleMaintenance();
-    });
+    }, `could not close ${file.name}`);
   }
 
   private async _recoverBroken(file: OpenFile): Promise<void> {
@@ -642,10 +642,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
 
   /**
    * `record`'s compact form, its head registered by index; undefined when it must be opened here
-   * (values JSON cannot carry, a resource still settling, more distinct heads than MAX_HEADS).
+   * (values JSON cannot carry, more distinct heads than MAX_HEADS).
    */
   private _compact(record: ReadableLogRecord): CompactRecord | undefined {
-    if (!resourceSettled(record)) return undefined;
     const head = otlpLineHead(record);
     let h = this._headIds.get(head);
     if (h === undefined) {
@@ -670,7 +669,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
    * record whose values JSON cannot carry is opened here and handed over as text). The worker
    * renders and chains it on from its previous batch; {@link _adoptRendered} checks that start
    * against the files' chain when the batch's turn to be written comes. Undefined when the batch
-   * is to be rendered here (ECS lines, fewer than WORKER_MIN_RECORDS records, no usable worker).
+   * is to be rendered here at write time (ECS lines, fewer than WORKER_MIN_RECORDS records, a
+   * resource still settling, no usable worker).
    */
   private _handOver(records: readonly ReadableLogRecord[]): Handover | undefined {
     if (this._o.format !== 'otlp-json') return undefined;
@@ -682,6 +682,11 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     const worker = this._usableWorker();
     if (worker === undefined) return undefined;
+    if (!records.every(resourceSettled)) {
+      // Rendered at write time, after waiting (bounded) for the resource's async attributes.
+      this._workerSynced = false;
+      return undefined;
+    }
     const items: (CompactRecord | string)[] = [];
     const extraHeads: Buffer[] = [];
     let unserializable = 0;
@@ -807,7 +812,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       chain = await this._start();
       // Seals and the pointer that could not be written before are retried behind the writes.
       if ((this._pendingSeals.length > 0 || this._pointerDirty) && this._retrying === undefined)
-        this._behind(() => this._retryPending());
+        this._behind(() => this._retryPending(), 'could not write pending seals');
     } catch (err) {
       return this._failed(err, records.length);
     }

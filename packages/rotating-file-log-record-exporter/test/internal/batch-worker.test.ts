@@ -225,6 +225,34 @@ describe('RotatingFileLogRecordExporter', () => {
       });
     }
 
+    it('renders a batch whose resource is still settling on the calling thread, after it settles', async () => {
+      const t = tempDir();
+      const render = vi.spyOn(BatchWorker.prototype, 'render');
+      const settling = {
+        attributes: { 'service.name': 'svc' } as Record<string, unknown>,
+        asyncAttributesPending: true,
+        waitForAsyncAttributes() {
+          this.attributes = { ...this.attributes, 'host.id': 'h-1' };
+          this.asyncAttributesPending = false;
+          return Promise.resolve();
+        },
+      };
+      const records = Array.from(
+        { length: 100 },
+        (_, i) => ({ ...record(i), resource: settling }) as unknown as ReadableLogRecord,
+      );
+      const exporter = new RotatingFileLogRecordExporter({ directory: t.dir, worker: true });
+      expect((await exportOnce(exporter, records)).code).toBe(ExportResultCode.SUCCESS);
+      await exporter.shutdown();
+      expect(render).not.toHaveBeenCalled();
+      const text = dataFiles(t.dir)
+        .map((f) => readFileSync(join(t.dir, f), 'utf8'))
+        .join('');
+      expect(text.split('"host.id"').length - 1).toBe(100);
+      expect((await verifyDirectory(t.dir)).issues).toEqual([]);
+      t.cleanup();
+    });
+
     for (const method of ['render', 'fill'] as const) {
       it(`renders and hashes on the calling thread when the worker's ${method} fails, and reports it`, async () => {
         const errors: Error[] = [];
