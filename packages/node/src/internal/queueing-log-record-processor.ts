@@ -24,11 +24,10 @@ export interface QueueingLogRecordProcessorOptions {
   readonly exportTimeoutMillis: number;
   /**
    * Exports that may run at once (default 1, as the SDK's exporter contract requires). Only
-   * exporters that keep their own order may get more: the file exporter hands a batch to its worker
-   * thread while the previous one is still being written.
+   * exporters that keep their own order may get more: the file exporter (with its worker on) hands
+   * a batch to its worker thread while the previous one is still being written.
    */
   readonly maxConcurrentExports?: number;
-
   readonly onDrop: (reason: DropReason, count: number) => void;
   readonly onExported: (count: number) => void;
   /**
