@@ -136,7 +136,7 @@ function resourceSettled(record: ReadableLogRecord): boolean {
   return res?.asyncAttributesPending !== true || unsettled.has(res);
 }
 
-/** Distinct (resource, scope) line heads a prepared record can refer to, per exporter. */
+/** Distinct (resource, scope) line heads compact records can refer to by index, per exporter. */
 const MAX_HEADS = 64;
 
 function hrTimeMs(t: readonly [number, number]): number {
@@ -160,7 +160,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _metrics: SelfMetrics;
   private readonly _batch: LineBatch;
   private _worker: BatchWorker | undefined;
-  /** Line heads of prepared records, by the index they carry. */
+  /** Line heads of compact records, by the index they carry (see `_compact`). */
   private readonly _heads: Buffer[] = [];
   private readonly _headTexts: string[] = [];
   private readonly _headIds = new Map<Buffer, number>();
