@@ -27,6 +27,7 @@ const METRICS = [
   'emitP50Us',
   'emitP99Us',
   'emitP999Us',
+  'emitP99SteadyUs',
   'emitMaxUs',
   'eldP99Ms',
   'eldMaxMs',
