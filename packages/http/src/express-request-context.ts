@@ -16,7 +16,7 @@ import { resolveOptions } from './internal/options.js';
  * Throws a TypeError at creation for invalid options; never throws per request.
  *
  * @example
- * app.use(expressRequestContext({ trustProxy: true }));
+ * app.use(expressRequestContext({ trustProxy: 1 })); // one load balancer in front
  */
 export function expressRequestContext(options?: RequestContextOptions): ExpressMiddleware {
   const resolved = resolveOptions(options);

@@ -68,7 +68,7 @@ function register(
  * fail `register` (and so `ready()`/`listen()`).
  *
  * @example
- * await app.register(fastifyRequestContext, { trustProxy: true });
+ * await app.register(fastifyRequestContext, { trustProxy: 1 }); // one load balancer in front
  */
 export const fastifyRequestContext: FastifyRequestContextPlugin = Object.assign(register, {
   [Symbol.for('skip-override')]: true,

@@ -30,15 +30,23 @@ export interface RequestContextOptions {
    */
   readonly requestIdHeader?: string;
   /**
-   * Take `client.address` from the first valid IP in `X-Forwarded-For` instead of the socket's
-   * peer address. Default `false`.
+   * Where `client.address` comes from. Default `false`.
    *
-   * SECURITY: enable only when every request reaches this process through a proxy you run that
-   * overwrites (not appends to) `X-Forwarded-For`. Otherwise any client can choose the address
-   * recorded in its security events, e.g. to dodge per-address brute-force detection or to frame
-   * another address. `network.peer.address` always keeps the socket's peer address.
+   * - `false` or `0`: the socket's peer address (no proxy in front).
+   * - A number `n`: the address `n` hops away, as Express's `trust proxy` counts them. The socket's
+   *   peer is hop 0 and `X-Forwarded-For` is read from the right, one entry per trusted proxy:
+   *   with one load balancer in front, `1` takes the entry it appended. If the header has fewer
+   *   entries, the leftmost is taken; an entry that is not an IP address stops the walk at the
+   *   address before it.
+   * - `true`: the first valid IP in `X-Forwarded-For` (leftmost), trusting every hop.
+   *
+   * SECURITY: `X-Forwarded-For` is a request header any client can send. Count only the proxies
+   * you run: a number larger than that, or `true` behind a proxy that appends to (rather than
+   * overwrites) the header, lets any client choose the address recorded in its security events,
+   * e.g. to dodge per-address brute-force detection or to frame another address.
+   * `network.peer.address` always keeps the socket's peer address.
    */
-  readonly trustProxy?: boolean;
+  readonly trustProxy?: boolean | number;
 }
 
 /** A node:http request listener, as passed to `http.createServer`. */

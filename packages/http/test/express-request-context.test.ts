@@ -71,7 +71,7 @@ describe('expressRequestContext', () => {
   describe('request attributes', () => {
     it('takes client.address from X-Forwarded-For only with trustProxy', async () => {
       const seen: Record<string, unknown>[] = [];
-      for (const trustProxy of [false, true]) {
+      for (const trustProxy of [false, true, 1, 2, 5]) {
         const app = express();
         app.use(expressRequestContext({ trustProxy }));
         app.get('/', (_req, res) => {
@@ -98,6 +98,13 @@ describe('expressRequestContext', () => {
         'client.address': '203.0.113.7',
         'network.peer.address': '127.0.0.1',
       });
+      // As a hop count: 1 is the entry the nearest proxy appended, 2 the one before it, and the
+      // walk stops before an entry that is not an IP address.
+      expect(seen.slice(2).map((s) => s['client.address'])).toEqual([
+        '10.0.0.1',
+        '203.0.113.7',
+        '203.0.113.7',
+      ]);
       expect(JSON.stringify(seen)).not.toContain('hunter2');
     });
   });

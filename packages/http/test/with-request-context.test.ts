@@ -90,10 +90,19 @@ describe('withRequestContext', () => {
       );
     });
 
-    it('throws a TypeError naming the option when trustProxy is not a boolean', () => {
-      expect(() =>
-        withRequestContext(() => undefined, { trustProxy: 'yes' as unknown as boolean }),
-      ).toThrow('@seclog/http: trustProxy must be a boolean');
+    it.each([['yes'], [-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY]])(
+      'throws a TypeError naming the option when trustProxy is %j (not a boolean or a hop count)',
+      (trustProxy) => {
+        expect(() =>
+          withRequestContext(() => undefined, { trustProxy: trustProxy as unknown as number }),
+        ).toThrow(
+          '@seclog/http: trustProxy must be a boolean or the number of proxies in front of this process (an integer >= 0)',
+        );
+      },
+    );
+
+    it.each([[false], [true], [0], [1], [32]])('accepts trustProxy %j', (trustProxy) => {
+      expect(() => withRequestContext(() => undefined, { trustProxy })).not.toThrow();
     });
 
     it('reads and echoes a custom request id header', async () => {

@@ -7,7 +7,8 @@ export interface ResolvedOptions {
   readonly requestIdHeader: string;
   /** As the user spelled it, for the response. */
   readonly responseHeader: string;
-  readonly trustProxy: boolean;
+  /** `true`: every hop (leftmost address); a number: that many proxies, counted from the right. */
+  readonly trustProxy: boolean | number;
 }
 
 export const DEFAULT_OPTIONS: ResolvedOptions = {
@@ -29,8 +30,13 @@ export function resolveOptions(options: RequestContextOptions | undefined): Reso
   if (typeof requestIdHeader !== 'string' || !HEADER_NAME.test(requestIdHeader)) {
     throw new TypeError('@seclog/http: requestIdHeader must be a valid HTTP header name');
   }
-  if (typeof trustProxy !== 'boolean') {
-    throw new TypeError('@seclog/http: trustProxy must be a boolean');
+  if (
+    typeof trustProxy !== 'boolean' &&
+    !(typeof trustProxy === 'number' && Number.isSafeInteger(trustProxy) && trustProxy >= 0)
+  ) {
+    throw new TypeError(
+      '@seclog/http: trustProxy must be a boolean or the number of proxies in front of this process (an integer >= 0)',
+    );
   }
   return {
     requestIdHeader: requestIdHeader.toLowerCase(),

@@ -35,7 +35,7 @@ const METHOD_TOKEN = /^[A-Za-z_-]{1,32}$/;
 /** The request's attributes: method, path, client and peer address, user agent. */
 export function requestAttributes(
   req: HttpRequestLike,
-  trustProxy: boolean,
+  trustProxy: boolean | number,
 ): Record<string, RequestAttributeValue> {
   const attributes: Record<string, RequestAttributeValue> = {};
   const method = req.method;
@@ -53,8 +53,13 @@ export function requestAttributes(
   const peer = req.socket?.remoteAddress;
   const peerAddress = typeof peer === 'string' && isIP(peer) !== 0 ? peer : undefined;
   if (peerAddress !== undefined) attributes[ATTR_NETWORK_PEER_ADDRESS] = peerAddress;
+  const forwarded = req.headers['x-forwarded-for'];
   const client =
-    (trustProxy ? forwardedFor(req.headers['x-forwarded-for']) : undefined) ?? peerAddress;
+    trustProxy === true
+      ? (forwardedFor(forwarded) ?? peerAddress)
+      : typeof trustProxy === 'number' && trustProxy > 0
+        ? forwardedClient(forwarded, peerAddress, trustProxy)
+        : peerAddress;
   if (client !== undefined) attributes[ATTR_CLIENT_ADDRESS] = client;
 
   const userAgent = req.headers['user-agent'];
@@ -84,6 +89,35 @@ export function urlPath(target: unknown): string | undefined {
   const end = path.search(/[?#]/);
   if (end !== -1) path = path.slice(0, end);
   return path.slice(0, MAX_PATH_LENGTH);
+}
+
+/** Longer than any IP address text (IPv6 with an IPv4 tail and a zone id): not one. */
+const MAX_ADDRESS_LENGTH = 100;
+
+/**
+ * The address `hops` hops away: `peer` is hop 0, then `X-Forwarded-For` from the right, one entry
+ * per hop. Stops early at the header's leftmost entry, or before an entry that is not an IP address
+ * (a trusted proxy appends the address it saw, so that entry was never written by one).
+ */
+export function forwardedClient(
+  header: string | string[] | undefined,
+  peer: string | undefined,
+  hops: number,
+): string | undefined {
+  const joined = Array.isArray(header) ? header.join(',') : header;
+  let client = peer;
+  if (typeof joined !== 'string') return client;
+  // Walks back from the end with lastIndexOf: bounded by `hops` entries, whatever the header's size.
+  let end = joined.length;
+  for (let hop = 1; hop <= hops && end >= 0; hop++) {
+    const start = joined.lastIndexOf(',', end - 1);
+    if (end - start - 1 > MAX_ADDRESS_LENGTH) break;
+    const entry = joined.slice(start + 1, end).trim();
+    if (isIP(entry) === 0) break;
+    client = entry;
+    end = start;
+  }
+  return client;
 }
 
 /** The first entry of `X-Forwarded-For` that is an IP address, if any. */
