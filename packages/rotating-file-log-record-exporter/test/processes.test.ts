@@ -1,6 +1,6 @@
 // Decoded OTLP/JSON trees are walked untyped here.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -243,6 +243,40 @@ describe('RotatingFileLogRecordExporter', () => {
         expect(s.dropped.disk_full).toBe(5 * batch);
         expect(s.recordsWritten).toBe(acked(child.stdout).length);
         expect(keysOnDisk(dir).length).toBe(s.recordsWritten);
+        expect((await verifyDirectory(dir)).ok).toBe(true);
+        cleanup();
+      },
+      60_000,
+    );
+
+    it.skipIf(spawnSync('prlimit', ['--version']).status !== 0).each([20, 100])(
+      'resumes writing once the disk has room again, and the chain still verifies (batches of %i)',
+      async (batch) => {
+        const { dir, cleanup } = tempDir();
+        const child = await runChild(
+          {
+            SECLOG_DIR: dir,
+            SECLOG_MODE: 'diskfull-clears',
+            SECLOG_COUNT: '2000',
+            SECLOG_BATCH: String(batch),
+            SECLOG_OPTIONS: JSON.stringify({ worker: batch >= 64 }),
+          },
+          // A soft limit only (-S), so the fixture can lift it again with prlimit.
+          { shell: `trap '' XFSZ; ulimit -S -f 64; exec "$NODE_BIN" "$FIXTURE"` },
+        );
+        expect(child.code).toBe(0);
+        const clearedAt = Number(/^CLEARED (\d+)$/m.exec(child.stdout)?.[1]);
+        expect(clearedAt).toBeGreaterThan(0);
+        const s = stats(child.stdout);
+        expect(s.failedBatches).toBe(5);
+        expect(s.dropped.disk_full).toBe(5 * batch);
+        // Every batch after the limit was lifted was acknowledged and is on disk.
+        const ackedAfter = acked(child.stdout).filter(
+          (key) => Number(key.split(':')[1]) >= clearedAt,
+        );
+        expect(ackedAfter.length).toBe(2000);
+        expect(s.recordsWritten).toBe(acked(child.stdout).length);
+        expect(keysOnDisk(dir).sort()).toEqual(acked(child.stdout).sort());
         expect((await verifyDirectory(dir)).ok).toBe(true);
         cleanup();
       },
