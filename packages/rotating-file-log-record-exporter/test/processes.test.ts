@@ -221,30 +221,39 @@ describe('RotatingFileLogRecordExporter', () => {
       cleanup();
     }, 60_000);
 
-    // With `worker: true`: batches of 100 are rendered on the worker thread, batches of 20 in place.
+    /**
+     * Runs the writer (`worker: true`: batches of 100 are rendered on the worker thread, batches of
+     * 20 in place) with a 64 KiB file-size limit (RLIMIT_FSIZE; SIGXFSZ ignored, so a write fails
+     * with EFBIG instead of killing it) until 5 batches have failed. With `clears`, the limit is a
+     * soft one that the fixture then lifts with prlimit before writing 2000 more records.
+     */
+    async function runOnFullDisk(batch: number, clears: boolean): Promise<string> {
+      const { dir, cleanup } = tempDir();
+      const child = await runChild(
+        {
+          SECLOG_DIR: dir,
+          SECLOG_MODE: clears ? 'diskfull-clears' : 'diskfull',
+          SECLOG_COUNT: clears ? '2000' : '100000',
+          SECLOG_BATCH: String(batch),
+          SECLOG_OPTIONS: JSON.stringify({ worker: true }),
+        },
+        { shell: `trap '' XFSZ; ulimit ${clears ? '-S ' : ''}-f 64; exec "$NODE_BIN" "$FIXTURE"` },
+      );
+      expect(child.code).toBe(0);
+      const s = stats(child.stdout);
+      expect(s.failedBatches).toBe(5);
+      expect(s.dropped.disk_full).toBe(5 * batch);
+      expect(s.recordsWritten).toBe(acked(child.stdout).length);
+      expect(keysOnDisk(dir).sort()).toEqual(acked(child.stdout).sort());
+      expect((await verifyDirectory(dir)).ok).toBe(true);
+      cleanup();
+      return child.stdout;
+    }
+
     it.each([20, 100])(
       'keeps running on a full disk (RLIMIT_FSIZE), reports FAILED and counts the drops (batches of %i)',
       async (batch) => {
-        const { dir, cleanup } = tempDir();
-        const child = await runChild(
-          {
-            SECLOG_DIR: dir,
-            SECLOG_MODE: 'diskfull',
-            SECLOG_COUNT: '100000',
-            SECLOG_BATCH: String(batch),
-            SECLOG_OPTIONS: JSON.stringify({ worker: true }),
-          },
-          // 64 KiB per file; SIGXFSZ ignored so the write fails with EFBIG instead of killing us.
-          { shell: `trap '' XFSZ; ulimit -f 64; exec "$NODE_BIN" "$FIXTURE"` },
-        );
-        expect(child.code).toBe(0);
-        const s = stats(child.stdout);
-        expect(s.failedBatches).toBe(5);
-        expect(s.dropped.disk_full).toBe(5 * batch);
-        expect(s.recordsWritten).toBe(acked(child.stdout).length);
-        expect(keysOnDisk(dir).length).toBe(s.recordsWritten);
-        expect((await verifyDirectory(dir)).ok).toBe(true);
-        cleanup();
+        await runOnFullDisk(batch, false);
       },
       60_000,
     );
@@ -252,33 +261,12 @@ describe('RotatingFileLogRecordExporter', () => {
     it.skipIf(spawnSync('prlimit', ['--version']).status !== 0).each([20, 100])(
       'resumes writing once the disk has room again, and the chain still verifies (batches of %i)',
       async (batch) => {
-        const { dir, cleanup } = tempDir();
-        const child = await runChild(
-          {
-            SECLOG_DIR: dir,
-            SECLOG_MODE: 'diskfull-clears',
-            SECLOG_COUNT: '2000',
-            SECLOG_BATCH: String(batch),
-            SECLOG_OPTIONS: JSON.stringify({ worker: batch >= 64 }),
-          },
-          // A soft limit only (-S), so the fixture can lift it again with prlimit.
-          { shell: `trap '' XFSZ; ulimit -S -f 64; exec "$NODE_BIN" "$FIXTURE"` },
-        );
-        expect(child.code).toBe(0);
-        const clearedAt = Number(/^CLEARED (\d+)$/m.exec(child.stdout)?.[1]);
+        const stdout = await runOnFullDisk(batch, true);
+        const clearedAt = Number(/^CLEARED (\d+)$/m.exec(stdout)?.[1]);
         expect(clearedAt).toBeGreaterThan(0);
-        const s = stats(child.stdout);
-        expect(s.failedBatches).toBe(5);
-        expect(s.dropped.disk_full).toBe(5 * batch);
-        // Every batch after the limit was lifted was acknowledged and is on disk.
-        const ackedAfter = acked(child.stdout).filter(
-          (key) => Number(key.split(':')[1]) >= clearedAt,
-        );
+        // Every batch after the limit was lifted was acknowledged (and so is on disk).
+        const ackedAfter = acked(stdout).filter((key) => Number(key.split(':')[1]) >= clearedAt);
         expect(ackedAfter.length).toBe(2000);
-        expect(s.recordsWritten).toBe(acked(child.stdout).length);
-        expect(keysOnDisk(dir).sort()).toEqual(acked(child.stdout).sort());
-        expect((await verifyDirectory(dir)).ok).toBe(true);
-        cleanup();
       },
       60_000,
     );
