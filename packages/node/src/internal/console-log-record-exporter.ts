@@ -21,15 +21,27 @@ export class ConsoleLineLogRecordExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    resultCallback(this.exportSync(records));
+  }
+
+  /**
+   * Writes `records` at once. The process's stdout and stderr are written synchronously on Linux
+   * (files, TTYs and pipes), so this is also the last-words path at exit.
+   */
+  exportSync(records: readonly ReadableLogRecord[]): ExportResult {
     try {
-      let out = '';
-      for (const record of records)
-        out += (this._pretty ? prettyLine(record) : jsonRecord(record)) + '\n';
-      this._stream.write(out);
-      resultCallback({ code: ExportResultCode.SUCCESS });
+      if (records.length > 0) this._stream.write(this._render(records));
+      return { code: ExportResultCode.SUCCESS };
     } catch (error) {
-      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+      return { code: ExportResultCode.FAILED, error: error as Error };
     }
+  }
+
+  private _render(records: readonly ReadableLogRecord[]): string {
+    let out = '';
+    for (const record of records)
+      out += (this._pretty ? prettyLine(record) : jsonRecord(record)) + '\n';
+    return out;
   }
 
   forceFlush(): Promise<void> {
