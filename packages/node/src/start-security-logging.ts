@@ -18,11 +18,14 @@ import {
   registerGlobalLoggerProvider,
 } from './internal/global-registration.js';
 import {
+  checkOtlpEnv,
   resolveBatch,
   resolveExporters,
   resolveOtlpProtocol,
   validateOptions,
 } from './internal/options.js';
+import { probeDirectory } from './internal/probe-directory.js';
+import { installStderrFallback } from './internal/stderr-diag-logger.js';
 import { QueueingLogRecordProcessor } from './internal/queueing-log-record-processor.js';
 import { RequestContextLogRecordProcessor } from './internal/request-context-log-record-processor.js';
 import { buildResource, settleResource } from './internal/resource.js';
@@ -67,6 +70,8 @@ interface PathCounters {
  */
 export function startSecurityLogging(options?: StartSecurityLoggingOptions): SecurityLogging {
   const opts = validateOptions(options);
+  // Before anything can warn: without a diag logger of the application's, warnings go to stderr.
+  const undoStderrFallback = installStderrFallback();
   const env = process.env;
   const enabled = resolveExporters(opts, env);
   const batch = resolveBatch(opts.batch, env);
@@ -85,12 +90,14 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     name: string,
     exporter: LogRecordExporter,
     spillExporter?: LogRecordExporter,
+    remedy?: string,
   ): QueueingLogRecordProcessor => {
     const dropped: Record<DropReason, number> = {
       queue_full: 0,
       export_failed: 0,
       export_timeout: 0,
       shutdown: 0,
+      process_exit: 0,
     };
     const counters = { exported: 0, spilled: 0, dropped } as PathCounters;
     counters.onShutdownDrop = () => {
@@ -104,6 +111,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     counters.processor = new QueueingLogRecordProcessor({
       exporter,
       name,
+      ...(remedy !== undefined && { remedy }),
       ...batch,
       // The file exporter writes its batches in order and renders the next on its worker thread
       // while one is being written; other exporters get one export at a time, as the SDK's
@@ -129,7 +137,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       },
       onDrop: (reason, n) => {
         if (dropped[reason] === 0) {
-          diag.warn(`@seclog/node: ${name} export path dropped records (${reason}); see stats()`);
+          diag.warn(
+            `@seclog/node: the ${name} export path dropped ${n} records (${reason}), the first of this kind; ${DROP_REMEDY[reason]}; stats() counts them`,
+          );
         }
         dropped[reason] += n;
         recordsCounter?.add(n, {
@@ -153,6 +163,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   }
   if (enabled.file) {
     const fileOptions = typeof opts.file === 'object' ? opts.file : {};
+    probeDirectory(fileOptions.directory ?? DEFAULT_LOG_DIRECTORY, fileOptions.dirMode ?? 0o700);
     exportProcessors.push(
       addPath(
         'file',
@@ -165,12 +176,20 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     );
   }
   if (enabled.otlp) {
+    checkOtlpEnv(env);
     const otlpOptions = typeof opts.otlp === 'object' ? opts.otlp : {};
     const spill =
       otlpOptions.spillDirectory === undefined
         ? undefined
         : new RotatingFileLogRecordExporter({ directory: otlpOptions.spillDirectory });
-    exportProcessors.push(addPath('otlp', createOtlpExporter(otlpOptions, env), spill));
+    exportProcessors.push(
+      addPath(
+        'otlp',
+        createOtlpExporter(otlpOptions, env),
+        spill,
+        `check that a Collector listens at the OTLP endpoint (otlp.url, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)${spill === undefined ? '; set otlp.spillDirectory to keep failed batches in files' : ''}`,
+      ),
+    );
   }
 
   for (const [name, exporter] of Object.entries(opts.exporters ?? {})) {
@@ -184,6 +203,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     );
   }
   processors.push(...exportProcessors);
+  if (exportProcessors.length === 0) {
+    diag.warn(
+      '@seclog/node: no export path is on (console, file, otlp and exporters are all off); records are discarded',
+    );
+  }
 
   const loggerProvider = new LoggerProvider({
     resource,
@@ -234,20 +258,30 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   let shutdownPromise: Promise<void> | undefined;
   const forceFlush = (): Promise<void> => bounded(() => loggerProvider.forceFlush(), 'forceFlush');
   const shutdown = (): Promise<void> => {
+    // The exit hooks stay until the provider is shut down: an exit meanwhile still writes the rest.
     shutdownPromise ??= bounded(async () => {
       isShutdown = true;
-      uninstallExitHooks();
       await loggerProvider.shutdown();
       undoGlobal();
       undoContextManager();
-    }, 'shutdown');
+    }, 'shutdown').finally(() => {
+      uninstallExitHooks();
+      undoStderrFallback();
+    });
     return shutdownPromise;
   };
   const hasPending = (): boolean => [...paths.values()].some((p) => p.processor.queued > 0);
   const uninstallExitHooks =
     opts.handleExit === false
       ? () => undefined
-      : installExitHooks({ shutdown, flush: forceFlush, hasPending });
+      : installExitHooks({
+          shutdown,
+          flush: forceFlush,
+          hasPending,
+          lastWords: () => {
+            for (const p of paths.values()) p.processor.flushSync();
+          },
+        });
 
   return {
     security,
@@ -278,6 +312,16 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     shutdown,
   };
 }
+
+/** What to do about each kind of drop, for the first-drop warning. */
+const DROP_REMEDY: Readonly<Record<DropReason, string>> = {
+  queue_full: 'the exporter cannot keep up; raise batch.maxQueueSize or make the exporter faster',
+  export_failed: 'see the export error reported with it',
+  export_timeout: 'the exporter answered too late; check its endpoint or raise batch.exportTimeoutMillis',
+  shutdown: 'records emitted after shutdown() are not exported',
+  process_exit:
+    'the process ended before they were sent; set otlp.spillDirectory to keep such records in files',
+};
 
 const FALLBACK_COMPONENT = 'invalid-component-name';
 

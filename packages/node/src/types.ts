@@ -6,7 +6,16 @@ import type { RedactingLogRecordProcessorOptions } from '@seclog/redacting-log-r
 import type { RotatingFileLogRecordExporterOptions } from '@seclog/rotating-file-log-record-exporter';
 
 /** Why a record was not delivered to an exporter. */
-export type DropReason = 'queue_full' | 'export_failed' | 'export_timeout' | 'shutdown';
+export type DropReason =
+  | 'queue_full'
+  | 'export_failed'
+  | 'export_timeout'
+  | 'shutdown'
+  /**
+   * The process ended with the records queued or in flight on a path that cannot write
+   * synchronously (OTLP without `spillDirectory`); for in-flight ones, delivery is unknown.
+   */
+  | 'process_exit';
 
 /** Options of the console exporter. */
 export interface ConsoleOptions {

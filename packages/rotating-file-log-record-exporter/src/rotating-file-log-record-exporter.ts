@@ -1,6 +1,16 @@
 // RotatingFileLogRecordExporter: appends hash-chained OTLP/JSON (or ECS) lines to size- and
 // time-rotated files, seals each closed file, and never throws out of the exporter interface.
-import { fstatSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+} from 'node:fs';
 import { mkdir, open, stat, chmod, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
@@ -12,14 +22,27 @@ import type {
   RotatingFileLogRecordExporterOptions,
 } from './types.js';
 import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
-import { dataName, pointerName, sealName } from './internal/file-names.js';
-import { CREATE_EXCL, syncDirectory, writeFileAtomic } from './internal/fs-safe.js';
+import { dataName, nameParser, pointerName, sealName } from './internal/file-names.js';
+import {
+  CREATE_EXCL,
+  syncDirectory,
+  writeAllSync,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './internal/fs-safe.js';
 import { runMaintenance } from './internal/maintenance.js';
 import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import { signedJson, type Seal } from './internal/seal.js';
 import { SelfMetrics } from './internal/self-metrics.js';
-import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './internal/slot-lock.js';
+import {
+  acquireFreshSlotSync,
+  acquireSlot,
+  releaseSlot,
+  removeStaleTemps,
+  type SlotLock,
+} from './internal/slot-lock.js';
+import { GENESIS_HASH } from './internal/chain.js';
 import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
 import { compactRecord, type CompactRecord } from './internal/compact-record.js';
 import { LineBatch } from './internal/line-batch.js';
@@ -192,6 +215,18 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _pointerDirty = false;
   private _lastReported: string | undefined;
   private _timer: NodeJS.Timeout | undefined;
+  /**
+   * What the exit path ({@link exportSync}) must still write, because no async step runs after an
+   * `exit` handler: batches accepted by `export()` and not yet rendered, in order; the line of the
+   * rendered batch (`_batch`) that is written next; the seal of a file being closed; the name of
+   * a file being opened.
+   */
+  private readonly _accepted: ReadableLogRecord[][] = [];
+  private _writing: { next: number } | undefined;
+  private _sealing: { seal: Seal; fd: number } | undefined;
+  private _opening: string | undefined;
+  /** Set by the exit path: from then on only {@link exportSync} writes. */
+  private _exited = false;
 
   /**
    * @param options see {@link RotatingFileLogRecordExporterOptions}; validated here, throwing a
@@ -241,8 +276,13 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._queued += n;
     let result: ExportResult = { code: ExportResultCode.FAILED };
     const handover = this._handOver(logs);
+    this._accepted.push(logs);
     void this._enqueue(async () => {
-      result = await this._writeBatch(logs, handover);
+      try {
+        result = await this._writeBatch(logs, handover);
+      } finally {
+        this._unaccept(logs);
+      }
     }).then(() => {
       this._queued -= n;
       try {
@@ -315,8 +355,173 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     };
   }
 
+  /**
+   * The exit path: writes, with synchronous I/O, every batch `export()` accepted and has not
+   * written yet and then `logs`, syncs the active file and seals it, so the last records of a
+   * process that ends by `process.exit()`, an uncaught exception or a fatal signal are on disk
+   * and verify. For `exit` handlers only (no async work runs there; `@seclog/node` calls it):
+   * afterwards the exporter writes only this way, and a later call (a later exit handler that
+   * logged) appends to the same file and seals it again. It starts a fresh writer slot if the
+   * exporter never got to start. Never throws; records it cannot write are counted as dropped.
+   */
+  exportSync(logs: readonly ReadableLogRecord[]): ExportResult {
+    const batches = this._accepted.splice(0);
+    if (logs.length > 0) batches.push(logs as ReadableLogRecord[]);
+    const idle =
+      batches.length === 0 &&
+      this._writing === undefined &&
+      this._sealing === undefined &&
+      this._pendingSeals.length === 0;
+    // Nothing to write and no file to seal: no reason to touch the directory.
+    if (idle && this._file === undefined) return { code: ExportResultCode.SUCCESS };
+    this._exited = true;
+    this._isShutdown = true;
+    this._clearTimer();
+    let pending = 0;
+    for (const b of batches) pending += b.length;
+    if (this._writing !== undefined) pending += this._batch.ends.length - this._writing.next;
+    try {
+      const chain = this._startSync();
+      const sealing = this._sealing;
+      if (sealing !== undefined) {
+        this._sealing = undefined;
+        try {
+          fdatasyncSync(sealing.fd);
+        } catch {
+          // its lines are as durable as the kernel made them
+        }
+        this._pendingSeals.push(sealing.seal);
+      }
+      if (this._writing !== undefined) {
+        const next = this._writing.next;
+        this._writing = undefined;
+        pending -= this._writeLinesSync(chain, next, []);
+      }
+      for (const records of batches) {
+        const times: number[] = [];
+        const unserializable = this._serialize(records, chain, times, false);
+        this._metrics.drop('serialization', unserializable);
+        pending -= unserializable;
+        pending -= this._writeLinesSync(chain, 0, times);
+      }
+      const file = this._file;
+      if (file !== undefined && !file.broken) {
+        fdatasyncSync(file.fh.fd);
+        this._pendingSeals.push(this._sealOf(file));
+      }
+      const dir = this._o.directory;
+      for (const seal of this._pendingSeals.splice(0)) {
+        writeFileAtomicSync(
+          dir,
+          sealName(this._o.baseName, seal.slot, seal.index),
+          signedJson(seal, this._o.hmacKey, this._o.keyId),
+          this._o.fileMode,
+        );
+      }
+      if (file !== undefined) {
+        writeFileAtomicSync(
+          dir,
+          pointerName(this._o.baseName, this._lock?.slot ?? 0),
+          `${file.name}\n`,
+          this._o.fileMode,
+        );
+      }
+      return { code: ExportResultCode.SUCCESS };
+    } catch (err) {
+      return this._failed(err, pending);
+    }
+  }
+
+  /** The chain to write on at exit: the started one, else a fresh slot's (see acquireFreshSlotSync). */
+  private _startSync(): ChainState {
+    if (this._lock !== undefined && this._chain !== undefined) return this._chain;
+    const o = this._o;
+    mkdirSync(o.directory, { recursive: true, mode: o.dirMode });
+    const parse = nameParser(o.baseName);
+    const used = new Set<number>();
+    for (const name of readdirSync(o.directory)) {
+      const parsed = parse(name);
+      if (parsed !== undefined) used.add(parsed.slot);
+    }
+    this._lock = acquireFreshSlotSync(o.directory, o.baseName, o.fileMode, (s) => !used.has(s));
+    this._chain = { lastHash: GENESIS_HASH, lastSeq: 0, nextIndex: 1, lastRecordMs: undefined };
+    return this._chain;
+  }
+
+  /**
+   * Writes lines `from`.. of `_batch` to the active file (opening one if there is none), moving
+   * the chain as `_writeBatch` does; returns how many were written. `times` are the lines' record
+   * times when known.
+   */
+  private _writeLinesSync(chain: ChainState, from: number, times: readonly number[]): number {
+    const batch = this._batch;
+    const ends = batch.ends;
+    const count = ends.length;
+    if (from >= count) return 0;
+    const file = this._openFileSync(chain);
+    const start = from === 0 ? 0 : (ends[from - 1] as number);
+    const end = ends[count - 1] as number;
+    writeAllSync(file.fh.fd, batch.buf, start, end);
+    file.size += end - start;
+    file.count += count - from;
+    if (this._o.hashChain) {
+      chain.lastHash = batch.hashAt(count - 1);
+      chain.lastSeq += count - from;
+    }
+    const last = times[times.length - 1];
+    if (last !== undefined) {
+      file.lastRecordMs = last;
+      chain.lastRecordMs = last;
+    }
+    this._metrics.written(count - from, end - start);
+    return count - from;
+  }
+
+  /** The active file, or a new one opened with synchronous I/O (see `_openFile`). */
+  private _openFileSync(chain: ChainState): OpenFile {
+    const current = this._file;
+    if (current !== undefined && !current.broken) return current;
+    if (current !== undefined) throw new Error(`${current.name} needs recovery after a failed write`);
+    const o = this._o;
+    const name = dataName(o.baseName, this._lock?.slot ?? 0, chain.nextIndex);
+    const path = join(o.directory, name);
+    let fd: number;
+    try {
+      fd = openSync(path, CREATE_EXCL, o.fileMode);
+    } catch (err) {
+      // The async path may have created it an instant before the exit: still empty, still ours.
+      const st = errorCode(err) === 'EEXIST' ? lstatSync(path) : undefined;
+      if (this._opening !== name || st === undefined || !st.isFile() || st.size !== 0) throw err;
+      fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+    }
+    const now = Date.now();
+    const file: OpenFile = {
+      // Only fd is used from here on: no async step runs after the exit path.
+      fh: { fd, close: async () => closeSync(fd) } as unknown as FileHandle,
+      index: chain.nextIndex,
+      name,
+      size: 0,
+      count: 0,
+      firstSeq: chain.lastSeq + 1,
+      prevHash: chain.lastHash,
+      openedAt: new Date(now).toISOString(),
+      boundaryEnd: Infinity,
+      lastRecordMs: undefined,
+      broken: false,
+    };
+    chain.nextIndex++;
+    this._file = file;
+    return file;
+  }
+
+  private _unaccept(logs: ReadableLogRecord[]): void {
+    const k = this._accepted.indexOf(logs);
+    if (k !== -1) this._accepted.splice(k, 1);
+  }
+
   private _enqueue(fn: () => Promise<void>): Promise<void> {
     const run = async (): Promise<void> => {
+      if (this._exited) return;
       try {
         await fn();
       } catch (err) {
@@ -386,6 +591,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const name = dataName(o.baseName, slot, chain.nextIndex);
     const path = join(o.directory, name);
     let fh: FileHandle;
+    this._opening = name;
     try {
       fh = await open(path, CREATE_EXCL, o.fileMode);
     } catch (err) {
@@ -440,6 +646,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     };
     chain.nextIndex++;
     this._file = file;
+    this._opening = undefined;
     this._pointerDirty = true;
     this._behind(() => this._writePointer(), 'could not update the current-file pointer');
     if (interval !== undefined) {
@@ -500,6 +707,37 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       await this._recoverBroken(file);
       return;
     }
+    const seal = this._sealOf(file);
+    // The seal goes before anything reaches the next file, so a crash never leaves a sealless file
+    // behind a newer one. With 'none' it may precede the data's fsync: durability across power
+    // loss is not promised then.
+    const sync = async (): Promise<void> => {
+      try {
+        await file.fh.datasync();
+      } catch (err) {
+        this._report(err, `sync of ${file.name} failed`);
+      }
+    };
+    // With fsync 'batch' the lines this batch put in the old file are acknowledged with the batch,
+    // so they are synced before anything else; with 'none' the sync may follow.
+    if (this._o.fsync === 'batch') {
+      this._sealing = { seal, fd: file.fh.fd };
+      await sync();
+      this._sealing = undefined;
+    }
+    if (this._exited) return;
+    this._pendingSeals.push(seal);
+    this._metrics.rotated();
+    await this._retryPending();
+    this._behind(async () => {
+      if (this._o.fsync !== 'batch') await sync();
+      await file.fh.close().catch(() => undefined);
+      this._scheduleMaintenance();
+    }, `could not close ${file.name}`);
+  }
+
+  /** The seal that closes `file` as it stands. */
+  private _sealOf(file: OpenFile): Seal {
     const chain = this._chain;
     const seal: Seal = {
       v: 1,
@@ -518,27 +756,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     };
     if (!this._o.hashChain) seal.chained = false;
     if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
-    // The seal goes before anything reaches the next file, so a crash never leaves a sealless file
-    // behind a newer one. With 'none' it may precede the data's fsync: durability across power
-    // loss is not promised then.
-    const sync = async (): Promise<void> => {
-      try {
-        await file.fh.datasync();
-      } catch (err) {
-        this._report(err, `sync of ${file.name} failed`);
-      }
-    };
-    // With fsync 'batch' the lines this batch put in the old file are acknowledged with the batch,
-    // so they are synced before anything else; with 'none' the sync may follow.
-    if (this._o.fsync === 'batch') await sync();
-    this._pendingSeals.push(seal);
-    this._metrics.rotated();
-    await this._retryPending();
-    this._behind(async () => {
-      if (this._o.fsync !== 'batch') await sync();
-      await file.fh.close().catch(() => undefined);
-      this._scheduleMaintenance();
-    }, `could not close ${file.name}`);
+    return seal;
   }
 
   private async _recoverBroken(file: OpenFile): Promise<void> {
@@ -855,7 +1073,29 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       await settleResources(records);
       unserializable = this._serialize(records, chain, times, false);
     }
+    // Every await above may have been the last turn of the event loop: the exit path has written
+    // these records then (from `_accepted`), and nothing here may touch the files.
+    if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
     this._metrics.drop('serialization', unserializable);
+    this._unaccept(records);
+    this._writing = { next: 0 };
+    const result = await this._writeLines(chain, times);
+    this._writing = undefined;
+    if (result.code === ExportResultCode.SUCCESS && unserializable > 0) {
+      return {
+        code: ExportResultCode.FAILED,
+        error: new Error(`${PACKAGE}: ${unserializable} records could not be serialized`),
+      };
+    }
+    return result;
+  }
+
+  /**
+   * Writes the rendered batch (`_batch`) into the files, rotating as needed; `_writing.next` is
+   * kept at the first line not yet written, for the exit path.
+   */
+  private async _writeLines(chain: ChainState, times: readonly number[]): Promise<ExportResult> {
+    const batch = this._batch;
     const ends = batch.ends;
     const count = ends.length;
     let i = 0;
@@ -867,23 +1107,20 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       } catch (err) {
         return this._failed(err, count - i);
       }
+      if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
       // Take lines while the file has room; the first always goes (an oversized line gets a file).
       let j = i + 1;
       const room = this._o.maxFileBytes - file.size;
       while (j < count && (ends[j] as number) - from <= room) j++;
       const to = ends[j - 1] as number;
       try {
-        let off = from;
-        while (off < to) {
-          const { bytesWritten } = await file.fh.write(batch.buf, off, to - off, null);
-          if (bytesWritten <= 0)
-            throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-          off += bytesWritten;
-        }
+        // Synchronous, as pino's default destination writes: the page cache takes it at once,
+        // and no write is ever half done when the exit path (exportSync) takes over.
+        writeAllSync(file.fh.fd, batch.buf, from, to);
       } catch (err) {
         // Undo a partial write so the file keeps whole lines only; if that fails, recover it later.
         try {
-          await file.fh.truncate(file.size);
+          ftruncateSync(file.fh.fd, file.size);
         } catch {
           file.broken = true;
         }
@@ -900,6 +1137,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._metrics.written(j - i, to - from);
       i = j;
       from = to;
+      if (this._writing !== undefined) this._writing.next = i;
     }
     if (this._o.fsync === 'batch' && this._file !== undefined) {
       try {
@@ -908,12 +1146,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         this._report(err, 'fdatasync failed');
         return { code: ExportResultCode.FAILED, error: asError(err) };
       }
-    }
-    if (unserializable > 0) {
-      return {
-        code: ExportResultCode.FAILED,
-        error: new Error(`${PACKAGE}: ${unserializable} records could not be serialized`),
-      };
     }
     this._lastReported = undefined;
     return { code: ExportResultCode.SUCCESS };

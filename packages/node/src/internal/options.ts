@@ -177,49 +177,95 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Which exporters run. An explicit option (object/true/false) decides; otherwise
- * OTEL_LOGS_EXPORTER when set; otherwise console and file, plus OTLP when an OTLP endpoint is set.
+ * Which built-in exporters run. `false` in the options always wins. `OTEL_LOGS_EXPORTER=none` is
+ * the operator's off switch: it stops console, file and OTLP, also when the options configure
+ * them. Otherwise the options (`true` or an options object) turn an exporter on, and for the ones
+ * the options leave unset OTEL_LOGS_EXPORTER decides when it names any valid exporter; failing
+ * that, the defaults: console and file, plus OTLP when an OTLP endpoint is set. Unknown names are
+ * reported and ignored, as the SDK environment spec asks, so a typo never turns the defaults off.
  */
 export function resolveExporters(
   options: StartSecurityLoggingOptions,
   env: NodeJS.ProcessEnv,
 ): Record<ExporterName, boolean> {
   const listed = parseExporterList(env.OTEL_LOGS_EXPORTER);
-  const otlpEndpointSet = Boolean(
-    env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT,
-  );
-  const defaults: Record<ExporterName, boolean> = {
-    console: true,
-    file: true,
-    otlp: otlpEndpointSet,
-  };
+  // The endpoint is checked only where it decides: an enabled OTLP exporter reports a bad URL itself.
+  const byDefault = (name: ExporterName): boolean =>
+    name === 'otlp' ? otlpEndpointFromEnv(env) !== undefined : true;
   const result = {} as Record<ExporterName, boolean>;
   for (const name of EXPORTER_NAMES) {
     const option = options[name];
-    if (option !== undefined) result[name] = option !== false;
+    if (listed?.has('none') === true) result[name] = false;
+    else if (option !== undefined) result[name] = option !== false;
     else if (listed !== undefined) result[name] = listed.has(name);
-    else result[name] = defaults[name];
+    else result[name] = byDefault(name);
+  }
+  if (listed?.has('none') === true) {
+    diag.warn(
+      '@seclog/node: OTEL_LOGS_EXPORTER=none: console, file and OTLP output are off, also where the options configure them; unset it to log',
+    );
   }
   return result;
 }
 
+/** The OTLP logs endpoint the environment sets, when it is a valid http(s) URL. */
+function otlpEndpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    if (isHttpUrl(raw)) return raw;
+    diag.warn(
+      `@seclog/node: ${name}=${quote(raw)} is not an http(s) URL; ignored, so it does not turn OTLP export on (example: http://localhost:4318)`,
+    );
+  }
+  return undefined;
+}
+
+/** The value as it appears in a message: quoted, bounded, one line. */
+function quote(raw: string): string {
+  return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
+}
+
 function parseExporterList(value: string | undefined): Set<string> | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  const names = new Set(
-    value
-      .split(',')
-      .map((v) => v.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  for (const name of names) {
-    if (name !== 'none' && !(EXPORTER_NAMES as readonly string[]).includes(name)) {
+  const names = new Set<string>();
+  for (const raw of value.split(',')) {
+    const name = raw.trim().toLowerCase();
+    if (name === '') continue;
+    if (name === 'none' || (EXPORTER_NAMES as readonly string[]).includes(name)) names.add(name);
+    else
       diag.warn(
-        `@seclog/node: OTEL_LOGS_EXPORTER value '${name}' is not supported; ignored (supported: otlp, console, file, none)`,
+        `@seclog/node: OTEL_LOGS_EXPORTER value ${quote(name)} is not an exporter; ignored (known: console, file, otlp, none)`,
+      );
+  }
+  if (names.has('none') && names.size > 1) {
+    diag.warn(
+      `@seclog/node: OTEL_LOGS_EXPORTER=${quote(value)} lists none beside other exporters; none wins, as the SDK environment spec says`,
+    );
+  }
+  // Only unknown names: the value is ignored as a whole and the defaults stay on.
+  return names.size === 0 ? undefined : names;
+}
+
+/**
+ * Reports OTEL_EXPORTER_OTLP_* values the OTLP exporter would silently skip: header lists with
+ * entries that are not `key=value`. (It reports bad timeouts, compression and URLs itself.)
+ */
+export function checkOtlpEnv(env: NodeJS.ProcessEnv): void {
+  for (const name of ['OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS']) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const bad = raw
+      .split(',')
+      .map((entry, i) => ({ entry: entry.trim(), i }))
+      .filter(({ entry }) => entry !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=/.test(entry));
+    if (bad.length > 0) {
+      // The values may be credentials: only their positions are named.
+      diag.warn(
+        `@seclog/node: ${name} entries ${bad.map((b) => `#${b.i + 1}`).join(', ')} are not key=value (header name, =, percent-encoded value); ignored`,
       );
     }
   }
-  // The SDK environment spec: `none` anywhere in the list turns every exporter off.
-  return names.has('none') ? new Set(['none']) : names;
 }
 
 export function resolveBatch(
@@ -231,7 +277,7 @@ export function resolveBatch(
     if (raw === undefined || raw.trim() === '') return undefined;
     const n = Number(raw);
     if (Number.isInteger(n) && n > 0) return n;
-    diag.warn(`@seclog/node: ${name}=${raw} is not a positive integer; ignored`);
+    diag.warn(`@seclog/node: ${name}=${quote(raw)} is not a positive integer; ignored, using the default`);
     return undefined;
   };
   const maxQueueSize = options?.maxQueueSize ?? fromEnv('OTEL_BLRP_MAX_QUEUE_SIZE') ?? 262_144;
@@ -254,15 +300,15 @@ export function resolveOtlpProtocol(
   env: NodeJS.ProcessEnv,
 ): 'http/json' | 'http/protobuf' {
   if (option !== undefined) return option;
-  const raw = (
-    env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL ??
-    env.OTEL_EXPORTER_OTLP_PROTOCOL ??
-    ''
-  ).trim();
+  const name =
+    env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL !== undefined
+      ? 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL'
+      : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const raw = (env[name] ?? '').trim();
   if (raw === '') return 'http/protobuf';
   if (raw === 'http/json' || raw === 'http/protobuf') return raw;
   diag.warn(
-    `@seclog/node: OTLP protocol '${raw}' is not supported (use http/protobuf or http/json); using http/protobuf`,
+    `@seclog/node: ${name}=${quote(raw)} is not supported; ignored, using http/protobuf (supported: http/protobuf, http/json)`,
   );
   return 'http/protobuf';
 }

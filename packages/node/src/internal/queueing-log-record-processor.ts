@@ -14,10 +14,21 @@ import { reportError } from './report-error.js';
 
 type Record = ReadWriteLogRecord;
 
+/** An exporter that can also write synchronously, for the exit path (seclog's file and console). */
+interface SyncExporter extends LogRecordExporter {
+  exportSync(records: readonly Record[]): ExportResult;
+}
+
+function canExportSync(exporter: LogRecordExporter | undefined): exporter is SyncExporter {
+  return typeof (exporter as Partial<SyncExporter> | undefined)?.exportSync === 'function';
+}
+
 export interface QueueingLogRecordProcessorOptions {
   readonly exporter: LogRecordExporter;
   /** Name used in error reports and stats, e.g. 'file'. */
   readonly name: string;
+  /** What a person can do when exports fail, appended to the failure report. */
+  readonly remedy?: string;
   readonly maxQueueSize: number;
   readonly maxExportBatchSize: number;
   readonly scheduledDelayMillis: number;
@@ -51,6 +62,12 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
   private readonly _inFlight = new Set<Promise<void>>();
   private _timer: NodeJS.Timeout | undefined;
   private _isShutdown = false;
+  /** Set by {@link flushSync}: from then on every record is exported as it is emitted. */
+  private _exiting = false;
+  /** Batches handed to the exporter and not yet answered. */
+  private readonly _inFlightBatches = new Set<Record[]>();
+  /** Batches taken from the queue that wait for the resource to settle before their export. */
+  private readonly _waitingBatches = new Set<Record[]>();
   private _isReady = false;
   private _shutdownPromise: Promise<void> | undefined;
 
@@ -63,6 +80,10 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: Record): void {
+    if (this._exiting) {
+      this._exportSync([record], []);
+      return;
+    }
     if (this._isShutdown) {
       this._options.onDrop('shutdown', 1);
       return;
@@ -81,6 +102,49 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
 
   forceFlush(): Promise<void> {
     return this._flushAll();
+  }
+
+  /**
+   * The exit path (an `exit` handler, where no async work runs): hands every queued record to the
+   * exporter's `exportSync`, or, for an exporter without one (OTLP), to the spill exporter's,
+   * together with the batches in flight there (delivery unknown: better twice than never).
+   * Records neither can take are counted as dropped, reason `process_exit`. From then on each
+   * record is handled this way as it is emitted (later exit handlers may still log).
+   */
+  flushSync(): void {
+    this._exiting = true;
+    this._clearTimer();
+    const queued = this._take(this.queued);
+    const earlier = canExportSync(this._options.exporter) ? [] : [...this._inFlightBatches];
+    earlier.push(...this._waitingBatches);
+    this._inFlightBatches.clear();
+    this._waitingBatches.clear();
+    this._exportSync(queued, earlier);
+  }
+
+  private _exportSync(records: Record[], inFlight: Record[][]): void {
+    const { exporter, spill } = this._options;
+    let target: SyncExporter | undefined;
+    if (canExportSync(exporter)) target = exporter;
+    else if (canExportSync(spill?.exporter)) target = spill.exporter;
+    const all = inFlight.length === 0 ? records : [...inFlight.flat(), ...records];
+    if (target === undefined) {
+      if (all.length > 0) this._options.onDrop('process_exit', all.length);
+      return;
+    }
+    let result: ExportResult;
+    try {
+      result = target.exportSync(all);
+    } catch (error) {
+      result = { code: ExportResultCode.FAILED, error: error as Error };
+    }
+    if (result.code !== ExportResultCode.SUCCESS) {
+      if (result.error) reportError(result.error);
+      if (all.length > 0) this._options.onDrop('process_exit', all.length);
+    } else if (all.length > 0) {
+      if (target === exporter) this._options.onExported(all.length);
+      else spill?.onSpilled(all.length);
+    }
   }
 
   shutdown(): Promise<void> {
@@ -161,10 +225,13 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     let release!: () => void;
     const waiting = new Promise<void>((resolve) => (release = resolve));
     this._inFlight.add(waiting);
+    this._waitingBatches.add(batch);
     void ready.then(() => {
       this._isReady = true;
       this._inFlight.delete(waiting);
       release();
+      // The exit path took it (flushSync).
+      if (!this._waitingBatches.delete(batch)) return;
       this._startExport(batch);
     });
   }
@@ -174,10 +241,12 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
     this._inFlight.add(done);
+    this._inFlightBatches.add(batch);
     let sync = true;
     // Ends this export: frees the slot and, when it ended asynchronously, starts the next batch.
     const complete = (): void => {
       this._inFlight.delete(done);
+      this._inFlightBatches.delete(batch);
       resolveDone();
       if (!sync && (!this._isShutdown || this.queued > 0)) this._drain(false);
     };
@@ -190,11 +259,13 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
         complete();
         return;
       }
+      const { name, remedy } = this._options;
+      const cause = result.error?.message ?? 'the exporter reported a failure';
       reportError(
-        result.error ??
-          new Error(
-            `@seclog/node: ${this._options.name} exporter failed to export ${batch.length} records`,
-          ),
+        new Error(
+          `@seclog/node: the ${name} export path failed to export ${batch.length} records: ${cause}${remedy === undefined ? '' : `; ${remedy}`}`,
+          { cause: result.error },
+        ),
       );
       this._spillOrDrop(batch, failureReason, complete);
     };

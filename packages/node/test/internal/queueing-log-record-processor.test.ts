@@ -146,7 +146,11 @@ describe('QueueingLogRecordProcessor', () => {
       await provider.forceFlush();
       expect(dropped.export_failed).toBe(10);
       expect(errors).toHaveLength(1);
-      expect((errors[0] as Error).message).toBe('disk on fire');
+      // Said in seclog's words (which path, how many), with the exporter's error as its cause.
+      expect((errors[0] as Error).message).toBe(
+        '@seclog/node: the test export path failed to export 10 records: disk on fire',
+      );
+      expect((errors[0] as Error).cause).toBe(exporter.result.error);
       await provider.shutdown();
     });
 

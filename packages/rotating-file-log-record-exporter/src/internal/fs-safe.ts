@@ -1,6 +1,16 @@
 // File-system helpers that never follow a symlink planted in the log directory and write small
 // files atomically (temp file, fsync, rename).
-import { constants } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fdatasyncSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -87,5 +97,59 @@ export async function unlinkRetry(path: string): Promise<void> {
       if (attempt >= 2 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EAGAIN')) throw err;
       await new Promise((r) => setTimeout(r, 20 * (attempt + 1)).unref());
     }
+  }
+}
+
+/** Writes `buf[from, to)` to `fd` with synchronous I/O, looping over short writes. */
+export function writeAllSync(fd: number, buf: Uint8Array, from: number, to: number): void {
+  let off = from;
+  while (off < to) {
+    const written = writeSync(fd, buf, off, to - off);
+    if (written <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    off += written;
+  }
+}
+
+/**
+ * {@link writeFileAtomic} with synchronous I/O, for the exit path (no async work runs in an
+ * `exit` handler), directory sync included.
+ */
+export function writeFileAtomicSync(dir: string, name: string, content: string, mode: number): void {
+  const tmp = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const fd = openSync(tmp, CREATE_EXCL, mode);
+  try {
+    fchmodSync(fd, mode);
+    const bytes = Buffer.from(content, 'utf8');
+    writeAllSync(fd, bytes, 0, bytes.length);
+    fdatasyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, join(dir, name));
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // renamed or never written
+    }
+    throw err;
+  }
+  syncDirectorySync(dir);
+}
+
+/** {@link syncDirectory} with synchronous I/O. */
+export function syncDirectorySync(dir: string): void {
+  try {
+    const fd = openSync(dir, O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // best effort
   }
 }

@@ -1,6 +1,7 @@
 // Writer slots: each process holds an exclusive lock file (O_EXCL, with its pid) on one slot and
 // writes only that slot's files, so processes never share a file. Stale locks of dead processes
 // are taken over.
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { readdir, readFile, stat, unlink, open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -84,9 +85,47 @@ async function tryTakeOver(
   }
 }
 
+function lockContent(): string {
+  return `${process.pid}\n${hostname()}\n${randomBytes(8).toString('hex')}\n`;
+}
+
+/**
+ * Takes, with synchronous I/O, the lowest slot that has no lock and for which `unused(slot)`
+ * says no file exists: a writer that must start inside an `exit` handler starts a fresh chain
+ * there, leaving any slot that needs recovery to the next start.
+ */
+export function acquireFreshSlotSync(
+  dir: string,
+  baseName: string,
+  mode: number,
+  unused: (slot: number) => boolean,
+): SlotLock {
+  const content = lockContent();
+  for (let slot = 0; slot < MAX_SLOTS; slot++) {
+    const path = join(dir, lockName(baseName, slot));
+    if (heldInProcess.has(path) || !unused(slot)) continue;
+    let fd: number;
+    try {
+      fd = openSync(path, CREATE_EXCL, mode);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    try {
+      writeSync(fd, content);
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    heldInProcess.add(path);
+    return { slot, path, content };
+  }
+  throw Object.assign(new Error(`no free writer slot among ${MAX_SLOTS}`), { code: 'ESLOTS' });
+}
+
 /** Takes the lowest free (or stale) slot in `dir`. */
 export async function acquireSlot(dir: string, baseName: string, mode: number): Promise<SlotLock> {
-  const content = `${process.pid}\n${hostname()}\n${randomBytes(8).toString('hex')}\n`;
+  const content = lockContent();
   for (let slot = 0; slot < MAX_SLOTS; slot++) {
     const path = join(dir, lockName(baseName, slot));
     if (heldInProcess.has(path)) continue;
