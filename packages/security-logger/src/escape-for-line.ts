@@ -1,12 +1,22 @@
-// Escaping for line-oriented outputs (console, pretty printers, plain-text files): no value can
-// break a line, forge a second record, or drive the terminal.
+// seclog's one escaping policy for line-oriented outputs: no value can break a line, forge a second
+// record, or drive the terminal. The same file is kept byte-identical in @seclog/security-logger
+// (src/escape-for-line.ts) and @seclog/rotating-file-log-record-exporter
+// (src/internal/escape-for-line.ts), which depends on no other seclog package; a test in the file
+// exporter fails when the two differ, and test/fixtures/line-escape-cases.ts in security-logger is
+// the one table of cases every output is checked against.
 
-// Backslash (so escapes stay unambiguous), C0 controls (CR, LF, TAB, ESC, ...), DEL, C1 controls
-// (NEL included), Unicode line/paragraph separators, bidi controls (Trojan Source) and lone
-// surrogates.
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// What no output writes raw beyond C0 (which JSON.stringify already escapes): DEL, C1 controls
+// (NEL, CSI, ...), the Unicode line and paragraph separators, and the bidi controls of Trojan
+// Source (ALM, LRM, RLM, LRE..RLO, LRI..PDI).
+const BEYOND_C0 =
+  '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const LONE_SURROGATE =
+  '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+
+// Text outputs also escape the backslash (so escapes stay unambiguous), C0 and lone surrogates.
+const TEXT_UNSAFE = new RegExp(`[\\\\\\u0000-\\u001f${BEYOND_C0}]|${LONE_SURROGATE}`, 'g');
+// JSON.stringify escapes C0, `"`, `\` and lone surrogates itself and leaves the rest raw.
+const JSON_UNSAFE = new RegExp(`[${BEYOND_C0}]`, 'g');
 
 const SHORT: Readonly<Record<string, string>> = {
   '\\': '\\\\',
@@ -15,12 +25,16 @@ const SHORT: Readonly<Record<string, string>> = {
   '\t': '\\t',
 };
 
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
 /**
  * `text` with every character that could end a line, fake one, or control a terminal written as a
  * visible escape: `\n`, `\r`, `\t`, `\\`, and `\uXXXX` for other C0/C1 controls (so ANSI escape
  * sequences start with the text `\u001b`), DEL, U+2028/U+2029, bidi controls and lone surrogates.
  * The result holds no line terminator of any kind. Records themselves keep values intact; JSON
- * outputs escape these characters on their own, so this is for line-oriented text outputs.
+ * outputs use {@link escapeJsonLine}, so this is for plain-text outputs (diagnostic messages).
  * Non-string input is converted with `String()`; never throws.
  */
 export function escapeForLine(text: string): string {
@@ -30,25 +44,19 @@ export function escapeForLine(text: string): string {
   } catch {
     return '[unserializable]';
   }
-  return value.replace(
-    UNSAFE,
-    (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return value.replace(TEXT_UNSAFE, (c) => SHORT[c] ?? unicodeEscape(c));
 }
-
-// Characters JSON.stringify leaves raw that some line readers still treat as line breaks (Python's
-// splitlines, Unicode-aware editors): NEL, U+2028, U+2029; plus C1 and bidi controls for terminals.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * `json` (the output of `JSON.stringify`) with the characters JSON leaves unescaped but some line
- * readers split on or terminals obey (NEL, U+2028, U+2029, other C1 and bidi controls) rewritten
- * as `\uXXXX` escapes. Outside strings JSON never holds these, so the result parses to the same
- * value and is exactly one line for every reader. Never throws.
+ * readers split on (Python's `splitlines`, log shippers, editors) or terminals obey (NEL, U+2028,
+ * U+2029, DEL, other C1 and bidi controls) rewritten as `\uXXXX` escapes. Outside strings JSON
+ * never holds these, so the result parses to the same value and is exactly one line for every
+ * reader. Never throws.
  */
 export function escapeJsonLine(json: string): string {
   try {
-    return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return json.replace(JSON_UNSAFE, unicodeEscape);
   } catch {
     return '"[unserializable]"';
   }

@@ -1,28 +1,15 @@
-// Tests escapeForLine: nothing that could end a line, fake a record or drive a terminal survives.
+// Tests seclog's one escaping policy against the one table of cases: nothing that could end a
+// line, fake a record or drive a terminal survives.
 import { escapeForLine, escapeJsonLine } from '@seclog/security-logger';
 import { describe, expect, it } from 'vitest';
+import { LINE_ESCAPE_CASES } from './fixtures/line-escape-cases.js';
 
 // eslint-disable-next-line no-control-regex -- asserting their absence
 const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
 
 describe('escapeForLine', () => {
-  it.each([
-    ['LF', 'a\nb', 'a\\nb'],
-    ['CR', 'a\rb', 'a\\rb'],
-    ['CRLF', 'a\r\nb', 'a\\r\\nb'],
-    ['TAB', 'a\tb', 'a\\tb'],
-    ['backslash', 'C:\\x', 'C:\\\\x'],
-    ['NEL', 'a\u0085b', 'a\\u0085b'],
-    ['LINE SEPARATOR', 'a\u2028b', 'a\\u2028b'],
-    ['PARAGRAPH SEPARATOR', 'a\u2029b', 'a\\u2029b'],
-    ['vertical tab and form feed', 'a\u000b\u000cb', 'a\\u000b\\u000cb'],
-    ['ESC of an ANSI sequence', '\u001b[31mred\u001b[0m', '\\u001b[31mred\\u001b[0m'],
-    ['NUL and DEL', 'a\u0000\u007fb', 'a\\u0000\\u007fb'],
-    ['C1 CSI', 'a\u009b2Jb', 'a\\u009b2Jb'],
-    ['a bidi override', 'user\u202eevil', 'user\\u202eevil'],
-    ['a lone surrogate', 'a\ud800b', 'a\\ud800b'],
-  ])('escapes %s', (_name, input, expected) => {
-    expect(escapeForLine(input)).toBe(expected);
+  it.each(LINE_ESCAPE_CASES.map((c) => [c.name, c]))('writes %s as the table says', (_n, c) => {
+    expect(escapeForLine(c.raw)).toBe(c.text);
   });
 
   it('keeps printable text, emoji and other scripts as they are', () => {
@@ -57,6 +44,15 @@ describe('escapeForLine', () => {
 });
 
 describe('escapeJsonLine', () => {
+  it.each(LINE_ESCAPE_CASES.map((c) => [c.name, c]))(
+    'writes %s in JSON as the table says, parsing back to the value',
+    (_n, c) => {
+      const line = escapeJsonLine(JSON.stringify(c.raw));
+      expect(line).toBe(c.json);
+      expect(JSON.parse(line)).toBe(c.raw);
+    },
+  );
+
   it('escapes the line separators JSON.stringify leaves raw, keeping the parsed value', () => {
     const value = { user: 'alice\u2028\u2029\u0085\u202e\n\u001b[31m' };
     const raw = JSON.stringify(value);
