@@ -128,6 +128,14 @@ export const ATTR_SECLOG_CONFIG_SETTING = 'seclog.config.setting' as const;
 /** `seclog.event.rejected_name`: a custom event name that failed validation (escaped, truncated). */
 export const ATTR_SECLOG_EVENT_REJECTED_NAME = 'seclog.event.rejected_name' as const;
 
+/**
+ * `seclog.collision.<key>`: where the file exporter's `ecs-json` lines put a resource or record
+ * attribute named like a field the line sets itself (`@timestamp`, `message`, `event.action`,
+ * `log.level`, `log.logger`, ...) or already starting with `seclog.collision.`, so app input can
+ * never forge a core field. A template attribute, like OTel's `http.request.header.<key>`.
+ */
+export const ATTR_SECLOG_COLLISION = (key: string): string => `seclog.collision.${key}`;
+
 /** `http.request.header.referer`: the Referer request header, a string array per the OTel header convention. */
 export const ATTR_HTTP_REQUEST_HEADER_REFERER = 'http.request.header.referer' as const;
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_OTEL_EVENT_NAME,
+  ATTR_SECLOG_COLLISION,
   ATTR_SECLOG_OUTCOME,
   ATTR_SECLOG_REQUEST_ID,
   ATTR_SECLOG_TARGET_USER_ID,
@@ -54,6 +55,13 @@ describe('EMITTED_ATTRIBUTE_KEYS', () => {
       SECLOG_OUTCOME_VALUE_FAILURE,
       SECLOG_OUTCOME_VALUE_UNKNOWN,
     ]).toEqual(['success', 'failure', 'unknown']);
+  });
+});
+
+describe('ATTR_SECLOG_COLLISION', () => {
+  it('names the seclog.collision.<key> template the ecs-json file lines use', () => {
+    expect(ATTR_SECLOG_COLLISION('@timestamp')).toBe('seclog.collision.@timestamp');
+    expect(ATTR_SECLOG_COLLISION('event.action')).toBe('seclog.collision.event.action');
   });
 });
 

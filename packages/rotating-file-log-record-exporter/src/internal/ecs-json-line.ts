@@ -34,14 +34,49 @@ function isoTime(time: readonly [number, number]): string {
 }
 
 /**
- * The ECS line up to and including the hash marker; without `seq` (hash chain off) up to the last
- * field, to be closed with {@link ECS_UNCHAINED_SUFFIX}.
+ * Prefix under which an attribute is written when its name is a field the ECS line sets itself
+ * (`@timestamp`, `message`, `event.action`, ...) or already starts with this prefix, so app input
+ * can never forge a core field and the renaming cannot collide either. The same name as
+ * `ATTR_SECLOG_COLLISION` in @seclog/semconv (the file exporter depends on no seclog package).
  */
-export function ecsLinePrefix(record: ReadableLogRecord, seq: number | undefined): string {
+export const ECS_COLLISION_PREFIX = 'seclog.collision.';
+
+/** Fields the ECS line writes from the record itself, never from its attributes. */
+const CORE_FIELDS: ReadonlySet<string> = new Set([
+  '@timestamp',
+  'log.level',
+  'event.severity',
+  'message',
+  'event.action',
+  'log.logger',
+  'trace.id',
+  'span.id',
+]);
+
+/** Receives how many attribute names were moved under {@link ECS_COLLISION_PREFIX}. */
+export interface EcsCollisionCounter {
+  ecsCollided(count: number): void;
+}
+
+/** The name attribute `key` is written under (see {@link ECS_COLLISION_PREFIX}). */
+function fieldName(key: string): string {
+  return CORE_FIELDS.has(key) || key.startsWith(ECS_COLLISION_PREFIX)
+    ? ECS_COLLISION_PREFIX + key
+    : key;
+}
+
+/**
+ * The ECS line up to and including the hash marker; without `seq` (hash chain off) up to the last
+ * field, to be closed with {@link ECS_UNCHAINED_SUFFIX}. Resource and record attributes whose names
+ * are core fields are written under {@link ECS_COLLISION_PREFIX} and counted on `collisions`.
+ */
+export function ecsLinePrefix(
+  record: ReadableLogRecord,
+  seq: number | undefined,
+  collisions?: EcsCollisionCounter,
+): string {
   const fields = new Map<string, unknown>();
   fields.set('@timestamp', isoTime(record.hrTime));
-  const resAttrs = (record.resource as { attributes: Record<string, unknown> }).attributes;
-  for (const key of Object.keys(resAttrs)) fields.set(key, jsonSafe(resAttrs[key]));
   if (record.severityText !== undefined) fields.set('log.level', record.severityText);
   if (record.severityNumber !== undefined)
     fields.set('event.severity', Number(record.severityNumber));
@@ -55,11 +90,22 @@ export function ecsLinePrefix(record: ReadableLogRecord, seq: number | undefined
     fields.set('trace.id', record.spanContext.traceId);
     fields.set('span.id', record.spanContext.spanId);
   }
+  let moved = 0;
+  const resAttrs = (record.resource as { attributes: Record<string, unknown> }).attributes;
+  for (const key of Object.keys(resAttrs)) {
+    const name = fieldName(key);
+    if (name !== key) moved++;
+    fields.set(name, jsonSafe(resAttrs[key]));
+  }
   const attrs = record.attributes as Record<string, unknown>;
   for (const key of Object.keys(attrs)) {
     if (key === ATTR_SECLOG_CHAIN_SEQ || key === ATTR_SECLOG_CHAIN_HASH) continue;
-    fields.set(key, jsonSafe(attrs[key]));
+    const name = fieldName(key);
+    if (name !== key) moved++;
+    // A record attribute wins over a resource attribute of the same name.
+    fields.set(name, jsonSafe(attrs[key]));
   }
+  if (moved > 0) collisions?.ecsCollided(moved);
   let out = '{';
   for (const [key, value] of fields) {
     if (value === undefined) continue;

@@ -12,6 +12,8 @@ export class SelfMetrics {
   filesCompressed = 0;
   filesDeleted = 0;
   tornLinesSetAside = 0;
+  /** Attribute names an ECS line wrote under `seclog.collision.` instead of a core field. */
+  ecsFieldCollisions = 0;
   readonly dropped: Partial<Record<DropReason, number>> = {};
   private readonly _records?: CounterLike;
   private readonly _bytes?: CounterLike;
@@ -49,6 +51,11 @@ export class SelfMetrics {
   rotated(): void {
     this.rotations++;
     this._rotations?.add(1);
+  }
+
+  /** Counts attribute names moved under `seclog.collision.` (see ecs-json-line.ts). */
+  ecsCollided(count: number): void {
+    this.ecsFieldCollisions += count;
   }
 
   drop(reason: DropReason, records: number): void {

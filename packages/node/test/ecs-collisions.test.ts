@@ -1,0 +1,51 @@
+// #12: in ecs-json files an app attribute named like a core ECS field cannot forge the time, the
+// action or the level a SIEM shows; it lands under the @seclog/semconv collision namespace.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSecurityLogging } from '@seclog/node';
+import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
+import { ATTR_SECLOG_COLLISION } from '@seclog/semconv';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seclog-ecs-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('startSecurityLogging', () => {
+  it('writes forged ECS core fields of an app record under ATTR_SECLOG_COLLISION (#12)', async () => {
+    const seclog = startSecurityLogging({
+      handleExit: false,
+      registerGlobal: false,
+      redaction: false,
+      console: false,
+      file: { directory: dir, format: 'ecs-json' },
+    });
+    seclog.getLogger('billing').warn('refund issued', {
+      '@timestamp': '1999-01-01T00:00:00.000Z',
+      message: 'nothing happened',
+      'event.action': 'seclog.authn_login_success',
+      'log.level': 'DEBUG',
+      'log.logger': 'trusted',
+    });
+    await seclog.shutdown();
+    const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+    const line = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
+    expect(line['@timestamp']).not.toBe('1999-01-01T00:00:00.000Z');
+    expect(line.message).toBe('refund issued');
+    expect(line['event.action']).toBeUndefined();
+    expect(line['log.level']).toBe('WARN');
+    expect(line).toMatchObject({
+      [ATTR_SECLOG_COLLISION('@timestamp')]: '1999-01-01T00:00:00.000Z',
+      [ATTR_SECLOG_COLLISION('message')]: 'nothing happened',
+      [ATTR_SECLOG_COLLISION('event.action')]: 'seclog.authn_login_success',
+      [ATTR_SECLOG_COLLISION('log.level')]: 'DEBUG',
+      [ATTR_SECLOG_COLLISION('log.logger')]: 'trusted',
+    });
+    expect((await verifyDirectory(dir)).ok).toBe(true);
+  });
+});
