@@ -100,6 +100,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       process_exit: 0,
     };
     const counters = { exported: 0, spilled: 0, dropped } as PathCounters;
+    // The first drop per reason is said at once, then at most one reminder a minute.
+    const warnedAt = new Map<DropReason, number>();
+    const sinceWarned = new Map<DropReason, number>();
     counters.onShutdownDrop = () => {
       dropped.shutdown += 1;
       recordsCounter?.add(1, {
@@ -135,13 +138,27 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         counters.exported += n;
         recordsCounter?.add(n, { 'seclog.export.path': name, 'seclog.export.result': 'exported' });
       },
-      onDrop: (reason, n) => {
-        if (dropped[reason] === 0) {
-          diag.warn(
-            `@seclog/node: the ${name} export path dropped ${n} records (${reason}), the first of this kind; ${DROP_REMEDY[reason]}; stats() counts them`,
-          );
-        }
+      onDrop: (reason, n, cause) => {
         dropped[reason] += n;
+        const why = cause === undefined ? reason : `${reason}: ${cause}`;
+        const now = Date.now();
+        const last = warnedAt.get(reason);
+        if (last === undefined) {
+          diag.warn(
+            `@seclog/node: the ${name} export path dropped ${n} records (${why}); ${remedyFor(name, reason)}; stats() counts them`,
+          );
+          warnedAt.set(reason, now);
+          sinceWarned.set(reason, 0);
+        } else if (now - last >= DROP_REMINDER_MS) {
+          const more = (sinceWarned.get(reason) ?? 0) + n;
+          diag.warn(
+            `@seclog/node: the ${name} export path dropped ${more} more records (${why}) in the last ${Math.round((now - last) / 1000)} s; ${dropped[reason]} in all`,
+          );
+          warnedAt.set(reason, now);
+          sinceWarned.set(reason, 0);
+        } else {
+          sinceWarned.set(reason, (sinceWarned.get(reason) ?? 0) + n);
+        }
         recordsCounter?.add(n, {
           'seclog.export.path': name,
           'seclog.export.result': 'dropped',
@@ -187,7 +204,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         'otlp',
         createOtlpExporter(otlpOptions, env),
         spill,
-        `check that a Collector listens at the OTLP endpoint (otlp.url, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)${spill === undefined ? '; set otlp.spillDirectory to keep failed batches in files' : ''}`,
+        'check that a Collector listens at the OTLP endpoint (otlp.url, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)',
       ),
     );
   }
@@ -313,15 +330,27 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   };
 }
 
-/** What to do about each kind of drop, for the first-drop warning. */
-const DROP_REMEDY: Readonly<Record<DropReason, string>> = {
-  queue_full: 'the exporter cannot keep up; raise batch.maxQueueSize or make the exporter faster',
-  export_failed: 'see the export error reported with it',
-  export_timeout: 'the exporter answered too late; check its endpoint or raise batch.exportTimeoutMillis',
-  shutdown: 'records emitted after shutdown() are not exported',
-  process_exit:
-    'the process ended before they were sent; set otlp.spillDirectory to keep such records in files',
-};
+const DROP_REMINDER_MS = 60_000;
+
+/** What a person can do about a drop, for the drop warning. */
+function remedyFor(path: string, reason: DropReason): string {
+  switch (reason) {
+    case 'queue_full':
+      return 'the exporter cannot keep up: raise batch.maxQueueSize or make the exporter faster';
+    case 'export_timeout':
+      return 'the exporter answered too late: check where it sends, or raise batch.exportTimeoutMillis';
+    case 'shutdown':
+      return 'records emitted after shutdown() are not exported';
+    case 'process_exit':
+      return 'the process ended before they were sent; set otlp.spillDirectory to keep such records in files';
+    case 'export_failed':
+      if (path === 'otlp')
+        return 'check that a Collector listens at the OTLP endpoint (otlp.url, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT), or set otlp.spillDirectory to keep failed batches in files';
+      if (path === 'file')
+        return 'check the log directory (file.directory): it must be writable by this user, with room on its disk';
+      return `check the ${path} exporter`;
+  }
+}
 
 const FALLBACK_COMPONENT = 'invalid-component-name';
 

@@ -108,28 +108,31 @@ async function expectLastWordsOnDisk(count: number, extra: string[] = []): Promi
 describe('startSecurityLogging', () => {
   describe('last words: records emitted just before the process ends', () => {
     for (const phase of ['first-tick', 'started'] as const) {
-      describe(phase === 'first-tick' ? 'before the file exporter started' : 'while it runs', () => {
-        it('lands them in the file and on the console on process.exit(), keeping the exit code', async () => {
-          const end = await runChild('exit', { phase });
-          expect(end.code).toBe(3);
-          await expectLastWordsOnDisk(20);
-          expect(consoleEvents(end.stdout)).toContain('seclog.sys_crash');
-        });
+      describe(
+        phase === 'first-tick' ? 'before the file exporter started' : 'while it runs',
+        () => {
+          it('lands them in the file and on the console on process.exit(), keeping the exit code', async () => {
+            const end = await runChild('exit', { phase });
+            expect(end.code).toBe(3);
+            await expectLastWordsOnDisk(20);
+            expect(consoleEvents(end.stdout)).toContain('seclog.sys_crash');
+          });
 
-        it('lands them on an uncaught exception, which Node still reports and exits 1 on', async () => {
-          const end = await runChild('throw', { phase });
-          expect(end.code).toBe(1);
-          expect(end.stderr).toContain('Error: boom');
-          await expectLastWordsOnDisk(20);
-          expect(consoleEvents(end.stdout)).toContain('seclog.sys_crash');
-        });
+          it('lands them on an uncaught exception, which Node still reports and exits 1 on', async () => {
+            const end = await runChild('throw', { phase });
+            expect(end.code).toBe(1);
+            expect(end.stderr).toContain('Error: boom');
+            await expectLastWordsOnDisk(20);
+            expect(consoleEvents(end.stdout)).toContain('seclog.sys_crash');
+          });
 
-        it('lands them on an unhandled rejection (default mode: the process ends with 1)', async () => {
-          const end = await runChild('reject', { phase });
-          expect(end.code).toBe(1);
-          await expectLastWordsOnDisk(20);
-        });
-      });
+          it('lands them on an unhandled rejection (default mode: the process ends with 1)', async () => {
+            const end = await runChild('reject', { phase });
+            expect(end.code).toBe(1);
+            await expectLastWordsOnDisk(20);
+          });
+        },
+      );
     }
 
     it('leaves --unhandled-rejections=warn alone: the process lives on, then ends and lands them', async () => {

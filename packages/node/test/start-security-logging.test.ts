@@ -164,6 +164,55 @@ describe('startSecurityLogging', () => {
       expect(Object.keys(seclog.stats())).toEqual([]);
     });
 
+    it('lets OTEL_LOGS_EXPORTER=none switch off exporters the options configure too', () => {
+      vi.stubEnv('OTEL_LOGS_EXPORTER', 'none');
+      const seclog = startSecurityLogging({
+        handleExit: false,
+        console: { format: 'json', stream: { write: () => true } },
+        file: { directory: 'never-created' },
+      });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats())).toEqual([]);
+    });
+
+    it('keeps exporters the options turn on beside the ones OTEL_LOGS_EXPORTER names', () => {
+      vi.stubEnv('OTEL_LOGS_EXPORTER', 'otlp');
+      const seclog = startSecurityLogging({
+        handleExit: false,
+        console: { format: 'json', stream: { write: () => true } },
+        otlp: { url: 'http://127.0.0.1:1/v1/logs' },
+      });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats()).sort()).toEqual(['console', 'otlp']);
+    });
+
+    for (const value of ['consol', 'consol,fiel', ' , ']) {
+      it(`keeps the default exporters when OTEL_LOGS_EXPORTER=${JSON.stringify(value)} names none it knows`, () => {
+        vi.stubEnv('OTEL_LOGS_EXPORTER', value);
+        const seclog = startSecurityLogging({
+          handleExit: false,
+          console: undefined,
+          file: { directory: mkdtempSync(join(tmpdir(), 'seclog-typo-')) },
+        });
+        started.push(seclog);
+        expect(Object.keys(seclog.stats()).sort()).toEqual(['console', 'file']);
+      });
+    }
+
+    it('keeps the valid names of a list that also holds a typo', () => {
+      vi.stubEnv('OTEL_LOGS_EXPORTER', 'fiel,console');
+      const seclog = startSecurityLogging({ handleExit: false });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats())).toEqual(['console']);
+    });
+
+    it('does not turn OTLP on for an OTEL_EXPORTER_OTLP_ENDPOINT that is not a URL', () => {
+      vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318');
+      const seclog = startSecurityLogging({ handleExit: false, console: false, file: false });
+      started.push(seclog);
+      expect(Object.keys(seclog.stats())).toEqual([]);
+    });
+
     it('adds OTLP when an OTLP endpoint is configured in the environment', () => {
       vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:1');
       const seclog = startSecurityLogging({ handleExit: false, console: false, file: false });
@@ -212,7 +261,7 @@ describe('startSecurityLogging', () => {
       [
         'a misspelt file option',
         { file: { directry: '/tmp/x' } },
-        /^rotating-file-log-record-exporter: directry is not an option/,
+        /^@seclog\/rotating-file-log-record-exporter: directry is not an option/,
       ],
       [
         'a non-string service name',
@@ -263,7 +312,7 @@ describe('startSecurityLogging', () => {
           console: false,
           file: { directory: dir, maxFileBytes: 1 },
         }),
-      ).toThrow(/rotating-file-log-record-exporter: maxFileBytes/);
+      ).toThrow(/@seclog\/rotating-file-log-record-exporter: maxFileBytes/);
     });
   });
 

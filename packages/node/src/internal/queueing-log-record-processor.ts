@@ -39,7 +39,8 @@ export interface QueueingLogRecordProcessorOptions {
    * a batch to its worker thread while the previous one is still being written.
    */
   readonly maxConcurrentExports?: number;
-  readonly onDrop: (reason: DropReason, count: number) => void;
+  /** Records not delivered; `cause` says why when an exporter failed. */
+  readonly onDrop: (reason: DropReason, count: number, cause?: string) => void;
   readonly onExported: (count: number) => void;
   /**
    * Settles when the records' resource is complete (async detectors such as `host.id`); the first
@@ -139,8 +140,8 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
       result = { code: ExportResultCode.FAILED, error: error as Error };
     }
     if (result.code !== ExportResultCode.SUCCESS) {
-      if (result.error) reportError(result.error);
-      if (all.length > 0) this._options.onDrop('process_exit', all.length);
+      if (all.length > 0) this._options.onDrop('process_exit', all.length, result.error?.message);
+      else if (result.error) reportError(result.error);
     } else if (all.length > 0) {
       if (target === exporter) this._options.onExported(all.length);
       else spill?.onSpilled(all.length);
@@ -259,15 +260,7 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
         complete();
         return;
       }
-      const { name, remedy } = this._options;
-      const cause = result.error?.message ?? 'the exporter reported a failure';
-      reportError(
-        new Error(
-          `@seclog/node: the ${name} export path failed to export ${batch.length} records: ${cause}${remedy === undefined ? '' : `; ${remedy}`}`,
-          { cause: result.error },
-        ),
-      );
-      this._spillOrDrop(batch, failureReason, complete);
+      this._spillOrDrop(batch, failureReason, complete, result.error);
     };
     const timer = setTimeout(() => {
       finish(
@@ -288,19 +281,33 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
 
   // A failed batch goes to the spill exporter when there is one (still inside this export, so the
   // one-export-in-flight bound and the order hold), else it is counted as dropped.
-  private _spillOrDrop(batch: Record[], reason: DropReason, complete: () => void): void {
+  private _spillOrDrop(
+    batch: Record[],
+    reason: DropReason,
+    complete: () => void,
+    error: Error | undefined,
+  ): void {
     const spill = this._options.spill;
+    const cause = error?.message ?? 'the exporter reported a failure';
     if (spill === undefined) {
-      this._options.onDrop(reason, batch.length);
+      // The drop report names the cause: one line per failure, not a failure and then a drop.
+      this._options.onDrop(reason, batch.length, cause);
       complete();
       return;
     }
+    const { name, remedy } = this._options;
+    reportError(
+      new Error(
+        `@seclog/node: the ${name} export path failed to export ${batch.length} records (spilling them to files): ${cause}${remedy === undefined ? '' : `; ${remedy}`}`,
+        { cause: error },
+      ),
+    );
     let answered = false;
     const answer = (ok: boolean): void => {
       if (answered) return;
       answered = true;
       if (ok) spill.onSpilled(batch.length);
-      else this._options.onDrop(reason, batch.length);
+      else this._options.onDrop(reason, batch.length, `${cause}; spilling failed too`);
       complete();
     };
     try {

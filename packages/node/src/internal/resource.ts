@@ -9,9 +9,11 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
+import { diag } from '@opentelemetry/api';
 import type { StartSecurityLoggingOptions } from '../types.js';
 
 export function buildResource(options: StartSecurityLoggingOptions): Resource {
+  checkResourceAttributesEnv(process.env.OTEL_RESOURCE_ATTRIBUTES);
   const detected = detectResources({ detectors: [hostDetector, processDetector, envDetector] });
   const explicit: Record<string, string | number | boolean> = { ...options.resourceAttributes };
   if (options.serviceName !== undefined) explicit['service.name'] = options.serviceName;
@@ -42,4 +44,20 @@ export function settleResource(resource: Resource, timeoutMillis = 1000): Promis
       },
     );
   });
+}
+
+/**
+ * The SDK's env detector drops a malformed OTEL_RESOURCE_ATTRIBUTES without a word (at debug
+ * level): say which entries are not `key=value`. Values are not echoed; they may be private.
+ */
+function checkResourceAttributesEnv(raw: string | undefined): void {
+  if (raw === undefined || raw.trim() === '') return;
+  const bad = raw
+    .split(',')
+    .map((entry, i) => ({ entry: entry.trim(), i }))
+    .filter(({ entry }) => entry !== '' && !/^[^=]*[^=\s][^=]*=[^=]*$/.test(entry));
+  if (bad.length === 0) return;
+  diag.warn(
+    `@seclog/node: OTEL_RESOURCE_ATTRIBUTES entries ${bad.map((b) => `#${b.i + 1}`).join(', ')} are not key=value (one = each; percent-encode , and = inside keys and values); the SDK ignores the whole variable`,
+  );
 }
