@@ -439,7 +439,7 @@ describe('RedactingLogRecordProcessor', () => {
     it.each<[RedactingLogRecordProcessorOptions, RegExp]>([
       [
         { rules: [{ id: 'a', pattern: '' }] },
-        /^redacting-log-record-processor: rules\[0\]\.pattern must be a non-empty string/,
+        /^@seclog\/redacting-log-record-processor: rules\[0\]\.pattern must be a non-empty string/,
       ],
       [
         {
@@ -448,7 +448,7 @@ describe('RedactingLogRecordProcessor', () => {
             { id: 'b', pattern: 'a+' },
           ],
         },
-        /^redacting-log-record-processor: rules\[1\]\.pattern must bound every quantifier/,
+        /^@seclog\/redacting-log-record-processor: rules\[1\]\.pattern must bound every quantifier/,
       ],
       [
         { rules: [{ id: 'a', pattern: '[0-9]{4,}' }] },

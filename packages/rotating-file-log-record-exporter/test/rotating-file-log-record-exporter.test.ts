@@ -69,7 +69,10 @@ describe('RotatingFileLogRecordExporter', () => {
     const { dir, cleanup } = tempDir();
     afterEach(() => undefined);
     it.each<[Partial<RotatingFileLogRecordExporterOptions>, RegExp]>([
-      [{ maxFileBytes: 100 }, /^rotating-file-log-record-exporter: maxFileBytes must be >= 4096$/],
+      [
+        { maxFileBytes: 100 },
+        /^@seclog\/rotating-file-log-record-exporter: maxFileBytes must be >= 4096$/,
+      ],
       [{ baseName: '../escape' }, /baseName must match/],
       [{ baseName: 'a/b' }, /baseName must match/],
       [{ baseName: '.hidden' }, /baseName must match/],
@@ -81,15 +84,18 @@ describe('RotatingFileLogRecordExporter', () => {
       [{ rotateIntervalMs: 2 ** 31 }, /rotateIntervalMs must be <= 2147483647/],
       [
         { maxFileByte: 5000 } as never,
-        /^rotating-file-log-record-exporter: maxFileByte is not an option \(known: directory, /,
+        /^@seclog\/rotating-file-log-record-exporter: maxFileByte is not an option \(known: directory, /,
       ],
       [{ maxFiles: 0 }, /maxFiles must be >= 1/],
       [{ fileMode: 0o1777 }, /fileMode must be a permission mode/],
       [{ meterProvider: {} as never }, /meterProvider must have a getMeter/],
-      [{ worker: 'yes' as never }, /^rotating-file-log-record-exporter: worker must be a boolean$/],
+      [
+        { worker: 'yes' as never },
+        /^@seclog\/rotating-file-log-record-exporter: worker must be a boolean$/,
+      ],
       [
         { hashChain: 'off' as never },
-        /^rotating-file-log-record-exporter: hashChain must be a boolean$/,
+        /^@seclog\/rotating-file-log-record-exporter: hashChain must be a boolean$/,
       ],
     ])('rejects %o', (bad, message) => {
       expect(() => new RotatingFileLogRecordExporter({ directory: dir, ...bad })).toThrow(message);
@@ -99,7 +105,9 @@ describe('RotatingFileLogRecordExporter', () => {
     it('rejects a missing directory', () => {
       expect(
         () => new RotatingFileLogRecordExporter({} as RotatingFileLogRecordExporterOptions),
-      ).toThrow(/^rotating-file-log-record-exporter: directory must be a non-empty string$/);
+      ).toThrow(
+        /^@seclog\/rotating-file-log-record-exporter: directory must be a non-empty string$/,
+      );
     });
 
     it('touches nothing on disk before the first export', async () => {

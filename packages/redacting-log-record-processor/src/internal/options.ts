@@ -8,7 +8,7 @@ import type {
 } from '../types.js';
 import { KEYWORD_RULES, PREFIX_RULES } from './builtin-rules.js';
 
-const PKG = 'redacting-log-record-processor';
+const PKG = '@seclog/redacting-log-record-processor';
 
 /** Ids of the rules that are not prefix or keyword table entries. */
 const STRUCTURAL_RULE_IDS = [

@@ -25,7 +25,7 @@ export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
 /** Thrown inside a scan when the per-record work budget is spent; caught at the value. */
 class BudgetExceededError extends Error {
   constructor() {
-    super('redacting-log-record-processor: work budget per record exceeded');
+    super('@seclog/redacting-log-record-processor: work budget per record exceeded');
   }
 }
 

@@ -8,7 +8,7 @@ import type {
 } from '../types.js';
 import { BASE_NAME_PATTERN } from './file-names.js';
 
-export const PACKAGE = 'rotating-file-log-record-exporter';
+export const PACKAGE = '@seclog/rotating-file-log-record-exporter';
 
 /** Options with defaults applied. */
 export interface ResolvedOptions {
