@@ -1,10 +1,10 @@
 // Prints one line per record: aligned and readable on a TTY, JSON otherwise. Unlike the SDK's
-// ConsoleLogRecordExporter (multi-line console.dir), every record is exactly one line.
+// ConsoleLogRecordExporter (multi-line console.dir), every record is exactly one line, escaped by
+// seclog's one policy (@seclog/security-logger's escapeJsonLine) in every field.
 import { ExportResultCode, hrTimeToTimeStamp } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { escapeForLine as escapeLine } from '@seclog/security-logger';
-import { jsonLine } from './line-escape.js';
+import { formatPrettyLine, jsonLine } from './format-pretty-line.js';
 
 export interface LineStream {
   write(chunk: string): unknown;
@@ -53,25 +53,19 @@ export class ConsoleLineLogRecordExporter implements LogRecordExporter {
   }
 }
 
+/** The pretty line of `record`: the one seclog tail prints for the same record (./format-pretty-line.ts). */
 function prettyLine(record: ReadableLogRecord): string {
-  const time = hrTimeToTimeStamp(record.hrTime).replace(/(\.\d{3})\d*Z$/, '$1Z');
-  const level = (record.severityText ?? String(record.severityNumber ?? '')).padEnd(8);
-  const parts = [time, level];
-  if (record.eventName) parts.push(escapeLine(record.eventName));
-  if (record.body !== undefined) parts.push(formatValue(record.body));
-  for (const [key, value] of Object.entries(record.attributes)) {
-    if (value === undefined) continue;
-    parts.push(`${escapeLine(key)}=${formatValue(value)}`);
-  }
   const span = record.spanContext;
-  if (span) parts.push(`trace_id=${span.traceId}`, `span_id=${span.spanId}`);
-  return parts.join(' ');
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string' && value !== '' && !/[\s"=\\]/.test(value))
-    return escapeLine(value);
-  return escapeLine(jsonLine(value));
+  return formatPrettyLine({
+    time: record.hrTime,
+    severityText: record.severityText,
+    severityNumber: record.severityNumber,
+    eventName: record.eventName,
+    body: record.body,
+    attributes: record.attributes,
+    traceId: span?.traceId,
+    spanId: span?.spanId,
+  });
 }
 
 function jsonRecord(record: ReadableLogRecord): string {

@@ -1,16 +1,33 @@
+// The console exporter: one line per record in both formats, every field under the one escaping
+// policy, and a readable line that leads with what a reader looks for.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { ConsoleLineLogRecordExporter } from '../../src/internal/console-log-record-exporter.js';
+import {
+  hostileRecord,
+  LINE_ESCAPE_CASES,
+  lineProblem,
+} from '../../../security-logger/test/fixtures/line-escape-cases.js';
 
-function setup(format: 'pretty' | 'json') {
+// An empty scope name becomes `unknown` in the SDK; the empty string is covered by its own case.
+const NON_EMPTY_CASES = LINE_ESCAPE_CASES.filter((c) => c.raw !== '');
+
+function setup(format: 'pretty' | 'json', resource: Record<string, string> = {}) {
   const chunks: string[] = [];
   const exporter = new ConsoleLineLogRecordExporter({
     stream: { write: (c: string) => chunks.push(c) },
     format,
   });
-  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(resource),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
   return {
+    provider,
     logger: provider.getLogger('test'),
+    output: () => chunks.join(''),
     lines: () => chunks.join('').split('\n').slice(0, -1),
   };
 }
@@ -76,7 +93,122 @@ describe('ConsoleLineLogRecordExporter', () => {
       attributes: { 'user.id': 'alice' },
     });
     expect(lines()[0]).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN {5}seclog\.authn_login_fail "User login failed" user\.id=alice$/,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN {2}seclog\.authn_login_fail user\.id=alice "User login failed"$/,
     );
   });
+
+  describe('export (pretty)', () => {
+    it('leads with time, level, event, user, address, outcome and reason; the body and request attributes after', () => {
+      const { logger, lines } = setup('pretty');
+      logger.emit({
+        timestamp: new Date('2026-11-23T10:00:00.123Z'),
+        eventName: 'seclog.authn_login_fail',
+        severityText: 'WARN',
+        body: 'User login failed',
+        attributes: {
+          'http.route': '/login',
+          'seclog.reason': 'bad_password',
+          'seclog.request.id': 'r-1',
+          'seclog.outcome': 'failure',
+          'client.address': '203.0.113.7',
+          'user.id': 'alice',
+        },
+      });
+      expect(lines()[0]).toBe(
+        '2026-11-23T10:00:00.123Z WARN  seclog.authn_login_fail user.id=alice client.address=203.0.113.7 ' +
+          'seclog.outcome=failure seclog.reason=bad_password "User login failed" http.route=/login seclog.request.id=r-1',
+      );
+    });
+
+    it('names the level from the severity number when there is no severity text', () => {
+      const { logger, lines } = setup('pretty');
+      for (const severityNumber of [9, 14, 21]) logger.emit({ severityNumber, body: 'x' });
+      expect(lines().map((l) => l.slice(25))).toEqual(['INFO  x', 'WARN2 x', 'FATAL x']);
+    });
+
+    it('quotes a value once: say "hi" prints as "say \\"hi\\"" (#12)', () => {
+      const { logger, lines } = setup('pretty');
+      logger.emit({ attributes: { q: 'say "hi"' } });
+      expect(lines()[0]).toMatch(/ q="say \\"hi\\""$/);
+    });
+
+    it('keeps a hostile severity text from a plain OTel logger on one line without a raw ESC (#12)', () => {
+      const { logger, output } = setup('pretty');
+      logger.emit({
+        severityText: 'INFO\n2026-01-01T00:00:00.000Z FATAL \u001b[2Jforged',
+        body: 'x',
+      });
+      expect(lineProblem(output(), 1)).toBeUndefined();
+      expect(output()).toContain(' "INFO\\n2026-01-01T00:00:00.000Z FATAL \\u001b[2Jforged" x\n');
+    });
+
+    it.each(NON_EMPTY_CASES.map((c) => [c.name, c]))(
+      'writes %s in every field as the table says',
+      (_n, c) => {
+        const { logger, lines } = setup('pretty');
+        logger.emit({
+          severityText: c.raw,
+          eventName: c.raw,
+          body: c.raw,
+          attributes: { 'user.id': c.raw, [`k${c.raw}`]: c.raw },
+        });
+        // The key `k<raw>` is bare when `<raw>` is, else the JSON string of it.
+        const keyToken = c.pretty === c.raw ? `k${c.raw}` : `"k${c.json.slice(1)}`;
+        const level = c.pretty.padEnd(5);
+        expect(lines()).toHaveLength(1);
+        expect(lines()[0]!.slice(25)).toBe(
+          `${level} ${c.pretty} user.id=${c.pretty} ${c.pretty} ${keyToken}=${c.pretty}`,
+        );
+      },
+    );
+  });
+
+  describe('export (json)', () => {
+    it.each(NON_EMPTY_CASES.map((c) => [c.name, c]))(
+      'writes %s in every field as the table says',
+      (_n, c) => {
+        const { provider, output } = setup('json', { 'service.name': c.raw });
+        provider.getLogger(c.raw).emit({
+          severityText: c.raw,
+          eventName: c.raw,
+          body: c.raw,
+          attributes: { [`k${c.raw}`]: { [c.raw]: [c.raw] } },
+        });
+        const line = output();
+        for (const field of ['severityText', 'eventName', 'body', 'service', 'scope'])
+          expect(line).toContain(`"${field}":${c.json}`);
+        expect(line).toContain(`{${c.json}:[${c.json}]}`);
+      },
+    );
+  });
+
+  for (const format of ['pretty', 'json'] as const) {
+    describe(`export (${format}, any hostile record)`, () => {
+      it('prints exactly one line per record with no raw control or bidi character in any field', () => {
+        fc.assert(
+          fc.property(hostileRecord, (r) => {
+            const { provider, output } = setup(format, r.resource);
+            provider.getLogger(r.scopeName, r.scopeVersion).emit({
+              severityText: r.severityText,
+              eventName: r.eventName,
+              body: r.body,
+              attributes: r.attributes as Record<string, string>,
+            });
+            expect(lineProblem(output(), 1)).toBeUndefined();
+            if (format === 'json') {
+              expect(JSON.parse(output())).toMatchObject({
+                severityText: r.severityText,
+                eventName: r.eventName,
+                body: r.body,
+                service: r.resource['service.name'],
+                scope: r.scopeName,
+                attributes: r.attributes,
+              });
+            }
+          }),
+          { numRuns: 200 },
+        );
+      });
+    });
+  }
 });
