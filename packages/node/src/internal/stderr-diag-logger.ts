@@ -131,18 +131,36 @@ function describe(value: unknown): string {
   }
 }
 
+/** The fallback this module registered, and how many setups still use it. */
+let registered: unknown;
+let users = 0;
+
+function currentDiag(): unknown {
+  return (globalThis as Record<symbol, { diag?: unknown } | undefined>)[API_GLOBAL]?.diag;
+}
+
 /**
  * Registers a {@link StderrDiagLogger} (warnings and errors) unless a diag logger is installed.
- * Returns an undo that removes it only if it is still the registered one.
+ * Returns an undo; the fallback is removed when the last setup that uses it undoes, and only if
+ * it is still the registered logger.
  */
 export function installStderrFallback(sink: LineSink = process.stderr): () => void {
-  if (diagLoggerInstalled()) return () => undefined;
-  const fallback = new StderrDiagLogger({ sink });
-  diag.setLogger(fallback, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  const registered = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[API_GLOBAL]
-    ?.diag;
+  const current = currentDiag();
+  if (current !== undefined && current !== registered) return () => undefined;
+  if (current === undefined) {
+    const fallback = new StderrDiagLogger({ sink });
+    diag.setLogger(fallback, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    registered = currentDiag();
+  }
+  users++;
+  let undone = false;
   return () => {
-    const now = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[API_GLOBAL]?.diag;
-    if (now !== undefined && now === registered) diag.disable();
+    if (undone) return;
+    undone = true;
+    users--;
+    if (users === 0 && currentDiag() === registered) {
+      diag.disable();
+      registered = undefined;
+    }
   };
 }

@@ -98,4 +98,15 @@ describe('StderrDiagLogger', () => {
     expect(out.lines).toEqual([]);
     expect(theirs).toEqual(['@seclog/node: to the application']);
   });
+
+  it('stays while any setup that installed it still runs', () => {
+    const out = sink();
+    const first = installStderrFallback(out);
+    const second = installStderrFallback(out);
+    first();
+    diag.warn('@seclog/node: the second setup still runs');
+    expect(out.lines).toHaveLength(1);
+    second();
+    expect(diagLoggerInstalled()).toBe(false);
+  });
 });
