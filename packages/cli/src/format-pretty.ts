@@ -1,105 +1,124 @@
-// Human-readable rendering of one log line for `seclog tail` on a terminal, with every control or
-// line-breaking character escaped so a logged value can never forge a line or move the cursor.
+// `seclog tail` on a terminal: a file line (otlp-json or ecs-json) read back into a record and
+// printed as the console's readable line, so a record reads the same in both.
+import { escapeForLine } from '@seclog/security-logger';
+import { formatPrettyLine, type PrettyRecord } from './internal/format-pretty-line.js';
 
-// C0/C1 controls, DEL, line/paragraph separators and bidi overrides.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+type Json = Record<string, unknown>;
 
-/** Escapes control, line-breaking and bidi characters as `\u{..}`. */
-export function escapeControl(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+const CHAIN_PREFIX = 'seclog.chain.';
+/** ECS fields the line sets from the record itself (see docs/file-format.md). */
+const ECS_CORE = new Set([
+  '@timestamp',
+  'log.level',
+  'event.severity',
+  'message',
+  'event.action',
+  'log.logger',
+  'trace.id',
+  'span.id',
+]);
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-type AnyValueJson = Record<string, unknown>;
-
-function anyValueText(v: unknown): string {
-  if (v === null || typeof v !== 'object') return String(v);
-  const av = v as AnyValueJson;
-  if ('stringValue' in av) return String(av.stringValue);
-  if ('intValue' in av) return String(av.intValue);
-  if ('doubleValue' in av) return String(av.doubleValue);
-  if ('boolValue' in av) return String(av.boolValue);
-  if ('bytesValue' in av) return `base64:${String(av.bytesValue)}`;
-  if ('arrayValue' in av) {
-    const values = (av.arrayValue as { values?: unknown[] } | undefined)?.values ?? [];
-    return `[${values.map(anyValueText).join(', ')}]`;
-  }
-  if ('kvlistValue' in av) {
-    const values =
-      (av.kvlistValue as { values?: { key: string; value: unknown }[] } | undefined)?.values ?? [];
-    return `{${values.map((kv) => `${kv.key}=${anyValueText(kv.value)}`).join(', ')}}`;
-  }
-  return '';
+function optionalString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
-function nanosToIso(ns: unknown): string {
-  if (typeof ns !== 'string' || !/^\d+$/.test(ns) || ns === '0') return '-';
-  const ms = Number(BigInt(ns) / 1_000_000n);
-  return new Date(ms).toISOString();
+function optionalNumber(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** An OTLP/JSON AnyValue as the value the record held (so it prints as the console prints it). */
+function fromAnyValue(v: unknown): unknown {
+  if (!isObject(v)) return null;
+  if ('stringValue' in v) return String(v.stringValue);
+  if ('intValue' in v) return Number(v.intValue);
+  // proto3 JSON spells the non-finite doubles as strings: Number() reads them back.
+  if ('doubleValue' in v) return Number(v.doubleValue);
+  if ('boolValue' in v) return v.boolValue === true;
+  if ('bytesValue' in v) return new Uint8Array(Buffer.from(String(v.bytesValue), 'base64'));
+  if ('arrayValue' in v) {
+    const values = isObject(v.arrayValue) ? v.arrayValue.values : undefined;
+    return Array.isArray(values) ? values.map(fromAnyValue) : [];
+  }
+  if ('kvlistValue' in v) return fromKeyValues(isObject(v.kvlistValue) ? v.kvlistValue.values : []);
+  return null;
+}
+
+function fromKeyValues(list: unknown, skipChain = false): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (!isObject(kv) || typeof kv.key !== 'string') continue;
+    if (skipChain && kv.key.startsWith(CHAIN_PREFIX)) continue;
+    out[kv.key] = fromAnyValue(kv.value);
+  }
+  return out;
+}
+
+/** Nanoseconds since the epoch (a decimal string) as `[seconds, nanoseconds]`. */
+function nanosToHrTime(ns: unknown): [number, number] | undefined {
+  if (typeof ns !== 'string' || !/^\d{1,30}$/.test(ns) || /^0+$/.test(ns)) return undefined;
+  const n = BigInt(ns);
+  return [Number(n / 1_000_000_000n), Number(n % 1_000_000_000n)];
+}
+
+function fromOtlp(line: Json): PrettyRecord | undefined {
+  const resourceLogs = line.resourceLogs;
+  const scopeLogs =
+    Array.isArray(resourceLogs) && isObject(resourceLogs[0])
+      ? resourceLogs[0].scopeLogs
+      : undefined;
+  const logRecords =
+    Array.isArray(scopeLogs) && isObject(scopeLogs[0]) ? scopeLogs[0].logRecords : undefined;
+  const rec: unknown = Array.isArray(logRecords) ? logRecords[0] : undefined;
+  if (!isObject(rec)) return undefined;
+  return {
+    time: nanosToHrTime(rec.timeUnixNano) ?? nanosToHrTime(rec.observedTimeUnixNano) ?? [NaN, 0],
+    severityText: optionalString(rec.severityText),
+    severityNumber: optionalNumber(rec.severityNumber),
+    eventName: optionalString(rec.eventName),
+    body: 'body' in rec ? fromAnyValue(rec.body) : undefined,
+    attributes: fromKeyValues(rec.attributes, true),
+    traceId: optionalString(rec.traceId),
+    spanId: optionalString(rec.spanId),
+  };
+}
+
+function fromEcs(line: Json): PrettyRecord {
+  const ms = typeof line['@timestamp'] === 'string' ? Date.parse(line['@timestamp']) : NaN;
+  const attributes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(line)) {
+    if (!ECS_CORE.has(key) && !key.startsWith(CHAIN_PREFIX)) attributes[key] = value;
+  }
+  return {
+    time: [Math.floor(ms / 1000), (((ms % 1000) + 1000) % 1000) * 1e6],
+    severityText: optionalString(line['log.level']),
+    severityNumber: optionalNumber(line['event.severity']),
+    eventName: optionalString(line['event.action']),
+    body: line.message,
+    attributes,
+    traceId: optionalString(line['trace.id']),
+    spanId: optionalString(line['span.id']),
+  };
 }
 
 /**
- * One line of a seclog file rendered for a terminal: time, severity, event name, body and
- * attributes (chain attributes left out). Lines that are not records come back escaped verbatim.
+ * One line of a seclog file rendered as the console's readable line (time, level, event, the
+ * fields a reader looks for, body, other attributes; chain attributes left out). An `ecs-json`
+ * line has its resource fields among the attributes. A line that is not a record comes back with
+ * every unsafe character escaped. The result is always exactly one line.
  */
 export function formatPretty(line: string): string {
-  let obj: unknown;
+  let parsed: unknown;
   try {
-    obj = JSON.parse(line);
+    parsed = JSON.parse(line);
   } catch {
-    return escapeControl(line);
+    return escapeForLine(line);
   }
-  const parts: string[] = [];
-  const req = obj as {
-    resourceLogs?: {
-      scopeLogs?: {
-        scope?: { name?: string };
-        logRecords?: {
-          timeUnixNano?: string;
-          observedTimeUnixNano?: string;
-          severityText?: string;
-          severityNumber?: number;
-          eventName?: string;
-          body?: unknown;
-          attributes?: { key: string; value: unknown }[];
-        }[];
-      }[];
-    }[];
-  };
-  const scope = req.resourceLogs?.[0]?.scopeLogs?.[0];
-  const rec = scope?.logRecords?.[0];
-  if (rec !== undefined) {
-    parts.push(nanosToIso(rec.timeUnixNano !== '0' ? rec.timeUnixNano : rec.observedTimeUnixNano));
-    parts.push(
-      (
-        rec.severityText ?? (rec.severityNumber !== undefined ? `SEV${rec.severityNumber}` : '-')
-      ).padEnd(5),
-    );
-    if (scope?.scope?.name !== undefined) parts.push(`[${scope.scope.name}]`);
-    if (rec.eventName !== undefined) parts.push(rec.eventName);
-    if (rec.body !== undefined) parts.push(anyValueText(rec.body));
-    for (const kv of rec.attributes ?? []) {
-      if (kv.key.startsWith('seclog.chain.')) continue;
-      parts.push(`${kv.key}=${anyValueText(kv.value)}`);
-    }
-  } else if (obj !== null && typeof obj === 'object') {
-    const flat = obj as Record<string, unknown>;
-    const str = (v: unknown, fallback: string): string =>
-      v === undefined ? fallback : typeof v === 'string' ? v : JSON.stringify(v);
-    parts.push(str(flat['@timestamp'], '-'));
-    parts.push(str(flat['log.level'], '-').padEnd(5));
-    if (flat['event.action'] !== undefined) parts.push(str(flat['event.action'], ''));
-    if (flat.message !== undefined) parts.push(str(flat.message, ''));
-    for (const [k, v] of Object.entries(flat)) {
-      if (
-        ['@timestamp', 'log.level', 'event.action', 'message'].includes(k) ||
-        k.startsWith('seclog.chain.')
-      )
-        continue;
-      parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-    }
-  } else {
-    return escapeControl(line);
-  }
-  return escapeControl(parts.join(' '));
+  if (!isObject(parsed)) return escapeForLine(line);
+  const record = 'resourceLogs' in parsed ? fromOtlp(parsed) : fromEcs(parsed);
+  return record === undefined ? escapeForLine(line) : formatPrettyLine(record);
 }

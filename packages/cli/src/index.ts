@@ -4,5 +4,5 @@ export { runCli, EXIT_OK, EXIT_BROKEN, EXIT_USAGE } from './run-cli.js';
 export type { CliIo } from './run-cli.js';
 export { tailDirectory } from './tail-directory.js';
 export type { TailOptions } from './tail-directory.js';
-export { formatPretty, escapeControl } from './format-pretty.js';
+export { formatPretty } from './format-pretty.js';
 export { parseDuration } from './parse-duration.js';

@@ -2,7 +2,9 @@
 // injected streams so tests can drive it in-process.
 import { readFile } from 'node:fs/promises';
 import { verifyDirectory, type VerifyOptions } from '@seclog/rotating-file-log-record-exporter';
-import { escapeControl, formatPretty } from './format-pretty.js';
+import { escapeForLine } from '@seclog/security-logger';
+import { formatPretty } from './format-pretty.js';
+import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
 import { tailDirectory } from './tail-directory.js';
 
@@ -84,7 +86,9 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
         key = key.subarray(0, -1);
       options.hmacKey = key;
     } catch (err) {
-      io.stderr.write(`seclog verify: cannot read --hmac-key-file: ${(err as Error).message}\n`);
+      io.stderr.write(
+        `seclog verify: cannot read --hmac-key-file: ${escapeForLine((err as Error).message)}\n`,
+      );
       return EXIT_USAGE;
     }
   }
@@ -95,15 +99,15 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
     result = await verifyDirectory(dir, options);
   } catch (err) {
     io.stderr.write(
-      `seclog verify: cannot read ${escapeControl(dir)}: ${(err as Error).message}\n`,
+      `seclog verify: cannot read ${escapeForLine(dir)}: ${escapeForLine((err as Error).message)}\n`,
     );
     return EXIT_USAGE;
   }
   if (p.flags.has('--json')) {
-    io.stdout.write(`${JSON.stringify(result)}\n`);
+    io.stdout.write(`${jsonLine(result)}\n`);
     return result.ok ? EXIT_OK : EXIT_BROKEN;
   }
-  for (const note of result.notes) io.stdout.write(`note: ${escapeControl(note)}\n`);
+  for (const note of result.notes) io.stdout.write(`note: ${escapeForLine(note)}\n`);
   if (result.ok) {
     io.stdout.write(
       `seclog verify: OK: ${result.filesChecked} files, ${result.recordsChecked} records intact\n`,
@@ -113,7 +117,7 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   for (const issue of result.issues) {
     const where = issue.line === undefined ? issue.file : `${issue.file} line ${issue.line}`;
     io.stderr.write(
-      `seclog verify: BROKEN: ${escapeControl(where)}: ${issue.kind}: ${escapeControl(issue.message)}\n`,
+      `seclog verify: BROKEN: ${escapeForLine(where)}: ${issue.kind}: ${escapeForLine(issue.message)}\n`,
     );
   }
   return EXIT_BROKEN;
@@ -168,7 +172,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     case 'tail':
       return tailCommand(parsed, io);
     default:
-      io.stderr.write(`seclog: unknown command ${escapeControl(command)}\n${USAGE}`);
+      io.stderr.write(`seclog: unknown command ${escapeForLine(command)}\n${USAGE}`);
       return EXIT_USAGE;
   }
 }

@@ -62,16 +62,32 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** The data files of the slot whose pointer is `pointer`, `[index, name]` in index order. */
+function slotDataFiles(names: readonly string[], pointer: string): [number, string][] {
+  const stem = pointer.slice(0, -'.current'.length);
+  const re = new RegExp(`^${escapeRegExp(stem)}-(\\d{6,12})\\.ndjson$`);
+  const out: [number, string][] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (m !== null) out.push([Number(m[1]), name]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
 /**
- * Follows `directory` until `signal` aborts: first the last `initialLines` lines of each slot's
- * current file, then every new line; when a pointer moves to a new file, the old file is read to
- * its end first, so no line is skipped at a rotation. Resolves when stopped.
+ * Follows `directory` until `signal` aborts: first the last `initialLines` lines of the current
+ * file of each slot already there, then every new line; a slot (or the directory) that appears
+ * after the start is shown from its first line, including files it rotated out of before the next
+ * poll (#12). When a pointer moves to a new file, the old file is read to its end first, so no line
+ * is skipped at a rotation. Resolves when stopped.
  */
 export async function tailDirectory(directory: string, options: TailOptions): Promise<void> {
   const baseName = options.baseName ?? 'seclog';
   const pollMs = options.pollMs ?? 200;
   const pointerRe = new RegExp(`^${escapeRegExp(baseName)}(?:-w\\d{1,6})?\\.current$`);
   const follows = new Map<string, Follow>();
+  // Names seen by the first poll: what was there before tail started.
+  let before: ReadonlySet<string> | undefined;
   const emit = (f: Follow, chunk: Buffer): void => {
     const text = f.partial + chunk.toString('utf8');
     const lines = text.split('\n');
@@ -79,16 +95,30 @@ export async function tailDirectory(directory: string, options: TailOptions): Pr
     for (const l of lines) options.onLine(l);
   };
   while (options.signal?.aborted !== true) {
-    let names: string[] = [];
+    let all: string[] = [];
     try {
-      names = (await readdir(directory)).filter((n) => pointerRe.test(n)).sort();
+      all = await readdir(directory);
     } catch {
       // directory not there (yet): keep polling
     }
+    const started = before !== undefined;
+    before ??= new Set(all);
+    const names = all.filter((n) => pointerRe.test(n)).sort();
     for (const pointer of names) {
       const current = (await readFile(join(directory, pointer), 'utf8').catch(() => '')).trim();
       if (current === '' || current.includes('/')) continue;
       let f = follows.get(pointer);
+      if (f === undefined && started && !before.has(pointer)) {
+        // A slot that appeared while tail runs: every line of it is new, from its first file on.
+        f = { file: current, offset: 0, partial: '' };
+        follows.set(pointer, f);
+        const to = indexOf(current);
+        for (const [index, name] of slotDataFiles(all, pointer)) {
+          if (to === undefined || index >= to || before.has(name)) continue;
+          const whole = await readFrom(directory, name, 0);
+          if (whole !== undefined) emit({ file: name, offset: 0, partial: '' }, whole);
+        }
+      }
       if (f === undefined) {
         const buf = (await readFrom(directory, current, 0)) ?? Buffer.alloc(0);
         const text = buf.toString('utf8');
