@@ -21,9 +21,9 @@ export interface PrettyRecord {
 /**
  * Attributes a reader looks for first, right after the event name, in this order: who
  * (`user.id`), from where (`client.address`), how it ended (`seclog.outcome`) and why
- * (`seclog.reason`). The names of @seclog/semconv (a node test checks them).
+ * (`seclog.reason`). The names of @seclog/semconv (a node test checks them through the line).
  */
-export const LEADING_ATTRIBUTES: readonly string[] = [
+const LEADING_ATTRIBUTES: readonly string[] = [
   'user.id',
   'client.address',
   'seclog.outcome',

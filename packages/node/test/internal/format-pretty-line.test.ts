@@ -7,20 +7,28 @@ import {
   ATTR_SECLOG_REASON,
   ATTR_USER_ID,
 } from '@seclog/semconv';
-import { formatPrettyLine, LEADING_ATTRIBUTES } from '../../src/internal/format-pretty-line.js';
-
-describe('LEADING_ATTRIBUTES', () => {
-  it('are the @seclog/semconv names of user, address, outcome and reason, in that order', () => {
-    expect(LEADING_ATTRIBUTES).toEqual([
-      ATTR_USER_ID,
-      ATTR_CLIENT_ADDRESS,
-      ATTR_SECLOG_OUTCOME,
-      ATTR_SECLOG_REASON,
-    ]);
-  });
-});
+import { formatPrettyLine } from '../../src/internal/format-pretty-line.js';
 
 describe('formatPrettyLine', () => {
+  it('leads with the @seclog/semconv user, address, outcome and reason, in that order', () => {
+    const line = formatPrettyLine({
+      time: [0, 0],
+      eventName: 'e',
+      body: 'b',
+      attributes: {
+        other: 1,
+        [ATTR_SECLOG_REASON]: 'r',
+        [ATTR_SECLOG_OUTCOME]: 'o',
+        [ATTR_CLIENT_ADDRESS]: 'a',
+        [ATTR_USER_ID]: 'u',
+      },
+    });
+    expect(line).toBe(
+      `1970-01-01T00:00:00.000Z -     e ${ATTR_USER_ID}=u ${ATTR_CLIENT_ADDRESS}=a ` +
+        `${ATTR_SECLOG_OUTCOME}=o ${ATTR_SECLOG_REASON}=r b other=1`,
+    );
+  });
+
   it('writes a value JSON cannot represent as [unserializable], on the same line', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -25,7 +25,7 @@ const FORGED = {
   'span.id': 'forged-span',
 };
 
-function setup(attributes: Record<string, unknown>, resource: Record<string, string> = {}) {
+function setup(attributes: Record<string, string | number>, resource: Record<string, string> = {}) {
   const memory = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': 'svc', ...resource }),
