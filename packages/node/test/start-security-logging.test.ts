@@ -191,7 +191,6 @@ describe('startSecurityLogging', () => {
         vi.stubEnv('OTEL_LOGS_EXPORTER', value);
         const seclog = startSecurityLogging({
           handleExit: false,
-          console: undefined,
           file: { directory: mkdtempSync(join(tmpdir(), 'seclog-typo-')) },
         });
         started.push(seclog);

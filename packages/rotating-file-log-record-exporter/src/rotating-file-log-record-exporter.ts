@@ -350,6 +350,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       filesDeleted: m.filesDeleted,
       dropped: { ...m.dropped },
       tornLinesSetAside: m.tornLinesSetAside,
+      ecsFieldCollisions: m.ecsFieldCollisions,
       currentFile: this._file?.name,
       slot: this._lock?.slot,
     };
@@ -481,7 +482,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _openFileSync(chain: ChainState): OpenFile {
     const current = this._file;
     if (current !== undefined && !current.broken) return current;
-    if (current !== undefined) throw new Error(`${current.name} needs recovery after a failed write`);
+    if (current !== undefined)
+      throw new Error(`${current.name} needs recovery after a failed write`);
     const o = this._o;
     const name = dataName(o.baseName, this._lock?.slot ?? 0, chain.nextIndex);
     const path = join(o.directory, name);
@@ -497,7 +499,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const now = Date.now();
     const file: OpenFile = {
       // Only fd is used from here on: no async step runs after the exit path.
-      fh: { fd, close: async () => closeSync(fd) } as unknown as FileHandle,
+      fh: { fd, close: () => Promise.resolve(closeSync(fd)) } as unknown as FileHandle,
       index: chain.nextIndex,
       name,
       size: 0,
@@ -1007,7 +1009,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       try {
         const head = otlp ? otlpLineHead(record) : undefined;
         const next = chained ? seq + 1 : undefined;
-        const body = otlp ? otlpLineBody(record, next) : ecsLinePrefix(record, next);
+        const body = otlp ? otlpLineBody(record, next) : ecsLinePrefix(record, next, this._metrics);
         if (!chained) batch.addPlain(head, body);
         else if (deferHashes) batch.addUnhashed(head, body);
         else prev = batch.add(prev, head, body);

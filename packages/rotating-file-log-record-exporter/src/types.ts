@@ -139,6 +139,11 @@ export interface RotatingFileExporterStats {
   dropped: Readonly<Partial<Record<DropReason, number>>>;
   /** Torn trailing lines set aside on start-up. */
   tornLinesSetAside: number;
+  /**
+   * Attributes of `ecs-json` lines named like a core field (`@timestamp`, `message`, ...) and
+   * written under `seclog.collision.<name>` instead.
+   */
+  ecsFieldCollisions: number;
   /** Name of the active file, when one is open. */
   currentFile: string | undefined;
   /** Writer slot held by this exporter, once started. */

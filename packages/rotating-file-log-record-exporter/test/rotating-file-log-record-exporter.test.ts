@@ -411,6 +411,26 @@ describe('RotatingFileLogRecordExporter', () => {
       await s.done();
     });
 
+    it('never takes ECS core fields from attributes, and counts the attributes it moved', async () => {
+      const s = setup({ format: 'ecs-json' });
+      s.logger.emit({
+        body: 'login failed',
+        severityText: 'WARN',
+        eventName: 'seclog.authn_login_fail',
+        attributes: { message: 'all good', '@timestamp': '1999-01-01T00:00:00Z' },
+      });
+      s.logger.emit({ body: 'plain', attributes: { 'user.name': 'bob' } });
+      await s.flush();
+      const [first] = allLines(s.logDir);
+      const obj = JSON.parse(first!);
+      expect(obj.message).toBe('login failed');
+      expect(obj['event.action']).toBe('seclog.authn_login_fail');
+      expect(obj['seclog.collision.message']).toBe('all good');
+      expect(obj['@timestamp']).not.toBe('1999-01-01T00:00:00Z');
+      expect(s.exporter.getStats().ecsFieldCollisions).toBe(2);
+      await s.done();
+    });
+
     it('writes flat ECS lines without chain fields with hashChain: false', async () => {
       const s = setup({ format: 'ecs-json', hashChain: false });
       s.logger.emit({ body: 'login failed', attributes: { 'user.name': 'alice' } });

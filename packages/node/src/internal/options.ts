@@ -277,7 +277,9 @@ export function resolveBatch(
     if (raw === undefined || raw.trim() === '') return undefined;
     const n = Number(raw);
     if (Number.isInteger(n) && n > 0) return n;
-    diag.warn(`@seclog/node: ${name}=${quote(raw)} is not a positive integer; ignored, using the default`);
+    diag.warn(
+      `@seclog/node: ${name}=${quote(raw)} is not a positive integer; ignored, using the default`,
+    );
     return undefined;
   };
   const maxQueueSize = options?.maxQueueSize ?? fromEnv('OTEL_BLRP_MAX_QUEUE_SIZE') ?? 262_144;

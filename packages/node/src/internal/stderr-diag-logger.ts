@@ -116,7 +116,9 @@ function describe(value: unknown): string {
         const parsed = JSON.parse(value) as { message?: unknown; name?: unknown };
         if (typeof parsed.message === 'string') {
           const name = typeof parsed.name === 'string' ? parsed.name : 'Error';
-          return parsed.message.startsWith('@seclog/') ? parsed.message : `${name}: ${parsed.message}`;
+          return parsed.message.startsWith('@seclog/')
+            ? parsed.message
+            : `${name}: ${parsed.message}`;
         }
       } catch {
         // not the SDK's error JSON: printed as it is

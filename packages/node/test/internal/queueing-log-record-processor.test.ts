@@ -225,7 +225,7 @@ describe('QueueingLogRecordProcessor', () => {
     class SyncExporter extends AsyncExporter {
       readonly syncRecords: string[] = [];
       exportSync(records: readonly ReadableLogRecord[]): ExportResult {
-        for (const r of records) this.syncRecords.push(String(r.body));
+        for (const r of records) this.syncRecords.push(r.body as string);
         return { code: ExportResultCode.SUCCESS };
       }
     }

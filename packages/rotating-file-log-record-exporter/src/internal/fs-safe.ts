@@ -114,7 +114,12 @@ export function writeAllSync(fd: number, buf: Uint8Array, from: number, to: numb
  * {@link writeFileAtomic} with synchronous I/O, for the exit path (no async work runs in an
  * `exit` handler), directory sync included.
  */
-export function writeFileAtomicSync(dir: string, name: string, content: string, mode: number): void {
+export function writeFileAtomicSync(
+  dir: string,
+  name: string,
+  content: string,
+  mode: number,
+): void {
   const tmp = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const fd = openSync(tmp, CREATE_EXCL, mode);
   try {
@@ -141,7 +146,7 @@ export function writeFileAtomicSync(dir: string, name: string, content: string, 
 }
 
 /** {@link syncDirectory} with synchronous I/O. */
-export function syncDirectorySync(dir: string): void {
+function syncDirectorySync(dir: string): void {
   try {
     const fd = openSync(dir, O_RDONLY);
     try {
