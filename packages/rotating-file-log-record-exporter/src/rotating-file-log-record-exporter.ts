@@ -69,6 +69,30 @@ interface OpenFile {
   broken: boolean;
 }
 
+/** The state of a data file just opened as `chain`'s next, rotating at the next `interval` boundary. */
+function newOpenFile(
+  fh: FileHandle,
+  name: string,
+  chain: ChainState,
+  now: number,
+  interval: number | undefined,
+): OpenFile {
+  return {
+    fh,
+    index: chain.nextIndex,
+    name,
+    size: 0,
+    count: 0,
+    firstSeq: chain.lastSeq + 1,
+    prevHash: chain.lastHash,
+    openedAt: new Date(now).toISOString(),
+    boundaryEnd:
+      interval === undefined ? Infinity : Math.floor(now / interval) * interval + interval,
+    lastRecordMs: undefined,
+    broken: false,
+  };
+}
+
 function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 }
@@ -496,21 +520,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       if (this._opening !== name || st === undefined || !st.isFile() || st.size !== 0) throw err;
       fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
     }
-    const now = Date.now();
-    const file: OpenFile = {
-      // Only fd is used from here on: no async step runs after the exit path.
-      fh: { fd, close: () => Promise.resolve(closeSync(fd)) } as unknown as FileHandle,
-      index: chain.nextIndex,
-      name,
-      size: 0,
-      count: 0,
-      firstSeq: chain.lastSeq + 1,
-      prevHash: chain.lastHash,
-      openedAt: new Date(now).toISOString(),
-      boundaryEnd: Infinity,
-      lastRecordMs: undefined,
-      broken: false,
-    };
+    // Only fd is used from here on: no async step runs after the exit path.
+    const fh = { fd, close: () => Promise.resolve(closeSync(fd)) } as unknown as FileHandle;
+    const file = newOpenFile(fh, name, chain, Date.now(), undefined);
     chain.nextIndex++;
     this._file = file;
     return file;
@@ -632,20 +644,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     const now = Date.now();
     const interval = o.rotateIntervalMs;
-    const file: OpenFile = {
-      fh,
-      index: chain.nextIndex,
-      name,
-      size: 0,
-      count: 0,
-      firstSeq: chain.lastSeq + 1,
-      prevHash: chain.lastHash,
-      openedAt: new Date(now).toISOString(),
-      boundaryEnd:
-        interval === undefined ? Infinity : Math.floor(now / interval) * interval + interval,
-      lastRecordMs: undefined,
-      broken: false,
-    };
+    const file = newOpenFile(fh, name, chain, now, interval);
     chain.nextIndex++;
     this._file = file;
     this._opening = undefined;
