@@ -175,6 +175,24 @@ describe('startSecurityLogging', () => {
       expect(fileRecords().map((r) => r.eventName)).toContain('seclog.sys_crash');
     });
 
+    it('keeps to maxFileBytes at exit: the burst is rotated into sealed files', async () => {
+      const end = await runChild('exit', {
+        count: 2000,
+        phase: 'started',
+        env: { SECLOG_TEST_MAX_FILE_BYTES: '4096' },
+      });
+      expect(end.code).toBe(3);
+      await expectLastWordsOnDisk(2000);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+      expect(files.length).toBeGreaterThan(100);
+      // Every file but an oversized single line stays within the limit.
+      for (const f of files) {
+        const text = readFileSync(join(dir, f), 'utf8');
+        if (text.split('\n').filter(Boolean).length > 1)
+          expect(text.length).toBeLessThanOrEqual(4096);
+      }
+    });
+
     it('writes a burst larger than one batch in order, chained', async () => {
       const end = await runChild('exit', { count: 5000, phase: 'started' });
       expect(end.code).toBe(3);

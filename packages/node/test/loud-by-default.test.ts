@@ -122,7 +122,7 @@ describe('startSecurityLogging with no diag logger installed', () => {
       'OTEL_EXPORTER_OTLP_HEADERS',
       'authorization',
       { OTEL_LOGS_EXPORTER: 'otlp' },
-      /OTEL_EXPORTER_OTLP_HEADERS entries #1 are not key=value/,
+      /OTEL_EXPORTER_OTLP_HEADERS entry #1 is not key=value/,
     ],
     [
       'OTEL_EXPORTER_OTLP_COMPRESSION',
@@ -140,12 +140,7 @@ describe('startSecurityLogging with no diag logger installed', () => {
     ['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', '-1', {}, /OTEL_BLRP_MAX_EXPORT_BATCH_SIZE="-1" is not/],
     ['OTEL_BLRP_SCHEDULE_DELAY', '1.5', {}, /OTEL_BLRP_SCHEDULE_DELAY="1.5" is not/],
     ['OTEL_BLRP_EXPORT_TIMEOUT', '30s', {}, /OTEL_BLRP_EXPORT_TIMEOUT="30s" is not/],
-    [
-      'OTEL_RESOURCE_ATTRIBUTES',
-      'team',
-      {},
-      /OTEL_RESOURCE_ATTRIBUTES entries #1 are not key=value/,
-    ],
+    ['OTEL_RESOURCE_ATTRIBUTES', 'team', {}, /OTEL_RESOURCE_ATTRIBUTES entry #1 is not key=value/],
   ];
   for (const [name, value, context, expected] of typos) {
     it(`says in one line that ${name}=${value} is ignored`, async () => {

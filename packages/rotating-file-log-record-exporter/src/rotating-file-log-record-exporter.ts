@@ -482,24 +482,38 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const batch = this._batch;
     const ends = batch.ends;
     const count = ends.length;
-    if (from >= count) return 0;
-    const file = this._openFileSync(chain);
-    const start = from === 0 ? 0 : (ends[from - 1] as number);
-    const end = ends[count - 1] as number;
-    writeAllSync(file.fh.fd, batch.buf, start, end);
-    file.size += end - start;
-    file.count += count - from;
-    if (this._o.hashChain) {
-      chain.lastHash = batch.hashAt(count - 1);
-      chain.lastSeq += count - from;
+    let i = from;
+    while (i < count) {
+      const start = i === 0 ? 0 : (ends[i - 1] as number);
+      let file = this._openFileSync(chain);
+      if (file.size > 0 && file.size + (ends[i] as number) - start > this._o.maxFileBytes) {
+        // Rotate as the async path does; the seal is written with the others at the end.
+        fdatasyncSync(file.fh.fd);
+        this._pendingSeals.push(this._sealOf(file));
+        this._metrics.rotated();
+        this._file = undefined;
+        file = this._openFileSync(chain);
+      }
+      // Take lines while the file has room; the first always goes (an oversized line gets a file).
+      let j = i + 1;
+      while (j < count && file.size + (ends[j] as number) - start <= this._o.maxFileBytes) j++;
+      const end = ends[j - 1] as number;
+      writeAllSync(file.fh.fd, batch.buf, start, end);
+      file.size += end - start;
+      file.count += j - i;
+      if (this._o.hashChain) {
+        chain.lastHash = batch.hashAt(j - 1);
+        chain.lastSeq += j - i;
+      }
+      const last = times[j - 1];
+      if (last !== undefined) {
+        file.lastRecordMs = last;
+        chain.lastRecordMs = last;
+      }
+      this._metrics.written(j - i, end - start);
+      i = j;
     }
-    const last = times[times.length - 1];
-    if (last !== undefined) {
-      file.lastRecordMs = last;
-      chain.lastRecordMs = last;
-    }
-    this._metrics.written(count - from, end - start);
-    return count - from;
+    return Math.max(0, count - from);
   }
 
   /** The active file, or a new one opened with synchronous I/O (see `_openFile`). */

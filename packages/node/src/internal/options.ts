@@ -262,7 +262,7 @@ export function checkOtlpEnv(env: NodeJS.ProcessEnv): void {
     if (bad.length > 0) {
       // The values may be credentials: only their positions are named.
       diag.warn(
-        `@seclog/node: ${name} entries ${bad.map((b) => `#${b.i + 1}`).join(', ')} are not key=value (header name, =, percent-encoded value); ignored`,
+        `@seclog/node: ${name} ${entries(bad.map((b) => b.i))} not key=value (header name, =, percent-encoded value): the OTLP exporter skips an entry without = and fails every export on a header name that is not an HTTP token; fix the variable`,
       );
     }
   }
@@ -313,4 +313,10 @@ export function resolveOtlpProtocol(
     `@seclog/node: ${name}=${quote(raw)} is not supported; ignored, using http/protobuf (supported: http/protobuf, http/json)`,
   );
   return 'http/protobuf';
+}
+
+/** "entry #2 is" / "entries #1, #3 are", for 0-based positions. */
+export function entries(positions: readonly number[]): string {
+  const list = positions.map((i) => `#${i + 1}`).join(', ');
+  return positions.length === 1 ? `entry ${list} is` : `entries ${list} are`;
 }

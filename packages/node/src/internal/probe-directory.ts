@@ -26,7 +26,7 @@ export function probeDirectory(directory: string, mode: number): boolean {
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     diag.error(
-      `@seclog/node: the log directory ${JSON.stringify(resolve(directory))} cannot be used (${e.message}); the file path will count its records as dropped until it can. Make the directory writable by this user, or set file.directory (file: false turns the file path off)`,
+      `@seclog/node: the log directory ${JSON.stringify(resolve(directory))} cannot be used (${e.message}); the file path will count its records as dropped until it can. Make it a directory this user can write (every parent must be a directory), or set file.directory (file: false turns the file path off)`,
     );
     return false;
   }

@@ -11,6 +11,7 @@ import {
 import type { Resource } from '@opentelemetry/resources';
 import { diag } from '@opentelemetry/api';
 import type { StartSecurityLoggingOptions } from '../types.js';
+import { entries } from './options.js';
 
 export function buildResource(options: StartSecurityLoggingOptions): Resource {
   checkResourceAttributesEnv(process.env.OTEL_RESOURCE_ATTRIBUTES);
@@ -58,6 +59,6 @@ function checkResourceAttributesEnv(raw: string | undefined): void {
     .filter(({ entry }) => entry !== '' && !/^[^=]*[^=\s][^=]*=[^=]*$/.test(entry));
   if (bad.length === 0) return;
   diag.warn(
-    `@seclog/node: OTEL_RESOURCE_ATTRIBUTES entries ${bad.map((b) => `#${b.i + 1}`).join(', ')} are not key=value (one = each; percent-encode , and = inside keys and values); the SDK ignores the whole variable`,
+    `@seclog/node: OTEL_RESOURCE_ATTRIBUTES ${entries(bad.map((b) => b.i))} not key=value (one = each; percent-encode , and = inside keys and values); the SDK ignores the whole variable`,
   );
 }
