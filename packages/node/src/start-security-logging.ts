@@ -80,6 +80,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const resource = buildResource(opts);
   const resourceReady = settleResource(resource);
   const paths = new Map<string, PathCounters>();
+  const remedies = new Map<string, string>();
   const recordsCounter = opts.meterProvider
     ?.getMeter('@seclog/node')
     .createCounter('seclog.export.records', {
@@ -92,6 +93,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     spillExporter?: LogRecordExporter,
     remedy?: string,
   ): QueueingLogRecordProcessor => {
+    if (remedy !== undefined) remedies.set(name, remedy);
     const dropped: Record<DropReason, number> = {
       queue_full: 0,
       export_failed: 0,
@@ -145,14 +147,14 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         const last = warnedAt.get(reason);
         if (last === undefined) {
           diag.warn(
-            `@seclog/node: the ${name} export path dropped ${n} records (${why}); ${remedyFor(name, reason)}; stats() counts them`,
+            `@seclog/node: the ${name} export path dropped ${records(n)} (${why}); ${remedyFor(name, reason)}; stats() counts them`,
           );
           warnedAt.set(reason, now);
           sinceWarned.set(reason, 0);
         } else if (now - last >= DROP_REMINDER_MS) {
           const more = (sinceWarned.get(reason) ?? 0) + n;
           diag.warn(
-            `@seclog/node: the ${name} export path dropped ${more} more records (${why}) in the last ${Math.round((now - last) / 1000)} s; ${dropped[reason]} in all`,
+            `@seclog/node: the ${name} export path dropped ${more} more ${more === 1 ? 'record' : 'records'} (${why}) in the last ${Math.round((now - last) / 1000)} s; ${dropped[reason]} in all`,
           );
           warnedAt.set(reason, now);
           sinceWarned.set(reason, 0);
@@ -254,7 +256,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         globalErrorHandler(
-          new Error(`@seclog/node: ${what} did not finish within ${shutdownTimeoutMillis} ms`),
+          new Error(
+            `@seclog/node: ${what} did not finish within ${shutdownTimeoutMillis} ms${describeUnfinished()}`,
+          ),
         );
         resolve();
       }, shutdownTimeoutMillis);
@@ -271,6 +275,22 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         },
       );
     });
+
+  // Which paths a timed-out flush or shutdown is still waiting for, and what to do about them.
+  const describeUnfinished = (): string => {
+    const busy = [...paths]
+      .map(([name, p]) => ({ name, n: p.processor.queued + p.processor.sending, p }))
+      .filter(({ n }) => n > 0);
+    if (busy.length === 0) return '';
+    const parts = busy.map(
+      ({ name, n }) =>
+        `the ${name} export path still has ${records(n)}${remedies.has(name) ? `; ${remedies.get(name)}` : ''}`,
+    );
+    const waits = busy.some(({ name }) => name === 'otlp')
+      ? '; a process that ends by itself waits for OTLP up to otlp.timeoutMillis, then counts what is left as dropped'
+      : '';
+    return `: ${parts.join('; ')}${waits}`;
+  };
 
   let shutdownPromise: Promise<void> | undefined;
   const forceFlush = (): Promise<void> => bounded(() => loggerProvider.forceFlush(), 'forceFlush');
@@ -331,6 +351,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
 }
 
 const DROP_REMINDER_MS = 60_000;
+
+const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
 
 /** What a person can do about a drop, for the drop warning. */
 function remedyFor(path: string, reason: DropReason): string {

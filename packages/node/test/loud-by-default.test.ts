@@ -93,6 +93,28 @@ describe('startSecurityLogging with no diag logger installed', () => {
     expectNoRepeats(lines);
   });
 
+  it('says which path a flush that runs out of time still waits for, and what to check', async () => {
+    // A Collector that accepts the connection and never answers.
+    const silent = createServer(() => undefined);
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const { lines } = await run({
+        shutdownTimeoutMillis: 300,
+        otlp: { url: `http://127.0.0.1:${port}/v1/logs`, timeoutMillis: 1500 },
+      });
+      const late = lines.filter((l) => l.includes('did not finish within 300 ms'));
+      expect(late.length).toBeGreaterThanOrEqual(1);
+      expect(late[0]).toMatch(
+        /the otlp export path still has \d+ records?; check that a Collector listens.*waits for OTLP up to otlp\.timeoutMillis/,
+      );
+      expectNoRepeats(lines);
+    } finally {
+      silent.close();
+    }
+  });
+
   const typos: [string, string, Record<string, string>, RegExp][] = [
     [
       'OTEL_LOGS_EXPORTER',

@@ -80,6 +80,13 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     return this._queue.length - this._head;
   }
 
+  /** Records handed to the exporter whose export has not ended yet. */
+  get sending(): number {
+    let n = 0;
+    for (const batch of this._inFlightBatches) n += batch.length;
+    return n;
+  }
+
   onEmit(record: Record): void {
     if (this._exiting) {
       this._exportSync([record], []);

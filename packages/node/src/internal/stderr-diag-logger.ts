@@ -21,6 +21,15 @@ const MAX_LINE = 2000;
 /** The API's own message to a logger being replaced by `diag.setLogger`. */
 const REPLACED = 'Current logger will be overwritten from';
 
+/**
+ * SDK messages that read as failures to a person but are not one, with what they mean. The SDK
+ * says this when a record is written before resource detection finished: at exit, or when the
+ * application exits right after setup.
+ */
+const UNSETTLED = 'Accessing resource attributes before async attributes settled';
+const UNSETTLED_MEANING =
+  'Resource attributes read before resource detection finished (the process ended, or wrote records, right after setup); those records carry the resource attributes known so far';
+
 export interface LineSink {
   write(line: string): unknown;
 }
@@ -55,6 +64,10 @@ export class StderrDiagLogger implements DiagLogger {
   }
 
   error(message: string, ...args: unknown[]): void {
+    if (typeof message === 'string' && message.startsWith(UNSETTLED)) {
+      this._print('warn', UNSETTLED_MEANING, []);
+      return;
+    }
     this._print('error', message, args);
   }
 

@@ -36,6 +36,16 @@ describe('StderrDiagLogger', () => {
     expect(out.lines).toEqual(['[seclog] error: OpenTelemetry: Error: socket hang up\n']);
   });
 
+  it('explains, as a warning, the SDK error about resource attributes read before detection settled', () => {
+    const out = sink();
+    new StderrDiagLogger({ sink: out }).error(
+      'Accessing resource attributes before async attributes settled',
+    );
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).toMatch(/^\[seclog\] warn: OpenTelemetry: Resource attributes read before/);
+    expect(out.lines[0]).toContain('carry the resource attributes known so far');
+  });
+
   it('prints a condition once a minute, however its numbers change, then counts the repeats', () => {
     const out = sink();
     let now = 0;
