@@ -42,7 +42,9 @@ describe('StderrDiagLogger', () => {
       'Accessing resource attributes before async attributes settled',
     );
     expect(out.lines).toHaveLength(1);
-    expect(out.lines[0]).toMatch(/^\[seclog\] warn: OpenTelemetry: Resource attributes read before/);
+    expect(out.lines[0]).toMatch(
+      /^\[seclog\] warn: OpenTelemetry: Resource attributes read before/,
+    );
     expect(out.lines[0]).toContain('carry the resource attributes known so far');
   });
 
