@@ -1,8 +1,12 @@
 // `seclog tail`: follows the current file of every writer slot across rotations by polling the
 // `<base>.current` pointers, emitting whole lines only.
 import { constants } from 'node:fs';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
+// Never follow a planted symlink, and never wait on a planted FIFO (O_NONBLOCK makes its open
+// return at once; the regular-file check then skips it).
+const READ_SAFE = constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
 
 /** Options of {@link tailDirectory}. */
 export interface TailOptions {
@@ -28,13 +32,20 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }
 
-async function readFrom(dir: string, name: string, offset: number): Promise<Buffer | undefined> {
+async function readFrom(
+  dir: string,
+  name: string,
+  offset: number,
+  max = Number.POSITIVE_INFINITY,
+): Promise<Buffer | undefined> {
   try {
-    const fh = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    const fh = await open(join(dir, name), READ_SAFE);
     try {
-      const size = (await fh.stat()).size;
+      const st = await fh.stat();
+      if (!st.isFile()) return undefined;
+      const size = st.size;
       if (size <= offset) return Buffer.alloc(0);
-      const buf = Buffer.alloc(size - offset);
+      const buf = Buffer.alloc(Math.min(size - offset, max));
       const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
       return buf.subarray(0, bytesRead);
     } finally {
@@ -105,7 +116,8 @@ export async function tailDirectory(directory: string, options: TailOptions): Pr
     before ??= new Set(all);
     const names = all.filter((n) => pointerRe.test(n)).sort();
     for (const pointer of names) {
-      const current = (await readFile(join(directory, pointer), 'utf8').catch(() => '')).trim();
+      // A pointer holds one file name; a bigger one was planted.
+      const current = ((await readFrom(directory, pointer, 0, 4096)) ?? '').toString().trim();
       if (current === '' || current.includes('/')) continue;
       let f = follows.get(pointer);
       if (f === undefined && started && !before.has(pointer)) {

@@ -1,6 +1,5 @@
 // verifyDirectory: checks every writer slot's hash chain, seals and retention records in a log
 // directory and names the first break (file, line, kind).
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
@@ -14,6 +13,7 @@ import {
 } from './internal/chain.js';
 import { dataName, lockName, pointerName, sealName } from './internal/file-names.js';
 import { checkSignature, parseSeal, type Seal } from './internal/seal.js';
+import { readRegularFile } from './internal/fs-safe.js';
 import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
 import { heldByThisProcess, lockHolderAlive } from './internal/slot-lock.js';
 
@@ -173,7 +173,27 @@ async function checkSlot(
   let prevSeq = 0;
   let resync = false;
   const retained: string[] = [];
+  // Indexes something is known about, ascending: a run of unknown ones between them is one gap,
+  // reported once, so a pointer or file name with a huge index costs nothing.
+  const known = [...new Set(indexes)].sort((a, b) => a - b);
+  let k = 0;
   for (let index = 1; index <= top; index++) {
+    while (k < known.length && known[k]! < index) k++;
+    if (known[k] !== index) {
+      const last = k < known.length ? known[k]! - 1 : top;
+      const first = dataName(baseName, slot, index);
+      out.issues.push({
+        kind: 'missing-file',
+        file: first,
+        message:
+          last === index
+            ? `${first} is missing and no retention record explains it`
+            : `${first} to ${dataName(baseName, slot, last)} (${last - index + 1} files) are missing and no retention record explains them`,
+      });
+      resync = true;
+      index = last;
+      continue;
+    }
     const e = files.byIndex.get(index) ?? {};
     const name = dataName(baseName, slot, index);
     const deleted = files.retention.get(index);
@@ -240,7 +260,7 @@ async function checkSlot(
     }
     let buf: Buffer;
     try {
-      const raw = await readFile(join(dir, present));
+      const raw = await readRegularFile(join(dir, present));
       buf = e.data !== undefined ? raw : gunzipSync(raw);
     } catch (err) {
       out.issues.push({

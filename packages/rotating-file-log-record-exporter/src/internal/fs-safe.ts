@@ -16,13 +16,32 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 const { O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_RDONLY, O_RDWR, O_NOFOLLOW } = constants;
+// A FIFO planted at a name we open would block the open (and with it a libuv thread) until
+// someone opens its other end. O_NONBLOCK makes such an open return at once (or fail, ENXIO),
+// and each open is followed by a regular-file check; on regular files the flag changes nothing.
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 /** Flags to create a new data file; fails on anything already at the path, symlinks included. */
 export const CREATE_EXCL = O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_NOFOLLOW;
-/** Flags to append to an existing or new file without following a symlink. */
-export const APPEND_NOFOLLOW = O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW;
-export const READ_NOFOLLOW = O_RDONLY | O_NOFOLLOW;
-export const RDWR_NOFOLLOW = O_RDWR | O_NOFOLLOW;
+/** Flags to append to an existing or new file without following a symlink or waiting on a FIFO. */
+export const APPEND_NOFOLLOW = O_CREAT | O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK;
+export const READ_NOFOLLOW = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
+export const RDWR_NOFOLLOW = O_RDWR | O_NOFOLLOW | O_NONBLOCK;
+
+/**
+ * Reads a whole regular file without following a symlink or waiting on a FIFO; throws EUNSAFE
+ * for anything else at the path.
+ */
+export async function readRegularFile(path: string): Promise<Buffer> {
+  const fh = await open(path, READ_NOFOLLOW);
+  try {
+    if (!(await fh.stat()).isFile())
+      throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EUNSAFE' });
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
 
 /** Writes `content` to `dir/name` through a temp file and rename, so readers never see half of it. */
 export async function writeFileAtomic(

@@ -182,16 +182,20 @@ export async function loadSlot(
   };
   if (files === undefined || top === 0) return { state: genesis, recovered: [] };
   const recovered = new Map<number, RecoveredFile>();
+  const knownDescending = [...new Set([...files.byIndex.keys(), ...files.retention.keys()])].sort(
+    (a, b) => b - a,
+  );
   // The chain value after `index`: from its seal, a recovery just done, or its retention record.
   const after = async (
     index: number,
   ): Promise<{ hash: string; seq: number; ms: number | undefined }> => {
-    for (let i = index; i >= 1; i--) {
+    // Only indexes something is known about (a gap is skipped, however wide), newest first.
+    for (const i of knownDescending) {
+      if (i > index) continue;
       const r = recovered.get(i)?.seal ?? (await readSeal(opts.directory, opts.baseName, slot, i));
       if (r !== undefined) return { hash: r.lastHash, seq: r.lastSeq, ms: r.lastRecordMs };
       const d = files.retention.get(i);
       if (d !== undefined) return { hash: d.lastHash, seq: d.lastSeq, ms: undefined };
-      // nothing known about i (a gap): look further back
     }
     return { hash: GENESIS_HASH, seq: 0, ms: undefined };
   };

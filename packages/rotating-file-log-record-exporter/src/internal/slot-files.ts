@@ -68,12 +68,19 @@ export async function scanDirectory(
   return slots;
 }
 
-/** Reads a file without following symlinks; undefined when missing or not a regular file. */
+const MAX_SMALL_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a small file without following symlinks or waiting on a FIFO; undefined when missing,
+ * not a regular file, or over 16 MiB.
+ */
 export async function readSmall(path: string): Promise<string | undefined> {
   try {
     const fh = await open(path, READ_NOFOLLOW);
     try {
-      if (!(await fh.stat()).isFile()) return undefined;
+      const st = await fh.stat();
+      // Seals, pointers, locks and retention lists are small; a huge one is planted, not ours.
+      if (!st.isFile() || st.size > MAX_SMALL_FILE_BYTES) return undefined;
       return await fh.readFile('utf8');
     } finally {
       await fh.close();
