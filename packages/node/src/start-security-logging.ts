@@ -252,7 +252,17 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   });
   const componentLoggers = new Map<string, ComponentLogger>();
 
-  const bounded = (work: () => Promise<void>, what: string): Promise<void> =>
+  // When the process is ending (shutdown, or the flush at beforeExit) and time is up, what is
+  // left is written synchronously (files, console) or spilled or counted as dropped (OTLP), so
+  // nothing is left to keep the process alive batch after batch.
+  const lastWords = (reason: 'process_exit' | 'shutdown'): void => {
+    for (const p of paths.values()) p.processor.flushSync(reason);
+  };
+  const bounded = (
+    work: () => Promise<void>,
+    what: string,
+    onTimeout?: () => void,
+  ): Promise<void> =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         globalErrorHandler(
@@ -260,6 +270,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
             `@seclog/node: ${what} did not finish within ${shutdownTimeoutMillis} ms${describeUnfinished()}`,
           ),
         );
+        try {
+          onTimeout?.();
+        } catch (error) {
+          reportError(error);
+        }
         resolve();
       }, shutdownTimeoutMillis);
       timer.unref();
@@ -286,22 +301,23 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       ({ name, n }) =>
         `the ${name} export path still has ${records(n)}${remedies.has(name) ? `; ${remedies.get(name)}` : ''}`,
     );
-    const waits = busy.some(({ name }) => name === 'otlp')
-      ? '; a process that ends by itself waits for OTLP up to otlp.timeoutMillis, then counts what is left as dropped'
-      : '';
-    return `: ${parts.join('; ')}${waits}`;
+    return `: ${parts.join('; ')}`;
   };
 
   let shutdownPromise: Promise<void> | undefined;
   const forceFlush = (): Promise<void> => bounded(() => loggerProvider.forceFlush(), 'forceFlush');
   const shutdown = (): Promise<void> => {
     // The exit hooks stay until the provider is shut down: an exit meanwhile still writes the rest.
-    shutdownPromise ??= bounded(async () => {
-      isShutdown = true;
-      await loggerProvider.shutdown();
-      undoGlobal();
-      undoContextManager();
-    }, 'shutdown').finally(() => {
+    shutdownPromise ??= bounded(
+      async () => {
+        isShutdown = true;
+        await loggerProvider.shutdown();
+        undoGlobal();
+        undoContextManager();
+      },
+      'shutdown',
+      () => lastWords('shutdown'),
+    ).finally(() => {
       uninstallExitHooks();
       undoStderrFallback();
     });
@@ -314,10 +330,14 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       : installExitHooks({
           shutdown,
           flush: forceFlush,
+          exitFlush: () =>
+            bounded(
+              () => loggerProvider.forceFlush(),
+              'the flush at exit',
+              () => lastWords('process_exit'),
+            ),
           hasPending,
-          lastWords: () => {
-            for (const p of paths.values()) p.processor.flushSync();
-          },
+          lastWords: () => lastWords('process_exit'),
         });
 
   return {
@@ -358,7 +378,7 @@ const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
 function remedyFor(path: string, reason: DropReason): string {
   switch (reason) {
     case 'queue_full':
-      return 'the exporter cannot keep up: raise batch.maxQueueSize or make the exporter faster';
+      return 'the exporter is failing (see its errors) or cannot keep up: fix what it reports, or raise batch.maxQueueSize';
     case 'export_timeout':
       return 'the exporter answered too late: check where it sends, or raise batch.exportTimeoutMillis';
     case 'shutdown':

@@ -160,6 +160,20 @@ describe('startSecurityLogging', () => {
       await expectLastWordsOnDisk(20);
     });
 
+    it('lands them on SIGTERM when the shutdown runs out of time: the rest is written synchronously', async () => {
+      const end = await runChild('signal', {
+        count: 3000,
+        phase: 'started',
+        signal: 'SIGTERM',
+        env: { SECLOG_TEST_MAX_FILE_BYTES: '4096', SECLOG_TEST_SHUTDOWN_TIMEOUT: '50' },
+      });
+      expect(end.signal).toBe('SIGTERM');
+      expect(end.stderr).toMatch(
+        /shutdown did not finish within 50 ms: the file export path still has/,
+      );
+      await expectLastWordsOnDisk(3000);
+    });
+
     it("lands them and the handler's own records on SIGTERM the application handles", async () => {
       const end = await runChild('signal-app-handler', { signal: 'SIGTERM' });
       expect(end.code).toBe(0);

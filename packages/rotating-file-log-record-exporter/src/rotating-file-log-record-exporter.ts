@@ -7,7 +7,6 @@ import {
   fstatSync,
   ftruncateSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
 } from 'node:fs';
@@ -27,6 +26,8 @@ import {
   CREATE_EXCL,
   syncDirectory,
   writeAllSync,
+  makeDirectory,
+  makeDirectorySync,
   writeFileAtomic,
   writeFileAtomicSync,
 } from './internal/fs-safe.js';
@@ -461,7 +462,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _startSync(): ChainState {
     if (this._lock !== undefined && this._chain !== undefined) return this._chain;
     const o = this._o;
-    mkdirSync(o.directory, { recursive: true, mode: o.dirMode });
+    makeDirectorySync(o.directory, o.dirMode);
     const parse = nameParser(o.baseName);
     const used = new Set<number>();
     for (const name of readdirSync(o.directory)) {
@@ -585,15 +586,16 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
 
   private _failed(err: unknown, dropped: number): ExportResult {
     this._metrics.drop(dropReason(err), dropped);
-    this._report(err, 'write failed');
+    // Not reported here: the error goes back in the result, and the processor that called says it
+    // (the SDK's through its error handler, @seclog/node's in its drop line, with the remedy).
     return { code: ExportResultCode.FAILED, error: asError(err) };
   }
 
   private async _start(): Promise<ChainState> {
     const o = this._o;
     if (this._lock !== undefined && this._chain !== undefined) return this._chain;
-    const created = await mkdir(o.directory, { recursive: true, mode: o.dirMode });
-    if (created !== undefined) await chmod(o.directory, o.dirMode);
+    const created = await makeDirectory(o.directory, o.dirMode);
+    if (created) await chmod(o.directory, o.dirMode);
     const dirStat = await stat(o.directory);
     if (!dirStat.isDirectory()) {
       throw Object.assign(new Error(`${o.directory} is not a directory`), { code: 'ENOTDIR' });

@@ -7,12 +7,14 @@
 // - SIGTERM, SIGINT, SIGHUP: when nobody else handles the signal, we shut down (async, bounded,
 //   so OTLP gets its turn) and raise it again; when the application handles it (a graceful close
 //   that may still log), we only flush and leave the provider running.
-// - beforeExit: flush while records remain.
+// - beforeExit: flush while records remain, bounded; on timeout the rest goes the `exit` way.
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 export function installExitHooks(hooks: {
   shutdown: () => Promise<void>;
   flush: () => Promise<void>;
+  /** The flush at beforeExit: bounded, then what is left goes the synchronous way. */
+  exitFlush: () => Promise<void>;
   hasPending: () => boolean;
   lastWords: () => void;
 }): () => void {
@@ -30,7 +32,7 @@ export function installExitHooks(hooks: {
   };
   // beforeExit fires again after the flush's own async work ends; only flush while records remain.
   const onBeforeExit = (): void => {
-    if (hooks.hasPending()) void hooks.flush();
+    if (hooks.hasPending()) void hooks.exitFlush();
   };
   const onExit = (): void => {
     try {

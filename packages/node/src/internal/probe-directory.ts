@@ -1,8 +1,16 @@
 // The file exporter touches nothing until its first export; at setup we want to know at once
 // whether the log directory can be used at all, and say so, rather than when the first batch fails.
-import { closeSync, constants, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
 
 const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = constants;
@@ -14,7 +22,7 @@ const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = constants;
 export function probeDirectory(directory: string, mode: number): boolean {
   const probe = join(directory, `.seclog-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    mkdirSync(directory, { recursive: true, mode });
+    makeMissingDirectories(directory, mode);
     const fd = openSync(probe, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600);
     try {
       writeSync(fd, 'probe\n');
@@ -30,4 +38,17 @@ export function probeDirectory(directory: string, mode: number): boolean {
     );
     return false;
   }
+}
+
+// Not `mkdirSync(directory, { recursive: true })`: it spins forever where mkdir fails with ENOENT
+// although the parent exists (under /proc), hanging the application at setup. Each missing
+// directory is created on its own, outermost first (the file exporter does the same).
+function makeMissingDirectories(directory: string, mode: number): void {
+  const missing: string[] = [];
+  for (let p = resolve(directory); statSync(p, { throwIfNoEntry: false }) === undefined;) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+    p = dirname(p);
+  }
+  for (const p of missing) mkdirSync(p, { mode });
 }

@@ -67,6 +67,11 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
   private _exiting = false;
   /** Batches handed to the exporter and not yet answered. */
   private readonly _inFlightBatches = new Set<Record[]>();
+  /** In-flight batches flushSync handed to the spill or counted as dropped. */
+  private readonly _taken = new WeakSet<Record[]>();
+  private _dropReason: 'process_exit' | 'shutdown' = 'process_exit';
+  /** The last export failed. */
+  private _failing = false;
   /** Batches taken from the queue that wait for the resource to settle before their export. */
   private readonly _waitingBatches = new Set<Record[]>();
   private _isReady = false;
@@ -119,11 +124,13 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
    * Records neither can take are counted as dropped, reason `process_exit`. From then on each
    * record is handled this way as it is emitted (later exit handlers may still log).
    */
-  flushSync(): void {
+  flushSync(reason: 'process_exit' | 'shutdown' = 'process_exit'): void {
     this._exiting = true;
+    this._dropReason = reason;
     this._clearTimer();
     const queued = this._take(this.queued);
     const earlier = canExportSync(this._options.exporter) ? [] : [...this._inFlightBatches];
+    for (const batch of earlier) this._taken.add(batch);
     earlier.push(...this._waitingBatches);
     this._inFlightBatches.clear();
     this._waitingBatches.clear();
@@ -137,7 +144,7 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
     else if (canExportSync(spill?.exporter)) target = spill.exporter;
     const all = inFlight.length === 0 ? records : [...inFlight.flat(), ...records];
     if (target === undefined) {
-      if (all.length > 0) this._options.onDrop('process_exit', all.length);
+      if (all.length > 0) this._options.onDrop(this._dropReason, all.length);
       return;
     }
     let result: ExportResult;
@@ -147,7 +154,7 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
       result = { code: ExportResultCode.FAILED, error: error as Error };
     }
     if (result.code !== ExportResultCode.SUCCESS) {
-      if (all.length > 0) this._options.onDrop('process_exit', all.length, result.error?.message);
+      if (all.length > 0) this._options.onDrop(this._dropReason, all.length, result.error?.message);
       else if (result.error) reportError(result.error);
     } else if (all.length > 0) {
       if (target === exporter) this._options.onExported(all.length);
@@ -256,12 +263,25 @@ export class QueueingLogRecordProcessor implements LogRecordProcessor {
       this._inFlight.delete(done);
       this._inFlightBatches.delete(batch);
       resolveDone();
-      if (!sync && (!this._isShutdown || this.queued > 0)) this._drain(false);
+      if (!sync && (!this._isShutdown || this.queued > 0)) {
+        // After a failure the next batch waits for the (unref'd) timer instead of following at
+        // once: a dead Collector is not hammered, and it does not keep the event loop alive
+        // batch after batch once the application is done (then beforeExit comes, and its flush).
+        if (this._failing && !this._isShutdown) {
+          if (this.queued > 0) this._schedule();
+        } else this._drain(false);
+      }
     };
     const finish = (result: ExportResult, failureReason: DropReason): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // flushSync already spilled or counted this batch; the process went on (a timed-out shutdown).
+      if (this._taken.has(batch)) {
+        complete();
+        return;
+      }
+      this._failing = result.code !== ExportResultCode.SUCCESS;
       if (result.code === ExportResultCode.SUCCESS) {
         this._options.onExported(batch.length);
         complete();

@@ -6,14 +6,16 @@ import {
   fchmodSync,
   fdatasyncSync,
   fsyncSync,
+  mkdirSync,
   openSync,
+  statSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const { O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_RDONLY, O_RDWR, O_NOFOLLOW } = constants;
 // A FIFO planted at a name we open would block the open (and with it a libuv thread) until
@@ -176,4 +178,66 @@ function syncDirectorySync(dir: string): void {
   } catch {
     // best effort
   }
+}
+
+// `mkdir(path, { recursive: true })` spins forever where mkdir fails with ENOENT although the
+// parent exists (under /proc, Node 20 and 22): in the sync form the application hangs, in the
+// async form a libuv thread does. These create each missing directory on their own instead.
+
+/** The missing directories of `dir`, outermost first. */
+function missingOf(dir: string, exists: (p: string) => boolean): string[] {
+  const missing: string[] = [];
+  for (let p = resolve(dir); !exists(p); p = dirname(p)) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  return missing;
+}
+
+function notDirectory(p: string): Error {
+  return Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${p}'`), { code: 'ENOTDIR' });
+}
+
+/** Creates `dir` and its missing parents with `mode`; true when `dir` was created. */
+export function makeDirectorySync(dir: string, mode: number): boolean {
+  const missing = missingOf(dir, (p) => {
+    try {
+      if (!statSync(p).isDirectory()) throw notDirectory(p);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  });
+  for (const p of missing) {
+    try {
+      mkdirSync(p, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return missing.length > 0;
+}
+
+/** {@link makeDirectorySync}, off the calling thread. */
+export async function makeDirectory(dir: string, mode: number): Promise<boolean> {
+  const missing: string[] = [];
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    try {
+      if (!(await stat(p)).isDirectory()) throw notDirectory(p);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      missing.unshift(p);
+      if (dirname(p) === p) break;
+    }
+  }
+  for (const p of missing) {
+    try {
+      await mkdir(p, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return missing.length > 0;
 }
