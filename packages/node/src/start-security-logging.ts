@@ -372,6 +372,12 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
 
 const DROP_REMINDER_MS = 60_000;
 
+/** A component name as the warning shows it; JSON.stringify throws on a BigInt or a cycle. */
+function describeName(name: unknown): string {
+  if (typeof name === 'string') return escapeForLine(JSON.stringify(name).slice(0, 80));
+  return `<${name === null ? 'null' : typeof name}>`;
+}
+
 const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
 
 /** What a person can do about a drop, for the drop warning. */
@@ -408,7 +414,7 @@ function createComponentLoggerSafely(
     return createComponentLogger({ logger: loggerFor(component), component });
   } catch (error) {
     diag.warn(
-      `@seclog/node: getLogger(${escapeForLine(String(JSON.stringify(component)).slice(0, 80))}) ${(error as Error).message}; logging as '${FALLBACK_COMPONENT}'`,
+      `@seclog/node: getLogger(${describeName(component)}) ${(error as Error).message}; logging as '${FALLBACK_COMPONENT}'`,
     );
     return createComponentLogger({
       logger: loggerFor(FALLBACK_COMPONENT),

@@ -320,9 +320,15 @@ describe('startSecurityLogging', () => {
       const { seclog, memory } = setup({ console: false, file: false });
       expect(() => seclog.getLogger('').info('still logged')).not.toThrow();
       expect(() => seclog.getLogger(42 as unknown as string).info('still logged')).not.toThrow();
+      // Names the warning cannot JSON.stringify.
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const odd of [10n, cyclic]) {
+        expect(() => seclog.getLogger(odd as unknown as string).info('still logged')).not.toThrow();
+      }
       await seclog.forceFlush();
       const records = memory.getFinishedLogRecords();
-      expect(records.map((r) => r.body)).toEqual(['still logged', 'still logged']);
+      expect(records.map((r) => r.body)).toEqual(Array(4).fill('still logged'));
       expect(records[0]?.attributes['seclog.component']).toBe('invalid-component-name');
     });
   });

@@ -39,9 +39,30 @@ export class ConsoleLineLogRecordExporter implements LogRecordExporter {
 
   private _render(records: readonly ReadableLogRecord[]): string {
     let out = '';
-    for (const record of records)
-      out += (this._pretty ? prettyLine(record) : jsonRecord(record)) + '\n';
+    for (const record of records) out += this._line(record) + '\n';
     return out;
+  }
+
+  // One record that cannot be rendered (a body whose toJSON throws, from a plain OTel logger)
+  // must not take the batch with it: it is written with its body replaced by the reason.
+  private _line(record: ReadableLogRecord): string {
+    const render = this._pretty ? prettyLine : jsonRecord;
+    try {
+      return render(record);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'unknown error';
+      const standIn = Object.create(record, {
+        body: {
+          value: `[seclog: this record's body or attributes could not be rendered: ${reason}]`,
+        },
+        attributes: { value: {} },
+      }) as ReadableLogRecord;
+      try {
+        return render(standIn);
+      } catch {
+        return '[seclog: a record could not be rendered]';
+      }
+    }
   }
 
   forceFlush(): Promise<void> {

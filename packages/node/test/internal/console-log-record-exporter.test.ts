@@ -3,7 +3,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
 import { ConsoleLineLogRecordExporter } from '../../src/internal/console-log-record-exporter.js';
 import {
   hostileRecord,
@@ -46,6 +50,33 @@ const hostile = [
 describe('ConsoleLineLogRecordExporter', () => {
   for (const format of ['pretty', 'json'] as const) {
     describe(`export (${format})`, () => {
+      it('writes the rest of a batch, and a stand-in line, when one record cannot be rendered', () => {
+        const memory = new InMemoryLogRecordExporter();
+        const provider = new LoggerProvider({
+          processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+        });
+        const logger = provider.getLogger('test');
+        logger.emit({ body: 'first' });
+        const poison = {
+          toJSON() {
+            throw new Error('no JSON here');
+          },
+        };
+        logger.emit({ body: { p: poison } as never });
+        logger.emit({ body: 'last words' });
+        const chunks: string[] = [];
+        const exporter = new ConsoleLineLogRecordExporter({
+          stream: { write: (c: string) => chunks.push(c) },
+          format,
+        });
+        expect(exporter.exportSync(memory.getFinishedLogRecords()).code).toBe(0);
+        const lines = chunks.join('').split('\n').slice(0, -1);
+        expect(lines).toHaveLength(3);
+        expect(lines[0]).toContain('first');
+        expect(lines[2]).toContain('last words');
+        if (format === 'json') expect(lines[1]).toContain('could not be rendered: no JSON here');
+      });
+
       it('prints exactly one line per record whatever control characters the values hold', () => {
         const { logger, lines } = setup(format);
         for (const value of hostile) {
