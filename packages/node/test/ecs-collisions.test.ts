@@ -48,4 +48,29 @@ describe('startSecurityLogging', () => {
     });
     expect((await verifyDirectory(dir)).ok).toBe(true);
   });
+
+  it('moves nested attributes that would reach a core field by their path, as Elasticsearch reads them', async () => {
+    const seclog = startSecurityLogging({
+      handleExit: false,
+      registerGlobal: false,
+      redaction: false,
+      console: false,
+      file: { directory: dir, format: 'ecs-json' },
+    });
+    seclog.getLogger('billing').info('refund issued', {
+      log: { level: 'FORGED', origin: 'kept' },
+      event: { category: 'web' },
+      seclog: { chain: { seq: 1 } },
+    } as never);
+    await seclog.shutdown();
+    const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+    const line = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
+    expect(line.log).toBeUndefined();
+    expect(line.seclog).toBeUndefined();
+    expect(line[ATTR_SECLOG_COLLISION('log')]).toEqual({ level: 'FORGED', origin: 'kept' });
+    expect(line[ATTR_SECLOG_COLLISION('seclog')]).toEqual({ chain: { seq: 1 } });
+    // Nesting that reaches no core field stays where it was.
+    expect(line.event).toEqual({ category: 'web' });
+    expect((await verifyDirectory(dir)).ok).toBe(true);
+  });
 });

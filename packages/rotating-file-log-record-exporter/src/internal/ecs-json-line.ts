@@ -58,9 +58,37 @@ export interface EcsCollisionCounter {
   ecsCollided(count: number): void;
 }
 
+/**
+ * Fields an attribute must not reach by nesting either: Elasticsearch reads `{"log":{"level":…}}`
+ * as `log.level`, so `log: { level }` forges the level as surely as `'log.level'` would.
+ */
+const NESTED_GUARDED: readonly string[] = [
+  ...CORE_FIELDS,
+  ATTR_SECLOG_CHAIN_SEQ,
+  ATTR_SECLOG_CHAIN_HASH,
+].filter((f) => f.includes('.'));
+
+/** True when the object `value` under `key` holds one of {@link NESTED_GUARDED} by its path. */
+function nestsGuardedField(key: string, value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  for (const field of NESTED_GUARDED) {
+    if (!field.startsWith(`${key}.`)) continue;
+    let at: unknown = value;
+    for (const part of field.slice(key.length + 1).split('.')) {
+      if (at === null || typeof at !== 'object' || Array.isArray(at)) break;
+      at = Object.hasOwn(at, part) ? (at as Record<string, unknown>)[part] : undefined;
+      if (at === undefined) break;
+    }
+    if (at !== undefined && at !== value) return true;
+  }
+  return false;
+}
+
 /** The name attribute `key` is written under (see {@link ECS_COLLISION_PREFIX}). */
-function fieldName(key: string): string {
-  return CORE_FIELDS.has(key) || key.startsWith(ECS_COLLISION_PREFIX)
+function fieldName(key: string, value: unknown): string {
+  return CORE_FIELDS.has(key) ||
+    key.startsWith(ECS_COLLISION_PREFIX) ||
+    nestsGuardedField(key, value)
     ? ECS_COLLISION_PREFIX + key
     : key;
 }
@@ -93,14 +121,14 @@ export function ecsLinePrefix(
   let moved = 0;
   const resAttrs = (record.resource as { attributes: Record<string, unknown> }).attributes;
   for (const key of Object.keys(resAttrs)) {
-    const name = fieldName(key);
+    const name = fieldName(key, resAttrs[key]);
     if (name !== key) moved++;
     fields.set(name, jsonSafe(resAttrs[key]));
   }
   const attrs = record.attributes as Record<string, unknown>;
   for (const key of Object.keys(attrs)) {
     if (key === ATTR_SECLOG_CHAIN_SEQ || key === ATTR_SECLOG_CHAIN_HASH) continue;
-    const name = fieldName(key);
+    const name = fieldName(key, attrs[key]);
     if (name !== key) moved++;
     // A record attribute wins over a resource attribute of the same name.
     fields.set(name, jsonSafe(attrs[key]));
