@@ -61,7 +61,7 @@ describe('startSecurityLogging', () => {
       log: { level: 'FORGED', origin: 'kept' },
       event: { category: 'web' },
       seclog: { chain: { seq: 1 } },
-    } as never);
+    });
     await seclog.shutdown();
     const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
     const line = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
