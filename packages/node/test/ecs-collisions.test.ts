@@ -16,15 +16,24 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+function startEcs() {
+  return startSecurityLogging({
+    handleExit: false,
+    registerGlobal: false,
+    redaction: false,
+    console: false,
+    file: { directory: dir, format: 'ecs-json' },
+  });
+}
+
+function onlyLine(): Record<string, unknown> {
+  const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+  return JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
+}
+
 describe('startSecurityLogging', () => {
   it('writes forged ECS core fields of an app record under ATTR_SECLOG_COLLISION (#12)', async () => {
-    const seclog = startSecurityLogging({
-      handleExit: false,
-      registerGlobal: false,
-      redaction: false,
-      console: false,
-      file: { directory: dir, format: 'ecs-json' },
-    });
+    const seclog = startEcs();
     seclog.getLogger('billing').warn('refund issued', {
       '@timestamp': '1999-01-01T00:00:00.000Z',
       message: 'nothing happened',
@@ -33,8 +42,7 @@ describe('startSecurityLogging', () => {
       'log.logger': 'trusted',
     });
     await seclog.shutdown();
-    const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
-    const line = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
+    const line = onlyLine();
     expect(line['@timestamp']).not.toBe('1999-01-01T00:00:00.000Z');
     expect(line.message).toBe('refund issued');
     expect(line['event.action']).toBeUndefined();
@@ -50,21 +58,14 @@ describe('startSecurityLogging', () => {
   });
 
   it('moves nested attributes that would reach a core field by their path, as Elasticsearch reads them', async () => {
-    const seclog = startSecurityLogging({
-      handleExit: false,
-      registerGlobal: false,
-      redaction: false,
-      console: false,
-      file: { directory: dir, format: 'ecs-json' },
-    });
+    const seclog = startEcs();
     seclog.getLogger('billing').info('refund issued', {
       log: { level: 'FORGED', origin: 'kept' },
       event: { category: 'web' },
       seclog: { chain: { seq: 1 } },
     });
     await seclog.shutdown();
-    const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
-    const line = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
+    const line = onlyLine();
     expect(line.log).toBeUndefined();
     expect(line.seclog).toBeUndefined();
     expect(line[ATTR_SECLOG_COLLISION('log')]).toEqual({ level: 'FORGED', origin: 'kept' });

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import {
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import {
   RotatingFileLogRecordExporter,
   type RotatingFileLogRecordExporterOptions,
@@ -13,6 +17,20 @@ import {
 
 export const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const ROOT_DIR = join(PKG_DIR, '..', '..');
+
+/** Record `n` of a login story, one second after record `n - 1`, as an exporter receives it. */
+export function record(n: number): ReadableLogRecord {
+  return {
+    hrTime: [1_700_000_000 + n, 0],
+    hrTimeObserved: [1_700_000_000 + n, 0],
+    body: `user ${n} logged in`,
+    severityNumber: 9,
+    resource: { attributes: { 'service.name': 'svc' } },
+    instrumentationScope: { name: 'scope' },
+    attributes: { 'test.n': n },
+    droppedAttributesCount: 0,
+  } as unknown as ReadableLogRecord;
+}
 
 /** A fresh temp directory and its removal. */
 export function tempDir(): { dir: string; cleanup: () => void } {

@@ -5,25 +5,11 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
   RotatingFileLogRecordExporter,
   verifyDirectory,
 } from '@seclog/rotating-file-log-record-exporter';
-import { tempDir } from './helpers.js';
-
-function record(n: number): ReadableLogRecord {
-  return {
-    hrTime: [1_700_000_000 + n, 0],
-    hrTimeObserved: [1_700_000_000 + n, 0],
-    body: `user ${n} logged in`,
-    severityNumber: 9,
-    resource: { attributes: { 'service.name': 'svc' } },
-    instrumentationScope: { name: 'scope' },
-    attributes: { 'test.n': n },
-    droppedAttributesCount: 0,
-  } as unknown as ReadableLogRecord;
-}
+import { record, tempDir } from './helpers.js';
 
 function exportOne(e: RotatingFileLogRecordExporter, n: number): Promise<{ code: number }> {
   return new Promise((resolve) => e.export([record(n)], resolve));

@@ -2,26 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
   RotatingFileLogRecordExporter,
   verifyDirectory,
   type VerifyIssueKind,
 } from '@seclog/rotating-file-log-record-exporter';
-import { dataFiles, tempDir } from './helpers.js';
-
-function record(n: number): ReadableLogRecord {
-  return {
-    hrTime: [1_700_000_000 + n, 0],
-    hrTimeObserved: [1_700_000_000 + n, 0],
-    body: `user ${n} logged in`,
-    severityNumber: 9,
-    resource: { attributes: { 'service.name': 'svc' } },
-    instrumentationScope: { name: 'scope' },
-    attributes: { 'test.n': n },
-    droppedAttributesCount: 0,
-  } as unknown as ReadableLogRecord;
-}
+import { dataFiles, record, tempDir } from './helpers.js';
 
 async function writeDir(
   dir: string,

@@ -79,7 +79,7 @@ function nestsGuardedField(key: string, value: unknown): boolean {
       at = Object.hasOwn(at, part) ? (at as Record<string, unknown>)[part] : undefined;
       if (at === undefined) break;
     }
-    if (at !== undefined && at !== value) return true;
+    if (at !== undefined) return true;
   }
   return false;
 }
