@@ -44,6 +44,7 @@ import {
   type SlotLock,
 } from './internal/slot-lock.js';
 import { GENESIS_HASH } from './internal/chain.js';
+import { HeadFile, renderHead } from './internal/head.js';
 import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
 import { compactRecord, type CompactRecord } from './internal/compact-record.js';
 import { LineBatch } from './internal/line-batch.js';
@@ -234,6 +235,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _isShutdown = false;
   private _shutdownPromise: Promise<void> | undefined;
   private _lock: SlotLock | undefined;
+  private _head: HeadFile | undefined;
+  /** Writer slots known in the directory (from start-up and each maintenance scan). */
+  private _knownSlots = 1;
   private _chain: ChainState | undefined;
   private _file: OpenFile | undefined;
   private _pendingSeals: Seal[] = [];
@@ -352,6 +356,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         if (this._lock !== undefined) {
           await releaseSlot(this._lock);
           this._lock = undefined;
+          this._head?.close();
+          this._head = undefined;
         }
         await this._worker?.close();
       }),
@@ -435,6 +441,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         fdatasyncSync(file.fh.fd);
         this._pendingSeals.push(this._sealOf(file));
       }
+      this._signHead(chain);
       const dir = this._o.directory;
       for (const seal of this._pendingSeals.splice(0)) {
         writeFileAtomicSync(
@@ -471,6 +478,12 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     this._lock = acquireFreshSlotSync(o.directory, o.baseName, o.fileMode, (s) => !used.has(s));
     this._chain = { lastHash: GENESIS_HASH, lastSeq: 0, nextIndex: 1, lastRecordMs: undefined };
+    this._knownSlots = Math.max(
+      this._knownSlots,
+      this._lock.slot + 1,
+      ...[...used].map((n) => n + 1),
+    );
+    this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode);
     return this._chain;
   }
 
@@ -608,9 +621,13 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (this._lock === undefined)
       this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
-    const { state, recovered } = await loadSlot(o, this._lock.slot);
+    const { state, recovered, slots } = await loadSlot(o, this._lock.slot);
     for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
     this._chain = state;
+    this._knownSlots = Math.max(this._knownSlots, slots);
+    this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode);
+    // From here the head vouches for what recovery found (its seals keep what it found wrong).
+    this._signHead(state);
     this._scheduleMaintenance();
     return state;
   }
@@ -783,6 +800,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       file.index,
       file.prevHash,
       file.firstSeq - 1,
+      // What this writer last signed: a failed write cannot have cut below it.
+      this._chain === undefined
+        ? 'missing'
+        : { index: file.index, seq: this._chain.lastSeq, hash: this._chain.lastHash },
     );
     if (this._chain !== undefined) {
       this._chain.lastHash = recovered.seal.lastHash;
@@ -836,7 +857,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._maintPending = false;
       const active = this._file?.index ?? this._chain?.nextIndex ?? 1;
       try {
-        const r = await runMaintenance(o, slot, active, Date.now());
+        const r = await runMaintenance(o, slot, active, this._file?.size, Date.now());
+        this._knownSlots = Math.max(this._knownSlots, r.slots);
         this._metrics.filesCompressed += r.compressed;
         this._metrics.filesDeleted += r.deleted;
       } catch (err) {
@@ -1164,7 +1186,41 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         return { code: ExportResultCode.FAILED, error: asError(err) };
       }
     }
+    this._signHead(chain);
     this._lastReported = undefined;
     return { code: ExportResultCode.SUCCESS };
+  }
+
+  /**
+   * Overwrites the slot's signed head with where the chain stands: called once a batch is durable
+   * and before it is acknowledged, so every acknowledged record is vouched for by the key.
+   */
+  private _signHead(chain: ChainState): void {
+    const head = this._head;
+    if (head === undefined || this._lock === undefined) return;
+    const file = this._file;
+    try {
+      head.write(
+        renderHead(
+          {
+            v: 1,
+            slot: this._lock.slot,
+            index: file?.index ?? chain.nextIndex - 1,
+            seq: chain.lastSeq,
+            hash: chain.lastHash,
+            bytes: file?.size ?? 0,
+            slots: this._knownSlots,
+            at: new Date().toISOString(),
+          },
+          this._o.hmacKey,
+          this._o.keyId,
+        ),
+      );
+    } catch (err) {
+      this._report(
+        err,
+        'could not write the signed head; verify will not vouch for the newest records',
+      );
+    }
   }
 }

@@ -164,7 +164,10 @@ export type VerifyIssueKind =
   | 'unsigned'
   | 'torn-line'
   | 'stale'
-  | 'unchained';
+  | 'unchained'
+  | 'missing-head'
+  | 'missing-slot'
+  | 'unsigned-state';
 
 /** One finding of {@link verifyDirectory}. */
 export interface VerifyIssue {

@@ -11,7 +11,8 @@ import {
   lineTimeMs,
   parseLine,
 } from './internal/chain.js';
-import { dataName, lockName, pointerName, sealName } from './internal/file-names.js';
+import { dataName, headName, lockName, pointerName, sealName } from './internal/file-names.js';
+import { readHead, type Head } from './internal/head.js';
 import { checkSignature, parseSeal, type Seal } from './internal/seal.js';
 import { readRegularFile } from './internal/fs-safe.js';
 import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
@@ -23,6 +24,50 @@ interface SlotCheck {
   files: number;
   records: number;
   newest: number | undefined;
+  /** The slot's head, when it has a trustworthy one. */
+  head: Head | undefined;
+}
+
+/**
+ * A recovered seal keeps the signed head recovery found: the file must still reach that position
+ * (else records were removed before the restart, and recovery did not hide it), and without a head
+ * to trust a cut cannot be ruled out.
+ */
+function checkRecovered(
+  out: SlotCheck,
+  present: string,
+  index: number,
+  seal: Seal,
+  endSeq: number,
+  found: Map<number, string | undefined>,
+  keyed: boolean,
+): boolean {
+  const signed = seal.signed;
+  if (seal.recovered !== true || signed === undefined || signed === 'older') return true;
+  if (typeof signed === 'string') {
+    const why = `${present} was recovered after a crash without a ${signed === 'bad' ? 'valid ' : ''}signed head to check it against, so records cut before the restart cannot be ruled out (expected only once, when a directory from a version without heads is first reopened)`;
+    if (keyed) {
+      out.issues.push({ kind: 'unsigned-state', file: present, message: why });
+      return false;
+    }
+    out.notes.push(why);
+    return true;
+  }
+  if (signed.index !== index) return true;
+  if (endSeq < signed.seq || (found.has(signed.seq) && found.get(signed.seq) !== signed.hash)) {
+    out.issues.push({
+      kind: 'truncated',
+      file: present,
+      message: `${present} was cut below its signed state before the restart: it ends at sequence ${endSeq}, the head had vouched for ${signed.seq} (acknowledged records were removed; a crash cannot do this)`,
+    });
+    return false;
+  }
+  if (endSeq > signed.seq) {
+    out.notes.push(
+      `${present}: records ${signed.seq + 1} to ${endSeq} were written after the last signed state and never acknowledged (the writer was killed); the key does not vouch for them`,
+    );
+  }
+  return true;
 }
 
 function signatureIssue(
@@ -139,10 +184,40 @@ async function checkSlot(
   files: SlotFiles,
   opts: VerifyOptions,
 ): Promise<SlotCheck> {
-  const out: SlotCheck = { issues: [], notes: [], files: 0, records: 0, newest: undefined };
+  const out: SlotCheck = {
+    issues: [],
+    notes: [],
+    files: 0,
+    records: 0,
+    newest: undefined,
+    head: undefined,
+  };
   const slot = files.slot;
+  const keyed = opts.hmacKey !== undefined;
   const indexes = [...files.byIndex.keys(), ...files.retention.keys()];
   let top = indexes.length === 0 ? 0 : Math.max(...indexes);
+  const headFile = headName(baseName, slot);
+  const headState = await readHead(dir, baseName, slot, opts.hmacKey);
+  if (headState.kind === 'ok') {
+    out.head = headState.head;
+    top = Math.max(top, headState.head.index);
+  } else if (headState.kind === 'bad') {
+    out.issues.push({
+      kind: 'bad-signature',
+      file: headFile,
+      message: `the signed head ${headState.why}; the newest records cannot be vouched for`,
+    });
+  } else if (keyed) {
+    out.issues.push({
+      kind: 'missing-head',
+      file: headFile,
+      message: `${headFile} is missing: nothing vouches for the newest records of this slot, so deleting or cutting them cannot be ruled out`,
+    });
+  }
+  // Chain positions to look up on the way: the head's, and those recovery seals recorded.
+  const found = new Map<number, string | undefined>();
+  if (out.head !== undefined)
+    found.set(out.head.seq, out.head.seq === 0 ? GENESIS_HASH : undefined);
   const pointer = (await readSmall(join(dir, pointerName(baseName, slot))))?.trim();
   if (pointer !== undefined && pointer !== '') {
     const m = /-(\d{6,12})\.ndjson$/.exec(pointer);
@@ -225,6 +300,7 @@ async function checkSlot(
         continue;
       }
       if (seal !== undefined && seal.count === 0) {
+        if (!checkRecovered(out, name, index, seal, prevSeq, found, keyed)) return out;
         prevHash = seal.lastHash;
         prevSeq = seal.lastSeq;
         continue;
@@ -316,6 +392,9 @@ async function checkSlot(
       });
       return out;
     }
+    const signed = seal?.recovered === true ? seal.signed : undefined;
+    if (typeof signed === 'object' && !found.has(signed.seq))
+      found.set(signed.seq, signed.seq === prevSeq ? prevHash : undefined);
     const recordsBefore = out.records;
     let lineNo = 0;
     let start = 0;
@@ -365,6 +444,7 @@ async function checkSlot(
         resync = false;
         prevHash = parsed.hash;
         prevSeq = parsed.seq;
+        if (found.has(prevSeq)) found.set(prevSeq, prevHash);
         lastLine = line;
         out.records++;
         continue;
@@ -407,6 +487,7 @@ async function checkSlot(
       }
       prevHash = parsed.hash;
       prevSeq = parsed.seq;
+      if (found.has(prevSeq)) found.set(prevSeq, prevHash);
       lastLine = line;
       out.records++;
     }
@@ -429,6 +510,7 @@ async function checkSlot(
         });
         return out;
       }
+      if (!checkRecovered(out, present, index, seal, prevSeq, found, keyed)) return out;
       if (seal.torn !== undefined) {
         out.notes.push(
           `${present}: a torn last line (${seal.torn.bytes} bytes) was set aside in ${seal.torn.file} after a crash`,
@@ -442,6 +524,30 @@ async function checkSlot(
     if (lastLine !== undefined) {
       const t = lineTimeMs(lastLine);
       if (t !== undefined && (out.newest === undefined || t > out.newest)) out.newest = t;
+    }
+  }
+  const h = out.head;
+  if (h !== undefined) {
+    const at = dataName(baseName, slot, h.index);
+    const hashAt = found.get(h.seq) ?? (prevSeq === h.seq ? prevHash : undefined);
+    if (prevSeq < h.seq) {
+      out.issues.push({
+        kind: 'truncated',
+        file: at,
+        message: `the signed head vouches for records up to sequence ${h.seq} (in ${at}), but the chain ends at ${prevSeq}: acknowledged records were deleted or cut`,
+      });
+    } else if (hashAt !== undefined && hashAt !== h.hash) {
+      out.issues.push({
+        kind: 'hash-mismatch',
+        file: at,
+        message: `the record at sequence ${h.seq} is not the one the signed head vouches for`,
+      });
+    } else if (prevSeq > h.seq) {
+      out.notes.push(
+        writerLive
+          ? `records ${h.seq + 1} to ${prevSeq} are being written (not yet signed)`
+          : `records ${h.seq + 1} to ${prevSeq} come after the last signed state: written by a writer killed before it acknowledged them, or added by someone else; the key does not vouch for them`,
+      );
     }
   }
   if (retained.length > 0) {
@@ -476,10 +582,17 @@ export async function verifyDirectory(
     recordsChecked: 0,
     newestRecordMs: undefined,
   };
+  // Slots are taken lowest free first, so the slots a head knew of are 0 to slots - 1.
+  let knownSlots = 0;
+  let knownBy = 0;
   for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
     const files = slots.get(slot);
     if (files === undefined) continue;
     const r = await checkSlot(directory, baseName, files, options);
+    if (r.head !== undefined && r.head.slots > knownSlots) {
+      knownSlots = r.head.slots;
+      knownBy = slot;
+    }
     result.issues.push(...r.issues);
     result.notes.push(...r.notes);
     result.filesChecked += r.files;
@@ -490,6 +603,22 @@ export async function verifyDirectory(
     ) {
       result.newestRecordMs = r.newest;
     }
+  }
+  for (let s = 0; s < knownSlots; s++) {
+    if (slots.has(s)) continue;
+    result.issues.push({
+      kind: 'missing-slot',
+      file: headName(baseName, s),
+      message: `writer slot ${s} is gone (no files, no head), though the signed head of slot ${knownBy} knew of ${knownSlots} slots`,
+    });
+  }
+  if (options.hmacKey !== undefined && slots.size === 0) {
+    result.issues.push({
+      kind: 'missing-head',
+      file: directory,
+      message:
+        'no signed head: nothing here was written by the exporter, or everything it wrote was deleted',
+    });
   }
   if (options.maxAgeMs !== undefined) {
     const now = options.now ?? Date.now();

@@ -30,6 +30,11 @@ export function lockName(baseName: string, slot: number): string {
   return `${slotStem(baseName, slot)}.lock`;
 }
 
+/** The slot's signed head: where its chain stood after the last acknowledged batch. */
+export function headName(baseName: string, slot: number): string {
+  return `${slotStem(baseName, slot)}.head`;
+}
+
 export function retentionName(baseName: string, slot: number): string {
   return `${slotStem(baseName, slot)}.retention`;
 }

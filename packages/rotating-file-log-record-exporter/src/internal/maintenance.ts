@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { dataName, retentionName } from './file-names.js';
 import { appendLineSynced, READ_NOFOLLOW, syncDirectory, unlinkRetry } from './fs-safe.js';
-import { signedJson, type RetentionRecord } from './seal.js';
+import { checkSignature, signedJson, type RetentionRecord } from './seal.js';
 import { readSeal, scanDirectory } from './slot-files.js';
 
 /** What maintenance needs to know. */
@@ -28,6 +28,8 @@ export interface MaintenanceOptions {
 export interface MaintenanceResult {
   compressed: number;
   deleted: number;
+  /** Writer slots found in the directory (highest slot + 1). */
+  slots: number;
 }
 
 async function gzipFile(dir: string, name: string, mode: number): Promise<void> {
@@ -55,19 +57,30 @@ async function gzipFile(dir: string, name: string, mode: number): Promise<void> 
   await unlinkRetry(src);
 }
 
+/** On-disk size of a file, but never more than `bytes`: a file stretched (sparse) by someone else must not push retention into deleting early. */
+async function sizeAtMost(path: string, bytes: number): Promise<number> {
+  const st = await stat(path).catch(() => undefined);
+  return st === undefined ? 0 : Math.min(st.size, bytes);
+}
+
 /**
  * Compresses and prunes closed files of `slot` with index below `activeIndex` (the file being
- * written, or the next one to be opened, is never touched).
+ * written, or the next one to be opened, is never touched). Sizes and ages come from the signed
+ * seals (and `activeBytes`, what this writer wrote to its active file), not from what the
+ * directory claims; a file whose seal does not verify under the key is never deleted.
  */
 export async function runMaintenance(
   opts: MaintenanceOptions,
   slot: number,
   activeIndex: number,
+  activeBytes: number | undefined,
   now: number,
 ): Promise<MaintenanceResult> {
-  const result: MaintenanceResult = { compressed: 0, deleted: 0 };
+  const result: MaintenanceResult = { compressed: 0, deleted: 0, slots: 0 };
   const { directory: dir, baseName } = opts;
-  const files = (await scanDirectory(dir, baseName)).get(slot);
+  const all = await scanDirectory(dir, baseName);
+  for (const s of all.keys()) result.slots = Math.max(result.slots, s + 1);
+  const files = all.get(slot);
   if (files === undefined) return result;
   const closed: {
     index: number;
@@ -83,11 +96,13 @@ export async function runMaintenance(
     if (e === undefined || (e.data === undefined && e.gz === undefined)) continue;
     if (index >= activeIndex) {
       activePresent = true;
-      activeSize += (await stat(join(dir, e.data ?? e.gz ?? '')).catch(() => undefined))?.size ?? 0;
+      activeSize += await sizeAtMost(join(dir, e.data ?? e.gz ?? ''), activeBytes ?? Infinity);
       continue;
     }
     const seal = await readSeal(dir, baseName, slot, index);
     if (seal === undefined) continue; // unsealed: not ours to prune
+    // A seal someone else wrote (wrong or no HMAC) proves nothing: keep the file for verify.
+    if (opts.hmacKey !== undefined && checkSignature(seal, opts.hmacKey) !== 'ok') continue;
     if (opts.compress && e.data !== undefined && e.gz === undefined) {
       try {
         await gzipFile(dir, e.data, opts.fileMode);
@@ -103,7 +118,7 @@ export async function runMaintenance(
     for (const n of [e.data, e.gz]) {
       if (n === undefined) continue;
       names.push(n);
-      size += (await stat(join(dir, n)).catch(() => undefined))?.size ?? 0;
+      size += await sizeAtMost(join(dir, n), seal.bytes);
     }
     closed.push({
       index,

@@ -12,6 +12,7 @@ import {
   unlinkRetry,
   writeFileAtomic,
 } from './fs-safe.js';
+import { readHead, type HeadState } from './head.js';
 import { signedJson, type Seal } from './seal.js';
 import { maxIndex, readSeal, scanDirectory } from './slot-files.js';
 
@@ -53,6 +54,7 @@ export async function recoverFile(
   index: number,
   prevHash: string,
   prevSeq: number,
+  signed: NonNullable<Seal['signed']>,
 ): Promise<RecoveredFile> {
   const { directory: dir, baseName } = opts;
   const name = dataName(baseName, slot, index);
@@ -145,6 +147,7 @@ export async function recoverFile(
     openedAt: now,
     closedAt: now,
     recovered: true,
+    signed,
   };
   if (!chained) seal.chained = false;
   if (lastRecordMs !== undefined) seal.lastRecordMs = lastRecordMs;
@@ -164,23 +167,40 @@ export async function recoverFile(
 }
 
 /**
+ * What a recovery seal records of the head it found: the signed position when the head speaks of
+ * this file or a later one (verify then checks the file still reaches it), else why there is none.
+ */
+function signedState(head: HeadState, index: number): NonNullable<Seal['signed']> {
+  if (head.kind === 'missing') return 'missing';
+  if (head.kind === 'bad') return 'bad';
+  const h = head.head;
+  return h.index >= index ? { index: h.index, seq: h.seq, hash: h.hash } : 'older';
+}
+
+/**
  * Loads the chain state of `slot`, sealing every data file a crash left unsealed (normally only the
  * newest; older ones when a seal could not be written before the crash), oldest first.
  */
 export async function loadSlot(
   opts: RecoveryOptions,
   slot: number,
-): Promise<{ state: ChainState; recovered: RecoveredFile[] }> {
+): Promise<{ state: ChainState; recovered: RecoveredFile[]; slots: number }> {
   const all = await scanDirectory(opts.directory, opts.baseName);
+  let slots = slot + 1;
+  for (const s of all.keys()) slots = Math.max(slots, s + 1);
   const files = all.get(slot);
-  const top = maxIndex(files);
+  const head = await readHead(opts.directory, opts.baseName, slot, opts.hmacKey);
+  // Indexes only grow: a head naming a file that is gone keeps its index taken, so the gap stays
+  // visible to verify instead of being filled by a new file of the same name.
+  const headIndex = head.kind === 'ok' ? head.head.index : 0;
+  const top = Math.max(maxIndex(files), headIndex);
   const genesis: ChainState = {
     lastHash: GENESIS_HASH,
     lastSeq: 0,
-    nextIndex: 1,
+    nextIndex: top + 1,
     lastRecordMs: undefined,
   };
-  if (files === undefined || top === 0) return { state: genesis, recovered: [] };
+  if (files === undefined || maxIndex(files) === 0) return { state: genesis, recovered: [], slots };
   const recovered = new Map<number, RecoveredFile>();
   const knownDescending = [...new Set([...files.byIndex.keys(), ...files.retention.keys()])].sort(
     (a, b) => b - a,
@@ -210,11 +230,15 @@ export async function loadSlot(
     }
     if (e.data === undefined) continue;
     const prev = await after(index - 1);
-    recovered.set(index, await recoverFile(opts, slot, index, prev.hash, prev.seq));
+    recovered.set(
+      index,
+      await recoverFile(opts, slot, index, prev.hash, prev.seq, signedState(head, index)),
+    );
   }
   const last = await after(top);
   return {
     state: { lastHash: last.hash, lastSeq: last.seq, nextIndex: top + 1, lastRecordMs: last.ms },
     recovered: [...recovered.values()],
+    slots,
   };
 }

@@ -28,6 +28,14 @@ export interface Seal {
   chained?: false;
   /** Set when the file was closed by the next start after a crash. */
   recovered?: boolean;
+  /**
+   * On a recovered seal: the slot's signed head as recovery found it. A position (`index`, `seq`,
+   * `hash`) when the head spoke of this file or a later one, which verify checks the file still
+   * reaches; `'older'` when the head spoke only of earlier files (this file was opened after it);
+   * `'missing'` or `'bad'` when there was no head to trust, so a cut before this point cannot be
+   * ruled out.
+   */
+  signed?: { index: number; seq: number; hash: string } | 'older' | 'missing' | 'bad';
   /** A torn trailing line that recovery moved to the `.torn` sidecar. */
   torn?: { bytes: number; sha256: string; file: string };
   keyId?: string;

@@ -20,6 +20,8 @@ export interface SlotFiles {
   byIndex: Map<number, IndexEntry>;
   retention: Map<number, RetentionRecord>;
   retentionBadLines: number[];
+  /** Whether the slot has a head file (see head.ts). */
+  head: boolean;
 }
 
 /** Lists every slot's indexed files in `dir` (a missing directory yields no slots). */
@@ -32,15 +34,15 @@ export async function scanDirectory(
   const get = (slot: number): SlotFiles => {
     let s = slots.get(slot);
     if (s === undefined) {
-      s = { slot, byIndex: new Map(), retention: new Map(), retentionBadLines: [] };
+      s = { slot, byIndex: new Map(), retention: new Map(), retentionBadLines: [], head: false };
       slots.set(slot, s);
     }
     return s;
   };
   const names = await readdir(dir);
-  const retentionFile = new RegExp(
-    `^${baseName.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?:-w(\\d{1,6}))?\\.retention$`,
-  );
+  const stem = baseName.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const retentionFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.retention$`);
+  const headFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.head$`);
   for (const name of names) {
     const p = parse(name);
     if (p !== undefined) {
@@ -51,6 +53,11 @@ export async function scanDirectory(
         s.byIndex.set(p.index, e);
       }
       e[p.kind] = name;
+      continue;
+    }
+    const h = headFile.exec(name);
+    if (h !== null) {
+      get(h[1] === undefined ? 0 : Number(h[1])).head = true;
       continue;
     }
     const m = retentionFile.exec(name);

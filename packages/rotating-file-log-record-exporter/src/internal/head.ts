@@ -1,0 +1,130 @@
+// The signed head: where a slot's chain stood after its last acknowledged batch. Seals vouch for
+// closed files; the head vouches for the newest one, so deleting or cutting the newest files (or a
+// whole slot) no longer leaves a directory that verifies.
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { headName } from './file-names.js';
+import { checkSignature, signedJson } from './seal.js';
+import { readSmall } from './slot-files.js';
+
+/** Contents of `<stem>.head`. */
+export interface Head {
+  v: 1;
+  slot: number;
+  /** Index of the data file the last acknowledged batch went to. */
+  index: number;
+  /** Chain position after that batch: every record up to `seq` is acknowledged. */
+  seq: number;
+  hash: string;
+  /** Size of that data file after the batch. */
+  bytes: number;
+  /** Writer slots this writer knew of (0 to slots - 1), so a deleted slot shows. */
+  slots: number;
+  at: string;
+  keyId?: string;
+  hmac?: string;
+}
+
+/**
+ * Fixed size on disk: the head is overwritten in place with one `pwrite` (no temp file, no
+ * rename), which stays inside one disk sector, and a shorter head never leaves old bytes behind.
+ */
+const HEAD_BYTES = 512;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+}
+
+/** The head's bytes: its signed JSON padded with spaces to {@link HEAD_BYTES}, then a newline. */
+export function renderHead(
+  head: Head,
+  key: string | Uint8Array | undefined,
+  keyId: string | undefined,
+): Buffer {
+  const json = signedJson(head, key, keyId);
+  const out = Buffer.alloc(HEAD_BYTES, 0x20);
+  out.write(json, 0, 'utf8');
+  out[HEAD_BYTES - 1] = 0x0a;
+  return out;
+}
+
+/** Parses a head; undefined when it is not a well-formed one. */
+export function parseHead(text: string): Head | undefined {
+  try {
+    const h = JSON.parse(text) as Partial<Head>;
+    if (
+      h.v === 1 &&
+      isCount(h.slot) &&
+      isCount(h.index) &&
+      isCount(h.seq) &&
+      typeof h.hash === 'string' &&
+      HEX64.test(h.hash) &&
+      isCount(h.bytes) &&
+      isCount(h.slots)
+    ) {
+      return h as Head;
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+/** What a slot's head file holds, judged under `key` (when given). */
+export type HeadState =
+  { kind: 'ok'; head: Head } | { kind: 'missing' } | { kind: 'bad'; why: string };
+
+/** Reads `slot`'s head; a torn or foreign file is `bad`, never a throw. */
+export async function readHead(
+  dir: string,
+  baseName: string,
+  slot: number,
+  key: string | Uint8Array | undefined,
+): Promise<HeadState> {
+  const text = await readSmall(join(dir, headName(baseName, slot)));
+  if (text === undefined) return { kind: 'missing' };
+  const head = parseHead(text);
+  if (head === undefined || head.slot !== slot) return { kind: 'bad', why: 'does not parse' };
+  if (key !== undefined) {
+    const sig = checkSignature(head, key);
+    if (sig !== 'ok')
+      return { kind: 'bad', why: sig === 'unsigned' ? 'carries no HMAC' : 'HMAC does not match' };
+  }
+  return { kind: 'ok', head };
+}
+
+/** The open head file of a writer; every write replaces its whole content in place. */
+export class HeadFile {
+  private constructor(private readonly _fd: number) {}
+
+  /** Opens (creating with `mode`) `slot`'s head; refuses anything but a regular file. */
+  static open(dir: string, baseName: string, slot: number, mode: number): HeadFile {
+    const name = headName(baseName, slot);
+    const fd = openSync(
+      join(dir, name),
+      constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      mode,
+    );
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw Object.assign(new Error(`refusing to use ${name}: not a regular file`), {
+        code: 'EUNSAFE',
+      });
+    }
+    return new HeadFile(fd);
+  }
+
+  /** Overwrites the head (synchronously: one small write, at once visible to verify). */
+  write(bytes: Buffer): void {
+    writeSync(this._fd, bytes, 0, bytes.length, 0);
+  }
+
+  close(): void {
+    try {
+      closeSync(this._fd);
+    } catch {
+      // already closed
+    }
+  }
+}
