@@ -44,7 +44,7 @@ import {
   type SlotLock,
 } from './internal/slot-lock.js';
 import { GENESIS_HASH } from './internal/chain.js';
-import { HeadFile, renderHead } from './internal/head.js';
+import { countSlots, HeadFile, renderHead } from './internal/head.js';
 import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
 import { compactRecord, type CompactRecord } from './internal/compact-record.js';
 import { LineBatch } from './internal/line-batch.js';
@@ -766,6 +766,11 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._behind(async () => {
       if (this._o.fsync !== 'batch') await sync();
       await file.fh.close().catch(() => undefined);
+      // Slots that started since: later heads name them, so deleting one whole slot shows.
+      this._knownSlots = Math.max(
+        this._knownSlots,
+        await countSlots(this._o.directory, this._o.baseName),
+      );
       this._scheduleMaintenance();
     }, `could not close ${file.name}`);
   }

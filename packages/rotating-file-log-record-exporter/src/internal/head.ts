@@ -2,6 +2,7 @@
 // closed files; the head vouches for the newest one, so deleting or cutting the newest files (or a
 // whole slot) no longer leaves a directory that verifies.
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headName } from './file-names.js';
 import { checkSignature, signedJson } from './seal.js';
@@ -92,6 +93,20 @@ export async function readHead(
       return { kind: 'bad', why: sig === 'unsigned' ? 'carries no HMAC' : 'HMAC does not match' };
   }
   return { kind: 'ok', head };
+}
+
+/** Writer slots with a head in `dir` (highest slot + 1; 0 when none). */
+export async function countSlots(dir: string, baseName: string): Promise<number> {
+  const prefix = `${baseName}-w`;
+  let slots = 0;
+  for (const name of await readdir(dir)) {
+    if (name === `${baseName}.head`) slots = Math.max(slots, 1);
+    else if (name.startsWith(prefix) && name.endsWith('.head')) {
+      const n = Number(name.slice(prefix.length, -'.head'.length));
+      if (Number.isSafeInteger(n) && n > 0 && n < 1_000_000) slots = Math.max(slots, n + 1);
+    }
+  }
+  return slots;
 }
 
 /** The open head file of a writer; every write replaces its whole content in place. */
