@@ -483,7 +483,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._lock.slot + 1,
       ...[...used].map((n) => n + 1),
     );
-    this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode);
+    this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
+      this._report(new Error(m), 'unsafe head'),
+    );
     return this._chain;
   }
 
@@ -625,7 +627,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
     this._chain = state;
     this._knownSlots = Math.max(this._knownSlots, slots);
-    this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode);
+    this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
+      this._report(new Error(m), 'unsafe head'),
+    );
     // From here the head vouches for what recovery found (its seals keep what it found wrong).
     this._signHead(state);
     this._scheduleMaintenance();

@@ -10,6 +10,8 @@ import {
   unlinkSync,
   writeFileSync,
   statSync,
+  symlinkSync,
+  lstatSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -218,6 +220,37 @@ describe('retention', () => {
     await e.shutdown();
     expect(readdirSync(dir)).toContain(first);
     expect(readdirSync(dir)).not.toContain('seclog.retention');
+    cleanup();
+  });
+});
+
+describe('planted names the writer meets at start', () => {
+  it('a junk .gz beside a sealed file does not make the writer delete the file', async () => {
+    const { dir, cleanup } = tempDir();
+    const first = exporter(dir);
+    for (let i = 0; i < 20; i++) await exportOne(first, i);
+    await first.shutdown();
+    const data = readdirSync(dir).filter((n) => n.endsWith('.ndjson'));
+    for (const n of data) writeFileSync(join(dir, `${n}.gz`), 'junk');
+    const next = exporter(dir);
+    await exportOne(next, 20);
+    await next.shutdown();
+    for (const n of data) expect(readdirSync(dir)).toContain(n);
+    cleanup();
+  });
+
+  it('a symlink at the head is replaced by a real head, not followed', async () => {
+    const { dir, cleanup } = tempDir();
+    const first = exporter(dir);
+    await exportOne(first, 1);
+    await first.shutdown();
+    unlinkSync(join(dir, 'seclog.head'));
+    symlinkSync(join(dir, 'victim'), join(dir, 'seclog.head'));
+    const next = exporter(dir);
+    expect((await exportOne(next, 2)).code).toBe(0);
+    await next.shutdown();
+    expect(readdirSync(dir)).not.toContain('victim');
+    expect(lstatSync(join(dir, 'seclog.head')).isFile()).toBe(true);
     cleanup();
   });
 });

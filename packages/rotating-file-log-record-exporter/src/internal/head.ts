@@ -1,7 +1,7 @@
 // The signed head: where a slot's chain stood after its last acknowledged batch. Seals vouch for
 // closed files; the head vouches for the newest one, so deleting or cutting the newest files (or a
 // whole slot) no longer leaves a directory that verifies.
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headName } from './file-names.js';
@@ -51,7 +51,7 @@ export function renderHead(
 }
 
 /** Parses a head; undefined when it is not a well-formed one. */
-export function parseHead(text: string): Head | undefined {
+function parseHead(text: string): Head | undefined {
   try {
     const h = JSON.parse(text) as Partial<Head>;
     if (
@@ -113,21 +113,33 @@ export async function countSlots(dir: string, baseName: string): Promise<number>
 export class HeadFile {
   private constructor(private readonly _fd: number) {}
 
-  /** Opens (creating with `mode`) `slot`'s head; refuses anything but a regular file. */
-  static open(dir: string, baseName: string, slot: number, mode: number): HeadFile {
+  /**
+   * Opens (creating with `mode`) `slot`'s head. Something planted there that is not a regular file
+   * (a symlink, a FIFO) is removed and a fresh head created, so a planted name cannot keep a slot
+   * without a head; `onPlanted` hears of it.
+   */
+  static open(
+    dir: string,
+    baseName: string,
+    slot: number,
+    mode: number,
+    onPlanted: (message: string) => void,
+  ): HeadFile {
     const name = headName(baseName, slot);
-    const fd = openSync(
-      join(dir, name),
-      constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-      mode,
-    );
-    if (!fstatSync(fd).isFile()) {
+    const path = join(dir, name);
+    const flags =
+      constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, flags, mode);
+      if (fstatSync(fd).isFile()) return new HeadFile(fd);
       closeSync(fd);
-      throw Object.assign(new Error(`refusing to use ${name}: not a regular file`), {
-        code: 'EUNSAFE',
-      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
     }
-    return new HeadFile(fd);
+    onPlanted(`${name} was not a regular file (possibly planted); replaced it with a fresh head`);
+    unlinkSync(path);
+    return new HeadFile(openSync(path, flags | constants.O_EXCL, mode));
   }
 
   /** Overwrites the head (synchronously: one small write, at once visible to verify). */

@@ -3,11 +3,13 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { GENESIS_HASH, isChainedFile, isPlainLine, lineTimeMs, parseLine } from './chain.js';
 import { dataName, sealName, tornName } from './file-names.js';
 import {
   APPEND_NOFOLLOW,
   RDWR_NOFOLLOW,
+  readRegularFile,
   syncDirectory,
   unlinkRetry,
   writeFileAtomic,
@@ -166,6 +168,19 @@ export async function recoverFile(
   return { seal, tornBytes };
 }
 
+/** True when `gz` decompresses to exactly the bytes of `plain`. */
+async function sameContent(dir: string, plain: string, gz: string): Promise<boolean> {
+  try {
+    const data = await readRegularFile(join(dir, plain));
+    const unzipped = gunzipSync(await readRegularFile(join(dir, gz)), {
+      maxOutputLength: data.length + 1,
+    });
+    return unzipped.equals(data);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What a recovery seal records of the head it found: the signed position when the head speaks of
  * this file or a later one (verify then checks the file still reaches it), else why there is none.
@@ -223,8 +238,13 @@ export async function loadSlot(
     const e = files.byIndex.get(index);
     if (e === undefined) continue;
     if (e.seal !== undefined) {
-      // Compression finished but the original was not yet removed.
-      if (e.data !== undefined && e.gz !== undefined)
+      // Compression finished but the original was not yet removed: remove it only when the `.gz`
+      // really holds the same bytes (a planted `.gz` must not make the writer delete data).
+      if (
+        e.data !== undefined &&
+        e.gz !== undefined &&
+        (await sameContent(opts.directory, e.data, e.gz))
+      )
         await unlinkRetry(join(opts.directory, e.data));
       continue;
     }
