@@ -4,6 +4,8 @@ import { lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_EPOCH_MS,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
   createSealingStates,
   epochOf,
   epochStartMs,
@@ -58,7 +60,7 @@ function initCommand(p: KeysArgs, io: KeysIo, usage: string, now: number): numbe
   const epochText = p.flags.get('--epoch');
   if (typeof epochText === 'string') {
     const ms = parseDuration(epochText);
-    if (ms === undefined || ms < 1000 || ms > 86_400_000) {
+    if (ms === undefined || ms < MIN_EPOCH_MS || ms > MAX_EPOCH_MS) {
       io.stderr.write('seclog keys init: --epoch takes a duration from 1s to 1d, like 1m\n');
       return 2;
     }

@@ -4,6 +4,8 @@ export { RotatingFileLogRecordExporter } from './rotating-file-log-record-export
 export { verifyDirectory } from './verify-directory.js';
 export {
   DEFAULT_EPOCH_MS,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
   createSealingStates,
   epochKey,
   epochOf,
