@@ -1,9 +1,10 @@
-// The `seclog` command line: argument parsing and the verify and tail commands, written against
+// The `seclog` command line: argument parsing and the verify, tail and keys commands, written against
 // injected streams so tests can drive it in-process.
 import { readFile } from 'node:fs/promises';
 import { verifyDirectory, type VerifyOptions } from '@seclog/rotating-file-log-record-exporter';
 import { escapeForLine } from '@seclog/security-logger';
 import { formatPretty } from './format-pretty.js';
+import { keysCommand } from './keys-command.js';
 import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
 import { tailDirectory } from './tail-directory.js';
@@ -27,6 +28,8 @@ const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file>] [--base-name <name>]
                 [--allow-unchained] [--json]
   seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
+  seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
+  seclog keys show-epoch --state <file> [--json]
 `;
 
 interface Parsed {
@@ -34,7 +37,16 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--max-age', '--hmac-key-file', '--base-name', '-n']);
+const VALUE_FLAGS = new Set([
+  '--max-age',
+  '--hmac-key-file',
+  '--base-name',
+  '-n',
+  '--dir',
+  '--slots',
+  '--epoch',
+  '--state',
+]);
 
 function parseArgs(args: string[]): Parsed | string {
   const positional: string[] = [];
@@ -171,6 +183,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return verifyCommand(parsed, io);
     case 'tail':
       return tailCommand(parsed, io);
+    case 'keys':
+      return keysCommand(parsed, io, USAGE);
     default:
       io.stderr.write(`seclog: unknown command ${escapeForLine(command)}\n${USAGE}`);
       return EXIT_USAGE;

@@ -2,6 +2,20 @@
 // exporter for OpenTelemetry logs, and the verifier for what it writes.
 export { RotatingFileLogRecordExporter } from './rotating-file-log-record-exporter.js';
 export { verifyDirectory } from './verify-directory.js';
+export {
+  DEFAULT_EPOCH_MS,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
+  createSealingStates,
+  epochKey,
+  epochOf,
+  epochStartMs,
+  evolveTo,
+  readSealingStateFile,
+  sealingStateFileName,
+  writeSealingStateFile,
+} from './internal/forward-secure-key.js';
+export type { EpochParams, SealingState } from './internal/forward-secure-key.js';
 export type {
   CounterLike,
   DropReason,
