@@ -9,6 +9,7 @@ import {
   createSealingStates,
   epochOf,
   epochStartMs,
+  formatVerificationKey,
   readSealingStateFile,
   sealingStateFileName,
   writeSealingStateFile,
@@ -131,7 +132,8 @@ function initCommand(p: KeysArgs, io: KeysIo, usage: string, now: number): numbe
       'seclog keys init: store it OFF this host (a password manager, the verifier host); never keep it on the\n' +
       'seclog keys init: logging host: whoever has it can forge every seal of every epoch.\n',
   );
-  io.stdout.write(`${verificationKey.toString('hex')}\n`);
+  // The key travels with its epoch grid, so the verifier never trusts the host for either.
+  io.stdout.write(`${formatVerificationKey({ key: verificationKey, epochMs, startMs })}\n`);
   verificationKey.fill(0);
   return 0;
 }

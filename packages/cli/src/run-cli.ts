@@ -25,8 +25,8 @@ export const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
-  seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file>] [--base-name <name>]
-                [--allow-unchained] [--json]
+  seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
+                [--base-name <name>] [--allow-unchained] [--json]
   seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
@@ -40,6 +40,7 @@ interface Parsed {
 const VALUE_FLAGS = new Set([
   '--max-age',
   '--hmac-key-file',
+  '--verification-key-file',
   '--base-name',
   '-n',
   '--dir',
@@ -100,6 +101,21 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
     } catch (err) {
       io.stderr.write(
         `seclog verify: cannot read --hmac-key-file: ${escapeForLine((err as Error).message)}\n`,
+      );
+      return EXIT_USAGE;
+    }
+  }
+  const vkFile = p.flags.get('--verification-key-file');
+  if (typeof vkFile === 'string') {
+    if (options.hmacKey !== undefined) {
+      io.stderr.write('seclog verify: give --hmac-key-file or --verification-key-file, not both\n');
+      return EXIT_USAGE;
+    }
+    try {
+      options.verificationKey = (await readFile(vkFile, 'utf8')).trim();
+    } catch (err) {
+      io.stderr.write(
+        `seclog verify: cannot read --verification-key-file: ${escapeForLine((err as Error).message)}\n`,
       );
       return EXIT_USAGE;
     }

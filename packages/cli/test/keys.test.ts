@@ -51,7 +51,7 @@ describe('seclog keys init', () => {
     const r = await seclog('keys', 'init', '--dir', dir, '--slots', '3');
     expect(r.code).toBe(0);
     // stdout is the key alone, so it can be piped straight off the host.
-    expect(r.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(r.stdout).toMatch(/^seclog-vk1:60000:\d+:[0-9a-f]{64}\n$/);
     expect(r.stderr).toMatch(/wrote 3 sealing state files to .* \(epoch 1m, epoch 0 from /);
     expect(r.stderr).toMatch(/WARNING/);
     expect(r.stderr).toMatch(/OFF this host/);
@@ -63,7 +63,7 @@ describe('seclog keys init', () => {
       'seclog-fss-1.state',
       'seclog-fss-2.state',
     ]);
-    const v = Buffer.from(r.stdout.trim(), 'hex');
+    const v = Buffer.from(r.stdout.trim().split(':')[3] as string, 'hex');
     for (let slot = 0; slot < 3; slot++) {
       const path = join(dir, `seclog-fss-${slot}.state`);
       expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -163,7 +163,11 @@ describe('seclog keys show-epoch', () => {
     expect(parsed).toMatchObject({ slot: 0, epoch: 2, epochMs: 60_000 });
     expect(parsed.key).toBeUndefined();
     // The writer's evolved key is the verifier's (startMs does not enter the derivation).
-    expect(key).toBe(epochKey(Buffer.from(init.stdout.trim(), 'hex'), 0, 2).toString('hex'));
+    expect(key).toBe(
+      epochKey(Buffer.from(init.stdout.trim().split(':')[3] as string, 'hex'), 0, 2).toString(
+        'hex',
+      ),
+    );
   });
 
   it('exits 2 for a file that is not a state file', async () => {

@@ -16,6 +16,7 @@ export {
   writeSealingStateFile,
 } from './internal/forward-secure-key.js';
 export type { EpochParams, SealingState } from './internal/forward-secure-key.js';
+export { formatVerificationKey } from './internal/verify-epochs.js';
 export type {
   CounterLike,
   DropReason,

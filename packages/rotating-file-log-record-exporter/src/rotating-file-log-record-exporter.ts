@@ -34,7 +34,9 @@ import {
 import { runMaintenance } from './internal/maintenance.js';
 import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
-import { signedJson, type Seal } from './internal/seal.js';
+import { fixedKeyCheck, signedJson, type Seal, type SigningKey } from './internal/seal.js';
+import { EpochSealer } from './internal/epoch-sealer.js';
+import { readSealingStateFile, sealingStateFileName } from './internal/forward-secure-key.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import {
   acquireFreshSlotSync,
@@ -244,6 +246,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _pointerDirty = false;
   private _lastReported: string | undefined;
   private _timer: NodeJS.Timeout | undefined;
+  /** Forward-secure mode: the slot's epoch key and checkpoints, once the slot is started. */
+  private _epochs: EpochSealer | undefined;
+  private _epochTimer: NodeJS.Timeout | undefined;
   /**
    * What the exit path ({@link exportSync}) must still write, because no async step runs after an
    * `exit` handler: batches accepted by `export()` and not yet rendered, in order; the line of the
@@ -274,6 +279,17 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         : ECS_UNCHAINED_SUFFIX;
     this._tail = `${suffix}\n`;
     this._batch = new LineBatch(this._tail);
+    const stateDir = this._o.sealingStateDir;
+    if (stateDir !== undefined) {
+      // Bad configuration fails here, not at the first export: slot 0 must have its state.
+      try {
+        readSealingStateFile(join(stateDir, sealingStateFileName(0)));
+      } catch (err) {
+        throw new TypeError(
+          `${PACKAGE}: sealingStateDir ${stateDir} has no usable sealing state (${(err as Error).message}); create it with \`seclog keys init --dir ${stateDir} --slots <writers>\``,
+        );
+      }
+    }
   }
 
   /** Writes `logs` as one batch; see the class contract. */
@@ -358,6 +374,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           this._lock = undefined;
           this._head?.close();
           this._head = undefined;
+          this._closeEpochs();
         }
         await this._worker?.close();
       }),
@@ -447,7 +464,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         writeFileAtomicSync(
           dir,
           sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._o.hmacKey, this._o.keyId),
+          signedJson(seal, this._signing()),
           this._o.fileMode,
         );
       }
@@ -486,6 +503,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
       this._report(new Error(m), 'unsafe head'),
     );
+    this._openEpochs(this._lock.slot)?.resume(Date.now(), this._chain);
     return this._chain;
   }
 
@@ -623,7 +641,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (this._lock === undefined)
       this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
-    const { state, recovered, slots } = await loadSlot(o, this._lock.slot);
+    const epochs = this._openEpochs(this._lock.slot);
+    const { state, recovered, slots } = await loadSlot(this._recoveryOptions(), this._lock.slot);
+    // Epochs that ended while the writer was down are checkpointed with where recovery found the chain.
+    epochs?.resume(Date.now(), state);
     for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
     this._chain = state;
     this._knownSlots = Math.max(this._knownSlots, slots);
@@ -804,7 +825,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
 
   private async _recoverBroken(file: OpenFile): Promise<void> {
     const recovered = await recoverFile(
-      this._o,
+      this._recoveryOptions(),
       this._lock?.slot ?? 0,
       file.index,
       file.prevHash,
@@ -838,7 +859,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         await writeFileAtomic(
           this._o.directory,
           sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._o.hmacKey, this._o.keyId),
+          signedJson(seal, this._signing()),
           this._o.fileMode,
         );
       } catch (err) {
@@ -866,7 +887,17 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._maintPending = false;
       const active = this._file?.index ?? this._chain?.nextIndex ?? 1;
       try {
-        const r = await runMaintenance(o, slot, active, this._file?.size, Date.now());
+        const r = await runMaintenance(
+          {
+            ...o,
+            signing: () => this._signing(),
+            check: o.hmacKey === undefined ? undefined : fixedKeyCheck(o.hmacKey),
+          },
+          slot,
+          active,
+          this._file?.size,
+          Date.now(),
+        );
         this._knownSlots = Math.max(this._knownSlots, r.slots);
         this._metrics.filesCompressed += r.compressed;
         this._metrics.filesDeleted += r.deleted;
@@ -1208,6 +1239,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const head = this._head;
     if (head === undefined || this._lock === undefined) return;
     const file = this._file;
+    // Epochs that ended are checkpointed under their keys, then the head is signed with the new
+    // key, and only then does the state file drop the old one (see EpochSealer.advance).
+    const moved = this._epochs?.advance(Date.now(), chain) ?? false;
     try {
       head.write(
         renderHead(
@@ -1221,8 +1255,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
             slots: this._knownSlots,
             at: new Date().toISOString(),
           },
-          this._o.hmacKey,
-          this._o.keyId,
+          this._signing(),
         ),
       );
     } catch (err) {
@@ -1231,5 +1264,69 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         'could not write the signed head; verify will not vouch for the newest records',
       );
     }
+    if (moved) this._epochs?.persist();
+  }
+
+  /** The key that signs now: `hmacKey`, the current epoch's key, or none. */
+  private _signing(): SigningKey | undefined {
+    const o = this._o;
+    if (o.hmacKey !== undefined)
+      return o.keyId === undefined ? { key: o.hmacKey } : { key: o.hmacKey, keyId: o.keyId };
+    return this._epochs?.signing();
+  }
+
+  private _recoveryOptions(): Parameters<typeof loadSlot>[0] {
+    const o = this._o;
+    return {
+      ...o,
+      signing: () => this._signing(),
+      check:
+        o.hmacKey !== undefined
+          ? fixedKeyCheck(o.hmacKey)
+          : this._epochs === undefined
+            ? undefined
+            : this._epochs.check,
+    };
+  }
+
+  /** Forward-secure mode: opens `slot`'s sealer and arms the epoch timer (else nothing). */
+  private _openEpochs(slot: number): EpochSealer | undefined {
+    const stateDir = this._o.sealingStateDir;
+    if (stateDir === undefined || this._epochs !== undefined) return this._epochs;
+    this._epochs = EpochSealer.open({
+      directory: this._o.directory,
+      baseName: this._o.baseName,
+      slot,
+      stateDir,
+      fileMode: this._o.fileMode,
+      onProblem: (m) => this._report(new Error(m), 'forward-secure sealing'),
+    });
+    this._armEpochTimer();
+    return this._epochs;
+  }
+
+  /**
+   * At each epoch end an idle writer still checkpoints the epoch and moves its key on: an
+   * unsealed idle epoch would let a later intruder pass off deleted records as idleness.
+   */
+  private _armEpochTimer(): void {
+    const epochs = this._epochs;
+    if (epochs === undefined || this._isShutdown) return;
+    const wait = Math.max(0, epochs.nextBoundaryMs() - Date.now()) + 5;
+    this._epochTimer = setTimeout(() => {
+      this._epochTimer = undefined;
+      // A batch between its write and its head re-signs on its own; nothing to do then.
+      if (this._writing === undefined && this._chain !== undefined && !this._exited)
+        this._signHead(this._chain);
+      this._armEpochTimer();
+    }, wait);
+    this._epochTimer.unref();
+  }
+
+  private _closeEpochs(): void {
+    if (this._epochTimer !== undefined) clearTimeout(this._epochTimer);
+    this._epochTimer = undefined;
+    this._epochs?.close();
+    this._epochs = undefined;
   }
 }

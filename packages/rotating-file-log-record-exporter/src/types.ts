@@ -82,6 +82,14 @@ export interface RotatingFileLogRecordExporterOptions {
   hmacKey?: string | Uint8Array;
   /** Identifies `hmacKey` in seals so keys can rotate. Required with `hmacKey`. `[A-Za-z0-9._-]{1,64}`. */
   keyId?: string;
+  /**
+   * Forward-secure sealing (T2, docs/file-format.md): the directory `seclog keys init` created,
+   * holding one state file per writer slot. Seals, heads and retention records are signed with
+   * the current epoch's key, every ended epoch is checkpointed in `<stem>.epochs`, and the key
+   * then evolves and the old one is erased. Verify with the printed verification key. Not with
+   * `hmacKey`. Keep this directory out of backups and snapshots.
+   */
+  sealingStateDir?: string;
   /** Mode of created files. Default `0o600`. */
   fileMode?: number;
   /** Mode of the created directory. Default `0o700`. */
@@ -167,7 +175,8 @@ export type VerifyIssueKind =
   | 'unchained'
   | 'missing-head'
   | 'missing-slot'
-  | 'unsigned-state';
+  | 'unsigned-state'
+  | 'missing-epoch';
 
 /** One finding of {@link verifyDirectory}. */
 export interface VerifyIssue {
@@ -185,6 +194,13 @@ export interface VerifyOptions {
   baseName?: string;
   /** When given, every seal and retention record must carry a valid HMAC under this key. */
   hmacKey?: string | Uint8Array;
+  /**
+   * Forward-secure mode: the verification key `seclog keys init` printed
+   * (`seclog-vk1:<epochMs>:<startMs>:<64 hex>`). Every seal, head and retention record must carry
+   * a valid HMAC under its epoch's key, and each slot's checkpoints must cover every epoch
+   * without a gap and match the chain. Not with `hmacKey`.
+   */
+  verificationKey?: string;
   /** When given, fail with kind `'stale'` if the newest record is older than this many ms. */
   maxAgeMs?: number;
   /** "Now" for the `maxAgeMs` check. Default `Date.now()`. */

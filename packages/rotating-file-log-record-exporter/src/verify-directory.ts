@@ -13,7 +13,14 @@ import {
 } from './internal/chain.js';
 import { dataName, headName, lockName, pointerName, sealName } from './internal/file-names.js';
 import { readHead, type Head } from './internal/head.js';
-import { checkSignature, parseSeal, type Seal } from './internal/seal.js';
+import { fixedKeyCheck, parseSeal, type Seal, type SignatureCheck } from './internal/seal.js';
+import {
+  checkEpochs,
+  EpochKeys,
+  parseVerificationKey,
+  type Checkpoint,
+} from './internal/verify-epochs.js';
+import { epochsName } from './internal/file-names.js';
 import { readRegularFile } from './internal/fs-safe.js';
 import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
 import { heldByThisProcess, lockHolderAlive } from './internal/slot-lock.js';
@@ -26,6 +33,9 @@ interface SlotCheck {
   newest: number | undefined;
   /** The slot's head, when it has a trustworthy one. */
   head: Head | undefined;
+  /** Forward-secure mode: the last epoch checkpointed, and the newest epoch of a valid signature. */
+  sealedTo: number | undefined;
+  signedIn: number;
 }
 
 /**
@@ -71,20 +81,20 @@ function checkRecovered(
 }
 
 function signatureIssue(
-  value: { hmac?: unknown; keyId?: unknown },
-  key: string | Uint8Array | undefined,
+  value: { hmac?: unknown; keyId?: unknown; epoch?: unknown; slot?: unknown },
+  check: SignatureCheck | undefined,
   file: string,
   what: string,
 ): VerifyIssue | undefined {
-  if (key === undefined) return undefined;
-  const r = checkSignature(value, key);
+  if (check === undefined) return undefined;
+  const r = check(value);
   if (r === 'ok') return undefined;
   return r === 'unsigned'
     ? { kind: 'unsigned', file, message: `${what} carries no HMAC although a key was given` }
     : {
         kind: 'bad-signature',
         file,
-        message: `${what} HMAC does not match the key${typeof value.keyId === 'string' ? ` (seal says key id ${value.keyId})` : ''}`,
+        message: `${what} HMAC does not match the key${typeof value.epoch === 'number' ? ` of epoch ${value.epoch}` : ''}${typeof value.keyId === 'string' ? ` (it says key id ${value.keyId})` : ''}`,
       };
 }
 
@@ -178,11 +188,77 @@ function checkUnchained(
   return true;
 }
 
+/**
+ * Each checkpoint's position must be in the chain as walked: reached, with the same hash. One in
+ * files that retention deleted cannot be looked up and is skipped.
+ */
+function checkCheckpoints(
+  out: SlotCheck,
+  baseName: string,
+  files: SlotFiles,
+  checkpoints: readonly Checkpoint[],
+  found: ReadonlyMap<number, string | undefined>,
+  endSeq: number,
+): void {
+  const name = epochsName(baseName, files.slot);
+  let retainedUpTo = -1;
+  for (const r of files.retention.values()) retainedUpTo = Math.max(retainedUpTo, r.lastSeq);
+  for (const c of checkpoints) {
+    if (c.seq <= retainedUpTo) continue;
+    if (c.seq > endSeq) {
+      out.issues.push({
+        kind: 'truncated',
+        file: name,
+        line: c.line,
+        message: `checkpoint line ${c.line} vouches for records up to sequence ${c.seq}, but the chain ends at ${endSeq}: sealed records were deleted or cut`,
+      });
+      return;
+    }
+    const hash = found.get(c.seq);
+    if (hash !== undefined && hash !== c.hash) {
+      out.issues.push({
+        kind: 'hash-mismatch',
+        file: name,
+        line: c.line,
+        message: `the record at sequence ${c.seq} is not the one checkpoint line ${c.line} sealed: sealed records were rewritten`,
+      });
+      return;
+    }
+  }
+}
+
+/**
+ * A writer checkpoints every ended epoch before it signs with a later key, so a signature of
+ * epoch E with no checkpoint for an epoch before E means checkpoints were removed: what those
+ * epochs sealed was cut, and what follows was signed with a key stolen later.
+ */
 async function checkSlot(
   dir: string,
   baseName: string,
   files: SlotFiles,
   opts: VerifyOptions,
+  check: SignatureCheck | undefined,
+  keys: EpochKeys | undefined,
+): Promise<SlotCheck> {
+  const out = await walkSlot(dir, baseName, files, opts, check, keys);
+  if (keys === undefined || out.sealedTo === undefined) return out;
+  if (out.signedIn > out.sealedTo + 1) {
+    out.issues.push({
+      kind: 'missing-epoch',
+      file: epochsName(baseName, files.slot),
+      message: `records are signed in epoch ${out.signedIn}, but no checkpoint covers epochs ${out.sealedTo + 1} to ${out.signedIn - 1} (until ${keys.endOf(out.signedIn - 1)}): what they sealed was cut, and what follows was signed with a later key`,
+    });
+  }
+  return out;
+}
+
+async function walkSlot(
+  dir: string,
+  baseName: string,
+  files: SlotFiles,
+  opts: VerifyOptions,
+  slotCheck: SignatureCheck | undefined,
+  keys: EpochKeys | undefined,
 ): Promise<SlotCheck> {
   const out: SlotCheck = {
     issues: [],
@@ -191,13 +267,25 @@ async function checkSlot(
     records: 0,
     newest: undefined,
     head: undefined,
+    sealedTo: undefined,
+    signedIn: -1,
   };
+  // Remembers the newest epoch that signed something valid here (see checkSlot).
+  const check: SignatureCheck | undefined =
+    slotCheck === undefined
+      ? undefined
+      : (value) => {
+          const r = slotCheck(value);
+          if (r === 'ok' && typeof value.epoch === 'number')
+            out.signedIn = Math.max(out.signedIn, value.epoch);
+          return r;
+        };
   const slot = files.slot;
-  const keyed = opts.hmacKey !== undefined;
+  const keyed = check !== undefined;
   const indexes = [...files.byIndex.keys(), ...files.retention.keys()];
   let top = indexes.length === 0 ? 0 : Math.max(...indexes);
   const headFile = headName(baseName, slot);
-  const headState = await readHead(dir, baseName, slot, opts.hmacKey);
+  const headState = await readHead(dir, baseName, slot, check);
   if (headState.kind === 'ok') {
     out.head = headState.head;
     top = Math.max(top, headState.head.index);
@@ -236,6 +324,17 @@ async function checkSlot(
   const writerLive =
     heldByThisProcess(resolve(lockPath)) ||
     (lockText !== undefined && lockText !== '' && lockHolderAlive(lockText));
+  // Forward-secure mode: every position a checkpoint vouches for is looked up on the way.
+  let checkpoints: Checkpoint[] = [];
+  if (keys !== undefined) {
+    const ep = await checkEpochs(dir, baseName, slot, keys, writerLive, opts.now ?? Date.now());
+    out.issues.push(...ep.issues);
+    out.notes.push(...ep.notes);
+    checkpoints = ep.checkpoints;
+    out.sealedTo = ep.lastEpoch;
+    for (const c of checkpoints)
+      if (!found.has(c.seq)) found.set(c.seq, c.seq === 0 ? GENESIS_HASH : undefined);
+  }
   for (const bad of files.retentionBadLines) {
     out.issues.push({
       kind: 'unparsable-line',
@@ -281,7 +380,7 @@ async function checkSlot(
         out.issues.push({ kind: 'seal-mismatch', file: e.seal, message: 'seal does not parse' });
         return out;
       }
-      const sig = signatureIssue(seal, opts.hmacKey, e.seal, 'seal');
+      const sig = signatureIssue(seal, check, e.seal, 'seal');
       if (sig !== undefined) {
         out.issues.push(sig);
         return out;
@@ -289,7 +388,7 @@ async function checkSlot(
     }
     if (present === undefined) {
       if (deleted !== undefined) {
-        const sig = signatureIssue(deleted, opts.hmacKey, `${name}`, 'retention record');
+        const sig = signatureIssue(deleted, check, `${name}`, 'retention record');
         if (sig !== undefined) {
           out.issues.push(sig);
           return out;
@@ -550,6 +649,7 @@ async function checkSlot(
       );
     }
   }
+  if (checkpoints.length > 0) checkCheckpoints(out, baseName, files, checkpoints, found, prevSeq);
   if (retained.length > 0) {
     out.notes.unshift(
       retained.length === 1
@@ -573,6 +673,23 @@ export async function verifyDirectory(
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const baseName = options.baseName ?? 'seclog';
+  let keys: EpochKeys | undefined;
+  if (options.verificationKey !== undefined) {
+    if (options.hmacKey !== undefined)
+      throw new TypeError('verifyDirectory: give hmacKey or verificationKey, not both');
+    const vk = parseVerificationKey(options.verificationKey);
+    if (vk === undefined)
+      throw new TypeError(
+        'verifyDirectory: verificationKey is not what `seclog keys init` printed (seclog-vk1:<epochMs>:<startMs>:<64 hex>)',
+      );
+    keys = new EpochKeys(vk, options.now ?? Date.now());
+  }
+  const check =
+    keys !== undefined
+      ? keys.check
+      : options.hmacKey !== undefined
+        ? fixedKeyCheck(options.hmacKey)
+        : undefined;
   const slots = await scanDirectory(directory, baseName);
   const result: VerifyResult = {
     ok: true,
@@ -588,7 +705,7 @@ export async function verifyDirectory(
   for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
     const files = slots.get(slot);
     if (files === undefined) continue;
-    const r = await checkSlot(directory, baseName, files, options);
+    const r = await checkSlot(directory, baseName, files, options, check, keys);
     if (r.head !== undefined && r.head.slots > knownSlots) {
       knownSlots = r.head.slots;
       knownBy = slot;
@@ -612,7 +729,7 @@ export async function verifyDirectory(
       message: `writer slot ${s} is gone (no files, no head), though the signed head of slot ${knownBy} knew of ${knownSlots} slots`,
     });
   }
-  if (options.hmacKey !== undefined && slots.size === 0) {
+  if (check !== undefined && slots.size === 0) {
     result.issues.push({
       kind: 'missing-head',
       file: directory,

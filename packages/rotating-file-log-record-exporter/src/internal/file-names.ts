@@ -35,6 +35,11 @@ export function headName(baseName: string, slot: number): string {
   return `${slotStem(baseName, slot)}.head`;
 }
 
+/** The slot's epoch checkpoints in forward-secure mode: one signed line per run of ended epochs. */
+export function epochsName(baseName: string, slot: number): string {
+  return `${slotStem(baseName, slot)}.epochs`;
+}
+
 export function retentionName(baseName: string, slot: number): string {
   return `${slotStem(baseName, slot)}.retention`;
 }

@@ -5,7 +5,7 @@ import { closeSync, constants, fstatSync, openSync, unlinkSync, writeSync } from
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headName } from './file-names.js';
-import { checkSignature, signedJson } from './seal.js';
+import { signedJson, type SignatureCheck, type SigningKey } from './seal.js';
 import { readSmall } from './slot-files.js';
 
 /** Contents of `<stem>.head`. */
@@ -23,6 +23,7 @@ export interface Head {
   slots: number;
   at: string;
   keyId?: string;
+  epoch?: number;
   hmac?: string;
 }
 
@@ -38,12 +39,8 @@ function isCount(n: unknown): n is number {
 }
 
 /** The head's bytes: its signed JSON padded with spaces to {@link HEAD_BYTES}, then a newline. */
-export function renderHead(
-  head: Head,
-  key: string | Uint8Array | undefined,
-  keyId: string | undefined,
-): Buffer {
-  const json = signedJson(head, key, keyId);
+export function renderHead(head: Head, signing: SigningKey | undefined): Buffer {
+  const json = signedJson(head, signing);
   const out = Buffer.alloc(HEAD_BYTES, 0x20);
   out.write(json, 0, 'utf8');
   out[HEAD_BYTES - 1] = 0x0a;
@@ -72,7 +69,7 @@ function parseHead(text: string): Head | undefined {
   return undefined;
 }
 
-/** What a slot's head file holds, judged under `key` (when given). */
+/** What a slot's head file holds, judged by `check` (when given). */
 export type HeadState =
   { kind: 'ok'; head: Head } | { kind: 'missing' } | { kind: 'bad'; why: string };
 
@@ -81,14 +78,14 @@ export async function readHead(
   dir: string,
   baseName: string,
   slot: number,
-  key: string | Uint8Array | undefined,
+  check: SignatureCheck | undefined,
 ): Promise<HeadState> {
   const text = await readSmall(join(dir, headName(baseName, slot)));
   if (text === undefined) return { kind: 'missing' };
   const head = parseHead(text);
   if (head === undefined || head.slot !== slot) return { kind: 'bad', why: 'does not parse' };
-  if (key !== undefined) {
-    const sig = checkSignature(head, key);
+  if (check !== undefined) {
+    const sig = check(head);
     if (sig !== 'ok')
       return { kind: 'bad', why: sig === 'unsigned' ? 'carries no HMAC' : 'HMAC does not match' };
   }

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { dataName, retentionName } from './file-names.js';
 import { appendLineSynced, READ_NOFOLLOW, syncDirectory, unlinkRetry } from './fs-safe.js';
-import { checkSignature, signedJson, type RetentionRecord } from './seal.js';
+import { signedJson, type RetentionRecord, type SignatureCheck, type SigningKey } from './seal.js';
 import { readSeal, scanDirectory } from './slot-files.js';
 
 /** What maintenance needs to know. */
@@ -20,8 +20,14 @@ export interface MaintenanceOptions {
   maxFiles: number | undefined;
   maxAgeMs: number | undefined;
   maxTotalBytes: number | undefined;
-  hmacKey: string | Uint8Array | undefined;
-  keyId: string | undefined;
+  /** What signs retention records now. */
+  signing: () => SigningKey | undefined;
+  /**
+   * Judges a seal before its file may be deleted: a seal that does not verify proves nothing, so
+   * its file stays for verify. Undefined without a key, and in forward-secure mode, where the
+   * writer no longer holds the keys of earlier epochs.
+   */
+  check: SignatureCheck | undefined;
 }
 
 /** Counts of what one run did. */
@@ -102,7 +108,7 @@ export async function runMaintenance(
     const seal = await readSeal(dir, baseName, slot, index);
     if (seal === undefined) continue; // unsealed: not ours to prune
     // A seal someone else wrote (wrong or no HMAC) proves nothing: keep the file for verify.
-    if (opts.hmacKey !== undefined && checkSignature(seal, opts.hmacKey) !== 'ok') continue;
+    if (opts.check !== undefined && opts.check(seal) !== 'ok') continue;
     if (opts.compress && e.data !== undefined && e.gz === undefined) {
       try {
         await gzipFile(dir, e.data, opts.fileMode);
@@ -158,7 +164,7 @@ export async function runMaintenance(
     await appendLineSynced(
       dir,
       retentionName(baseName, slot),
-      `${signedJson(record, opts.hmacKey, opts.keyId)}\n`,
+      `${signedJson(record, opts.signing())}\n`,
       opts.fileMode,
     );
     for (const n of [...c.names, ...c.extra]) await unlinkRetry(join(dir, n));

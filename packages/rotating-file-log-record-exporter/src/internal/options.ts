@@ -24,6 +24,7 @@ export interface ResolvedOptions {
   format: FileFormat;
   hmacKey: string | Uint8Array | undefined;
   keyId: string | undefined;
+  sealingStateDir: string | undefined;
   fileMode: number;
   dirMode: number;
   meterProvider: MeterProviderLike | undefined;
@@ -77,6 +78,7 @@ const KNOWN_OPTIONS = new Set([
   'format',
   'hmacKey',
   'keyId',
+  'sealingStateDir',
   'fileMode',
   'dirMode',
   'meterProvider',
@@ -129,6 +131,13 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
       fail('keyId must match /^[A-Za-z0-9._-]{1,64}$/');
     if (hmacKey === undefined) fail('keyId needs hmacKey');
   }
+  const stateDir = o.sealingStateDir;
+  if (stateDir !== undefined) {
+    if (typeof stateDir !== 'string' || stateDir.length === 0 || stateDir.includes('\0'))
+      fail('sealingStateDir must be a non-empty path');
+    if (hmacKey !== undefined)
+      fail('sealingStateDir and hmacKey are two sealing modes: give one of them');
+  }
   const mp = o.meterProvider;
   if (
     mp !== undefined &&
@@ -149,6 +158,7 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     format,
     hmacKey: hmacKey,
     keyId: keyId,
+    sealingStateDir: stateDir === undefined ? undefined : resolve(stateDir),
     fileMode: mode(o, 'fileMode', 0o600),
     dirMode: mode(o, 'dirMode', 0o700),
     meterProvider: mp as MeterProviderLike | undefined,

@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
 } from './fs-safe.js';
 import { readHead, type HeadState } from './head.js';
-import { signedJson, type Seal } from './seal.js';
+import { signedJson, type Seal, type SignatureCheck, type SigningKey } from './seal.js';
 import { maxIndex, readSeal, scanDirectory } from './slot-files.js';
 
 /** Where the slot's chain stands. */
@@ -32,8 +32,10 @@ export interface RecoveryOptions {
   baseName: string;
   fileMode: number;
   format: string;
-  hmacKey: string | Uint8Array | undefined;
-  keyId: string | undefined;
+  /** What signs recovery seals now. */
+  signing: () => SigningKey | undefined;
+  /** Judges the head recovery finds; undefined without a key. */
+  check: SignatureCheck | undefined;
   /** What this writer writes; decides only for a file with no complete line to tell by. */
   hashChain: boolean;
 }
@@ -161,7 +163,7 @@ export async function recoverFile(
   await writeFileAtomic(
     dir,
     sealName(baseName, slot, index),
-    signedJson(seal, opts.hmacKey, opts.keyId),
+    signedJson(seal, opts.signing()),
     opts.fileMode,
   );
   await syncDirectory(dir);
@@ -204,7 +206,7 @@ export async function loadSlot(
   let slots = slot + 1;
   for (const s of all.keys()) slots = Math.max(slots, s + 1);
   const files = all.get(slot);
-  const head = await readHead(opts.directory, opts.baseName, slot, opts.hmacKey);
+  const head = await readHead(opts.directory, opts.baseName, slot, opts.check);
   // Indexes only grow: a head naming a file that is gone keeps its index taken, so the gap stays
   // visible to verify instead of being filled by a new file of the same name.
   const headIndex = head.kind === 'ok' ? head.head.index : 0;

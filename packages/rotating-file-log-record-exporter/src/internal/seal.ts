@@ -39,6 +39,8 @@ export interface Seal {
   /** A torn trailing line that recovery moved to the `.torn` sidecar. */
   torn?: { bytes: number; sha256: string; file: string };
   keyId?: string;
+  /** Forward-secure mode: the epoch whose key signed this. */
+  epoch?: number;
   hmac?: string;
 }
 
@@ -58,25 +60,48 @@ export interface RetentionRecord {
   /** Copied from the deleted file's seal. */
   chained?: false;
   keyId?: string;
+  epoch?: number;
   hmac?: string;
+}
+
+/**
+ * The key a writer signs with now: the fixed `hmacKey` (T1), or the current epoch's
+ * forward-secure key (T2), whose epoch is then written beside the HMAC so the verifier can derive it.
+ */
+export interface SigningKey {
+  key: string | Uint8Array;
+  keyId?: string;
+  epoch?: number;
+}
+
+/** Judges a parsed seal, head or retention record's HMAC, picking the key by what it says (its slot, its epoch). */
+export type SignatureCheck = (value: {
+  hmac?: unknown;
+  epoch?: unknown;
+  slot?: unknown;
+}) => 'ok' | 'unsigned' | 'bad';
+
+/** The check for one fixed key. */
+export function fixedKeyCheck(key: string | Uint8Array): SignatureCheck {
+  return (value) => checkSignature(value, key);
 }
 
 function keyBytes(key: string | Uint8Array): Uint8Array {
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
 }
 
-/** Serializes a seal or retention record, adding `keyId` and `hmac` when a key is given. */
-export function signedJson<T extends { keyId?: string; hmac?: string }>(
+/** Serializes a seal, head or retention record, adding `keyId`, `epoch` and `hmac` when a key is given. */
+export function signedJson<T extends { keyId?: string; epoch?: number; hmac?: string }>(
   value: T,
-  key: string | Uint8Array | undefined,
-  keyId: string | undefined,
+  signing: SigningKey | undefined,
 ): string {
   const copy: T = { ...value };
   delete copy.hmac;
-  if (key === undefined) return JSON.stringify(copy);
-  if (keyId !== undefined) copy.keyId = keyId;
+  if (signing === undefined) return JSON.stringify(copy);
+  if (signing.keyId !== undefined) copy.keyId = signing.keyId;
+  if (signing.epoch !== undefined) copy.epoch = signing.epoch;
   const body = JSON.stringify(copy);
-  copy.hmac = createHmac('sha256', keyBytes(key)).update(body).digest('hex');
+  copy.hmac = createHmac('sha256', keyBytes(signing.key)).update(body).digest('hex');
   return JSON.stringify(copy);
 }
 
