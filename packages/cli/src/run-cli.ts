@@ -19,14 +19,15 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-/** Exit codes: 0 intact / done, 1 a break was found, 2 usage or I/O error. */
+/** Exit codes: 0 intact / done, 1 a break was found, 2 usage or I/O error, 130 interrupted. */
 export const EXIT_OK = 0;
 export const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
-                [--base-name <name>] [--allow-unchained] [--json]
+                [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--json]
   seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
@@ -39,6 +40,7 @@ interface Parsed {
 
 const VALUE_FLAGS = new Set([
   '--max-age',
+  '--max-line-bytes',
   '--hmac-key-file',
   '--verification-key-file',
   '--base-name',
@@ -120,12 +122,26 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  const maxLine = p.flags.get('--max-line-bytes');
+  if (typeof maxLine === 'string') {
+    const n = Number(maxLine);
+    if (!/^\d+$/.test(maxLine) || !Number.isSafeInteger(n) || n < 1) {
+      io.stderr.write('seclog verify: --max-line-bytes takes a positive integer\n');
+      return EXIT_USAGE;
+    }
+    options.maxLineBytes = n;
+  }
   // Files written with hashChain: false are not tamper-evident: accepted only when asked for.
   if (p.flags.has('--allow-unchained')) options.allowUnchained = true;
+  if (io.signal !== undefined) options.signal = io.signal;
   let result;
   try {
     result = await verifyDirectory(dir, options);
   } catch (err) {
+    if (io.signal?.aborted === true) {
+      io.stderr.write('seclog verify: interrupted\n');
+      return EXIT_INTERRUPTED;
+    }
     io.stderr.write(
       `seclog verify: cannot read ${escapeForLine(dir)}: ${escapeForLine((err as Error).message)}\n`,
     );

@@ -566,7 +566,15 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       // The async path may have created it an instant before the exit: still empty, still ours.
       const st = errorCode(err) === 'EEXIST' ? lstatSync(path) : undefined;
       if (this._opening !== name || st === undefined || !st.isFile() || st.size !== 0) throw err;
-      fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+      fd = openSync(
+        path,
+        constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      );
+      // Swapped for a FIFO or device since the lstat: not ours.
+      if (!fstatSync(fd).isFile()) {
+        closeSync(fd);
+        throw err;
+      }
     }
     // Only fd is used from here on: no async step runs after the exit path.
     const fh = { fd, close: () => Promise.resolve(closeSync(fd)) } as unknown as FileHandle;

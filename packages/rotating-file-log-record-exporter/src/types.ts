@@ -176,7 +176,8 @@ export type VerifyIssueKind =
   | 'missing-head'
   | 'missing-slot'
   | 'unsigned-state'
-  | 'missing-epoch';
+  | 'missing-epoch'
+  | 'planted-file';
 
 /** One finding of {@link verifyDirectory}. */
 export interface VerifyIssue {
@@ -211,6 +212,13 @@ export interface VerifyOptions {
    * each such file is an issue of kind `'unchained'`, since it is not tamper-evident.
    */
   allowUnchained?: boolean;
+  /**
+   * Longest line checked, in bytes. A longer line is an `'unparsable-line'` issue and is never held
+   * in memory, so verification stays bounded. Default 8 MiB.
+   */
+  maxLineBytes?: number;
+  /** Stops verification: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Result of {@link verifyDirectory}. */

@@ -1,7 +1,6 @@
 // verifyDirectory: checks every writer slot's hash chain, seals and retention records in a log
 // directory and names the first break (file, line, kind).
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
 import {
   chainHash,
@@ -12,7 +11,7 @@ import {
   parseLine,
 } from './internal/chain.js';
 import { dataName, headName, lockName, pointerName, sealName } from './internal/file-names.js';
-import { readHead, type Head } from './internal/head.js';
+import { readHead, type Head, type HeadState } from './internal/head.js';
 import { fixedKeyCheck, parseSeal, type Seal, type SignatureCheck } from './internal/seal.js';
 import {
   checkEpochs,
@@ -21,9 +20,27 @@ import {
   type Checkpoint,
 } from './internal/verify-epochs.js';
 import { epochsName } from './internal/file-names.js';
-import { readRegularFile } from './internal/fs-safe.js';
-import { readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
-import { heldByThisProcess, lockHolderAlive } from './internal/slot-lock.js';
+import { regularFileLines, type FileLine } from './internal/fs-safe.js';
+import { maxIndex, readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
+import { heldByThisProcess, lockHolderAlive, MAX_SLOTS } from './internal/slot-lock.js';
+
+/** Default of {@link VerifyOptions.maxLineBytes}: lines longer than this are findings, not read. */
+const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+function tooLong(file: string, line: number, max: number): VerifyIssue {
+  return {
+    kind: 'unparsable-line',
+    file,
+    line,
+    message: `line ${line} is longer than ${max} bytes (the verify limit), so it was not checked`,
+  };
+}
+
+function unreadable(file: string, err: unknown): VerifyIssue {
+  return (err as NodeJS.ErrnoException).code === 'EUNSAFE'
+    ? { kind: 'planted-file', file, message: `${file} is not a regular file (possibly planted)` }
+    : { kind: 'unparsable-line', file, message: `cannot read: ${(err as Error).message}` };
+}
 
 interface SlotCheck {
   issues: VerifyIssue[];
@@ -102,22 +119,21 @@ function signatureIssue(
  * Structure-only check of a file written with the hash chain off: whole lines, each a JSON object,
  * and (when sealed) as many lines and bytes as the seal says. Returns false on a break.
  */
-function checkUnchained(
+async function checkUnchained(
   out: SlotCheck,
   present: string,
-  text: string,
-  bytes: number,
+  lines: AsyncIterable<FileLine>,
+  counter: { bytes: number },
   seal: Seal | undefined,
   writerLive: boolean,
-): boolean {
+  maxLineBytes: number,
+): Promise<boolean> {
   let lineNo = 0;
-  let start = 0;
   let count = 0;
   let lastLine: string | undefined;
-  while (start < text.length) {
-    const nl = text.indexOf('\n', start);
+  for await (const l of lines) {
     lineNo++;
-    if (nl === -1) {
+    if (!l.complete) {
       if (seal !== undefined) {
         out.issues.push({
           kind: 'truncated',
@@ -132,10 +148,13 @@ function checkUnchained(
       );
       break;
     }
-    const line = text.slice(start, nl);
-    start = nl + 1;
+    const line = l.text;
+    if (line === undefined) {
+      out.issues.push(tooLong(present, lineNo, maxLineBytes));
+      return false;
+    }
     if (!isPlainLine(line)) {
-      if (seal === undefined && start >= text.length && !writerLive) {
+      if (seal === undefined && l.last && !writerLive) {
         out.notes.push(
           `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
         );
@@ -152,6 +171,7 @@ function checkUnchained(
     count++;
     lastLine = line;
   }
+  const bytes = counter.bytes;
   out.records += count;
   if (seal !== undefined) {
     if (count < seal.count) {
@@ -283,9 +303,23 @@ async function walkSlot(
   const slot = files.slot;
   const keyed = check !== undefined;
   const indexes = [...files.byIndex.keys(), ...files.retention.keys()];
-  let top = indexes.length === 0 ? 0 : Math.max(...indexes);
+  let top = maxIndex(files);
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  // Things that are not regular files where the slot's files belong (FIFOs, symlinks, devices):
+  // reported, and never read.
+  const planted = new Set(files.notRegular);
+  for (const name of [...planted].sort()) {
+    out.issues.push({
+      kind: 'planted-file',
+      file: name,
+      message: `${name} is not a regular file (possibly planted); it was not read`,
+    });
+  }
   const headFile = headName(baseName, slot);
-  const headState = await readHead(dir, baseName, slot, check);
+  // Only names the directory listed are opened: 100k slots cost no 300k failed opens.
+  const headState: HeadState = files.head
+    ? await readHead(dir, baseName, slot, check)
+    : { kind: 'missing' };
   if (headState.kind === 'ok') {
     out.head = headState.head;
     top = Math.max(top, headState.head.index);
@@ -306,7 +340,9 @@ async function walkSlot(
   const found = new Map<number, string | undefined>();
   if (out.head !== undefined)
     found.set(out.head.seq, out.head.seq === 0 ? GENESIS_HASH : undefined);
-  const pointer = (await readSmall(join(dir, pointerName(baseName, slot))))?.trim();
+  const pointer = files.pointer
+    ? (await readSmall(join(dir, pointerName(baseName, slot))))?.trim()
+    : undefined;
   if (pointer !== undefined && pointer !== '') {
     const m = /-(\d{6,12})\.ndjson$/.exec(pointer);
     const pIndex = m === null ? undefined : Number(m[1]);
@@ -320,7 +356,7 @@ async function walkSlot(
     }
   }
   const lockPath = join(dir, lockName(baseName, slot));
-  const lockText = await readSmall(lockPath);
+  const lockText = files.lock ? await readSmall(lockPath) : undefined;
   const writerLive =
     heldByThisProcess(resolve(lockPath)) ||
     (lockText !== undefined && lockText !== '' && lockHolderAlive(lockText));
@@ -352,6 +388,7 @@ async function walkSlot(
   const known = [...new Set(indexes)].sort((a, b) => a - b);
   let k = 0;
   for (let index = 1; index <= top; index++) {
+    opts.signal?.throwIfAborted();
     while (k < known.length && known[k]! < index) k++;
     if (known[k] !== index) {
       const last = k < known.length ? known[k]! - 1 : top;
@@ -372,6 +409,12 @@ async function walkSlot(
     const name = dataName(baseName, slot, index);
     const deleted = files.retention.get(index);
     const present = e.data ?? e.gz;
+    // Already reported as unsafe-file; what follows in the slot cannot be checked.
+    if (
+      (e.seal !== undefined && planted.has(e.seal)) ||
+      (present !== undefined && planted.has(present))
+    )
+      return out;
     let seal: Seal | undefined;
     if (e.seal !== undefined) {
       const text = await readSmall(join(dir, sealName(baseName, slot, index)));
@@ -433,162 +476,195 @@ async function walkSlot(
       prevSeq = seal.firstSeq - 1;
       resync = false;
     }
-    let buf: Buffer;
+    const counter = { bytes: 0 };
+    const it = regularFileLines(join(dir, present), {
+      gunzip: e.data === undefined,
+      maxLineBytes,
+      counter,
+      signal: opts.signal,
+    });
+    // The first line decides whether the file is chained; it is then checked with the rest.
+    let first: IteratorResult<FileLine, void>;
     try {
-      const raw = await readRegularFile(join(dir, present));
-      buf = e.data !== undefined ? raw : gunzipSync(raw);
+      first = await it.next();
     } catch (err) {
-      out.issues.push({
-        kind: 'unparsable-line',
-        file: present,
-        message: `cannot read: ${(err as Error).message}`,
-      });
+      opts.signal?.throwIfAborted();
+      out.issues.push(unreadable(present, err));
       return out;
     }
-    const text = buf.toString('utf8');
-    const firstNl = text.indexOf('\n');
-    const chained =
-      seal !== undefined
-        ? seal.chained !== false
-        : isChainedFile(firstNl === -1 ? undefined : text.slice(0, firstNl), true);
-    if (!chained) {
-      // Written with hashChain: false. The chain passes through such a file untouched, so the
-      // next chained file links to the last chained file before it.
-      if (opts.allowUnchained === true) {
-        out.notes.push(
-          `${present} is unchained (hashChain: false): only its structure was checked`,
-        );
-      } else {
-        out.issues.push({
-          kind: 'unchained',
-          file: present,
-          message: `${present} was written with hashChain: false; its lines cannot be checked for tampering`,
-        });
-      }
-      if (
-        seal !== undefined &&
-        (seal.prevHash !== prevHash ||
-          seal.lastHash !== seal.prevHash ||
-          seal.lastSeq !== seal.firstSeq - 1 ||
-          seal.firstSeq !== prevSeq + 1)
-      ) {
-        out.issues.push({
-          kind: 'seal-mismatch',
-          file: present,
-          message: 'unchained seal does not pass the chain of the previous file through',
-        });
-        return out;
-      }
-      if (!checkUnchained(out, present, text, buf.length, seal, writerLive)) return out;
-      continue;
-    }
-    if (seal !== undefined && seal.prevHash !== prevHash) {
-      out.issues.push({
-        kind: 'hash-mismatch',
-        file: present,
-        line: 1,
-        message: 'file does not continue the chain of the previous file',
-      });
-      return out;
-    }
-    const signed = seal?.recovered === true ? seal.signed : undefined;
-    if (typeof signed === 'object' && !found.has(signed.seq))
-      found.set(signed.seq, signed.seq === prevSeq ? prevHash : undefined);
+    let pulled = false;
+    const lines: AsyncIterableIterator<FileLine> = {
+      next: () => {
+        if (pulled) return it.next();
+        pulled = true;
+        return Promise.resolve(first);
+      },
+      return: async () => {
+        await it.return();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    const firstLine = first.done === true || !first.value.complete ? undefined : first.value.text;
+    const chained = seal !== undefined ? seal.chained !== false : isChainedFile(firstLine, true);
     const recordsBefore = out.records;
     let lineNo = 0;
-    let start = 0;
     let lastLine: string | undefined;
     let broken = false;
-    while (start < text.length) {
-      const nl = text.indexOf('\n', start);
-      lineNo++;
-      if (nl === -1) {
-        if (seal === undefined) {
+    try {
+      if (!chained) {
+        // Written with hashChain: false. The chain passes through such a file untouched, so the
+        // next chained file links to the last chained file before it.
+        if (opts.allowUnchained === true) {
           out.notes.push(
-            `${present} ends in a partial line ${lineNo} (${writerLive ? 'being written' : 'torn by a crash; the next start sets it aside'})`,
+            `${present} is unchained (hashChain: false): only its structure was checked`,
           );
         } else {
           out.issues.push({
-            kind: 'truncated',
+            kind: 'unchained',
             file: present,
-            line: lineNo,
-            message: `line ${lineNo} is cut short`,
+            message: `${present} was written with hashChain: false; its lines cannot be checked for tampering`,
           });
-          broken = true;
         }
-        break;
+        if (
+          seal !== undefined &&
+          (seal.prevHash !== prevHash ||
+            seal.lastHash !== seal.prevHash ||
+            seal.lastSeq !== seal.firstSeq - 1 ||
+            seal.firstSeq !== prevSeq + 1)
+        ) {
+          out.issues.push({
+            kind: 'seal-mismatch',
+            file: present,
+            message: 'unchained seal does not pass the chain of the previous file through',
+          });
+          return out;
+        }
+        if (!(await checkUnchained(out, present, lines, counter, seal, writerLive, maxLineBytes)))
+          return out;
+        continue;
       }
-      const line = text.slice(start, nl);
-      start = nl + 1;
-      const parsed = parseLine(line);
-      if (parsed === undefined) {
-        if (seal === undefined && start >= text.length && !writerLive) {
-          out.notes.push(
-            `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
-          );
+      if (seal !== undefined && seal.prevHash !== prevHash) {
+        out.issues.push({
+          kind: 'hash-mismatch',
+          file: present,
+          line: 1,
+          message: 'file does not continue the chain of the previous file',
+        });
+        return out;
+      }
+      const signed = seal?.recovered === true ? seal.signed : undefined;
+      if (typeof signed === 'object' && !found.has(signed.seq))
+        found.set(signed.seq, signed.seq === prevSeq ? prevHash : undefined);
+      for await (const l of lines) {
+        lineNo++;
+        if (!l.complete) {
+          if (seal === undefined) {
+            out.notes.push(
+              `${present} ends in a partial line ${lineNo} (${writerLive ? 'being written' : 'torn by a crash; the next start sets it aside'})`,
+            );
+          } else {
+            out.issues.push({
+              kind: 'truncated',
+              file: present,
+              line: lineNo,
+              message: `line ${lineNo} is cut short`,
+            });
+            broken = true;
+          }
           break;
         }
-        out.issues.push({
-          kind: 'unparsable-line',
-          file: present,
-          line: lineNo,
-          message: `line ${lineNo} is not a valid chained record line`,
-        });
-        broken = true;
-        break;
-      }
-      if (resync) {
-        // The file before this one is missing (already reported): its first line cannot be
-        // linked, so the chain is picked up from it.
-        resync = false;
+        const line = l.text;
+        if (line === undefined) {
+          out.issues.push(tooLong(present, lineNo, maxLineBytes));
+          broken = true;
+          break;
+        }
+        const parsed = parseLine(line);
+        if (parsed === undefined) {
+          if (seal === undefined && l.last && !writerLive) {
+            out.notes.push(
+              `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
+            );
+            break;
+          }
+          out.issues.push({
+            kind: 'unparsable-line',
+            file: present,
+            line: lineNo,
+            message: `line ${lineNo} is not a valid chained record line`,
+          });
+          broken = true;
+          break;
+        }
+        if (resync) {
+          // The file before this one is missing (already reported): its first line cannot be
+          // linked, so the chain is picked up from it.
+          resync = false;
+          prevHash = parsed.hash;
+          prevSeq = parsed.seq;
+          if (found.has(prevSeq)) found.set(prevSeq, prevHash);
+          lastLine = line;
+          out.records++;
+          continue;
+        }
+        if (parsed.seq !== prevSeq + 1) {
+          // A jump ahead is a deletion unless the expected line turns up later (then: reordered).
+          const expected = prevSeq + 1;
+          const otlpSeq = `{"key":"seclog.chain.seq","value":{"intValue":"${expected}"}}`;
+          const ecsSeq = `"seclog.chain.seq":${expected},`;
+          let later = false;
+          for await (const r of lines) {
+            if (r.text !== undefined && (r.text.includes(otlpSeq) || r.text.includes(ecsSeq))) {
+              later = true;
+              break;
+            }
+          }
+          const kind = parsed.seq > expected && !later ? 'line-missing' : 'line-out-of-order';
+          out.issues.push({
+            kind,
+            file: present,
+            line: lineNo,
+            message: `line ${lineNo} has sequence ${parsed.seq}, expected ${prevSeq + 1}`,
+          });
+          broken = true;
+          break;
+        }
+        if (chainHash(prevHash, parsed.prefix) !== parsed.hash) {
+          out.issues.push({
+            kind: 'hash-mismatch',
+            file: present,
+            line: lineNo,
+            message: `line ${lineNo} was altered (hash does not match)`,
+          });
+          broken = true;
+          break;
+        }
+        if (seal !== undefined && parsed.seq > seal.lastSeq) {
+          out.issues.push({
+            kind: 'seal-mismatch',
+            file: present,
+            line: lineNo,
+            message: `line ${lineNo} lies beyond the sealed end (sequence ${seal.lastSeq})`,
+          });
+          broken = true;
+          break;
+        }
         prevHash = parsed.hash;
         prevSeq = parsed.seq;
         if (found.has(prevSeq)) found.set(prevSeq, prevHash);
         lastLine = line;
         out.records++;
-        continue;
       }
-      if (parsed.seq !== prevSeq + 1) {
-        // A jump ahead is a deletion unless the expected line turns up later (then: reordered).
-        const expected = prevSeq + 1;
-        const later =
-          text.includes(`{"key":"seclog.chain.seq","value":{"intValue":"${expected}"}}`, start) ||
-          text.includes(`"seclog.chain.seq":${expected},`, start);
-        const kind = parsed.seq > expected && !later ? 'line-missing' : 'line-out-of-order';
-        out.issues.push({
-          kind,
-          file: present,
-          line: lineNo,
-          message: `line ${lineNo} has sequence ${parsed.seq}, expected ${prevSeq + 1}`,
-        });
-        broken = true;
-        break;
-      }
-      if (chainHash(prevHash, parsed.prefix) !== parsed.hash) {
-        out.issues.push({
-          kind: 'hash-mismatch',
-          file: present,
-          line: lineNo,
-          message: `line ${lineNo} was altered (hash does not match)`,
-        });
-        broken = true;
-        break;
-      }
-      if (seal !== undefined && parsed.seq > seal.lastSeq) {
-        out.issues.push({
-          kind: 'seal-mismatch',
-          file: present,
-          line: lineNo,
-          message: `line ${lineNo} lies beyond the sealed end (sequence ${seal.lastSeq})`,
-        });
-        broken = true;
-        break;
-      }
-      prevHash = parsed.hash;
-      prevSeq = parsed.seq;
-      if (found.has(prevSeq)) found.set(prevSeq, prevHash);
-      lastLine = line;
-      out.records++;
+    } catch (err) {
+      opts.signal?.throwIfAborted();
+      out.issues.push(unreadable(present, err));
+      return out;
+    } finally {
+      // Closes the file when checking stopped before its end.
+      await it.return();
     }
     if (broken) return out;
     if (seal !== undefined) {
@@ -601,11 +677,11 @@ async function walkSlot(
         });
         return out;
       }
-      if (buf.length !== seal.bytes || out.records - recordsBefore !== seal.count) {
+      if (counter.bytes !== seal.bytes || out.records - recordsBefore !== seal.count) {
         out.issues.push({
           kind: 'seal-mismatch',
           file: present,
-          message: `file has ${buf.length} bytes and ${out.records - recordsBefore} records, seal says ${seal.bytes} and ${seal.count}`,
+          message: `file has ${counter.bytes} bytes and ${out.records - recordsBefore} records, seal says ${seal.bytes} and ${seal.count}`,
         });
         return out;
       }
@@ -702,9 +778,16 @@ export async function verifyDirectory(
   // Slots are taken lowest free first, so the slots a head knew of are 0 to slots - 1.
   let knownSlots = 0;
   let knownBy = 0;
+  // No exporter writes a slot past MAX_SLOTS: such names are planted, reported together, unread.
+  const beyond: number[] = [];
   for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
+    options.signal?.throwIfAborted();
     const files = slots.get(slot);
     if (files === undefined) continue;
+    if (slot >= MAX_SLOTS) {
+      beyond.push(slot);
+      continue;
+    }
     const r = await checkSlot(directory, baseName, files, options, check, keys);
     if (r.head !== undefined && r.head.slots > knownSlots) {
       knownSlots = r.head.slots;
@@ -721,13 +804,26 @@ export async function verifyDirectory(
       result.newestRecordMs = r.newest;
     }
   }
-  for (let s = 0; s < knownSlots; s++) {
-    if (slots.has(s)) continue;
+  if (beyond.length > 0) {
+    const stem = (s: number): string => `${baseName}-w${s}-*`;
     result.issues.push({
-      kind: 'missing-slot',
-      file: headName(baseName, s),
-      message: `writer slot ${s} is gone (no files, no head), though the signed head of slot ${knownBy} knew of ${knownSlots} slots`,
+      kind: 'planted-file',
+      file: stem(beyond[0]!),
+      message: `files of ${beyond.length} writer slots from ${beyond[0]} to ${beyond.at(-1)} (${stem(beyond[0]!)} to ${stem(beyond.at(-1)!)}), which no exporter writes (it has ${MAX_SLOTS} slots): planted; they were not read`,
     });
+  }
+  // A run of gone slots is one issue, so a head claiming billions of slots costs nothing.
+  let from = 0;
+  const present = [...slots.keys()].filter((s) => s < knownSlots).sort((a, b) => a - b);
+  for (const s of [...present, knownSlots]) {
+    if (s > from) {
+      result.issues.push({
+        kind: 'missing-slot',
+        file: headName(baseName, from),
+        message: `${s - 1 === from ? `writer slot ${from} is` : `writer slots ${from} to ${s - 1} are`} gone (no files, no head), though the signed head of slot ${knownBy} knew of ${knownSlots} slots`,
+      });
+    }
+    from = s + 1;
   }
   if (check !== undefined && slots.size === 0) {
     result.issues.push({

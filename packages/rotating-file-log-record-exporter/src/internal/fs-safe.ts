@@ -13,9 +13,11 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
 
 const { O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_RDONLY, O_RDWR, O_NOFOLLOW } = constants;
 // A FIFO planted at a name we open would block the open (and with it a libuv thread) until
@@ -42,6 +44,114 @@ export async function readRegularFile(path: string): Promise<Buffer> {
     return await fh.readFile();
   } finally {
     await fh.close();
+  }
+}
+
+/** One line of {@link regularFileLines}. */
+export interface FileLine {
+  /** The line without its newline; undefined when it is longer than the limit (not kept). */
+  text: string | undefined;
+  /** False for a last line without a newline. */
+  complete: boolean;
+  /** True for a complete line with nothing after it. */
+  last: boolean;
+}
+
+/**
+ * Streams the lines of a regular file (gunzipped when `gunzip`) in 1 MiB chunks, so memory stays
+ * bounded whatever the file holds: a line over `maxLineBytes` is counted but not kept, and a plain
+ * file is read only up to the size it had when opened. Opens like {@link readRegularFile} (throws
+ * EUNSAFE for anything but a regular file). `counter.bytes` ends as the (uncompressed) size read.
+ * Throws the signal's reason when `signal` aborts.
+ */
+export async function* regularFileLines(
+  path: string,
+  opts: {
+    gunzip: boolean;
+    maxLineBytes: number;
+    counter: { bytes: number };
+    signal?: AbortSignal | undefined;
+  },
+): AsyncGenerator<FileLine, void, undefined> {
+  const fh = await open(path, READ_NOFOLLOW);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile())
+      throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EUNSAFE' });
+    if (st.size === 0) return;
+    let chunks: AsyncIterable<Buffer>;
+    if (opts.gunzip) {
+      const gz = createGunzip({ chunkSize: CHUNK_BYTES });
+      // Errors reach the reader through gz; an early return destroys both.
+      pipeline(
+        fh.createReadStream({ highWaterMark: CHUNK_BYTES, end: st.size - 1, autoClose: false }),
+        gz,
+      ).catch(() => undefined);
+      chunks = gz;
+    } else {
+      chunks = readChunks(fh, st.size);
+    }
+    let parts: Buffer[] = [];
+    let partBytes = 0;
+    let tooLong = false;
+    let pending: FileLine | undefined;
+    const take = (chunk: Buffer, from: number, to: number): string | undefined => {
+      if (tooLong) return undefined;
+      if (parts.length === 0) return chunk.toString('utf8', from, to);
+      parts.push(chunk.subarray(from, to));
+      return Buffer.concat(parts, partBytes).toString('utf8');
+    };
+    for await (const chunk of chunks) {
+      opts.signal?.throwIfAborted();
+      opts.counter.bytes += chunk.length;
+      let pos = 0;
+      while (pos < chunk.length) {
+        const nl = chunk.indexOf(0x0a, pos);
+        const end = nl === -1 ? chunk.length : nl;
+        if (!tooLong && partBytes + end - pos > opts.maxLineBytes) {
+          tooLong = true;
+          parts = [];
+        }
+        partBytes += end - pos;
+        if (nl === -1) {
+          // The chunk's buffer is reused: keep a copy of the start of the line.
+          if (!tooLong) parts.push(Buffer.from(chunk.subarray(pos, end)));
+          break;
+        }
+        if (pending !== undefined) yield pending;
+        pending = { text: take(chunk, pos, end), complete: true, last: false };
+        parts = [];
+        partBytes = 0;
+        tooLong = false;
+        pos = nl + 1;
+      }
+    }
+    if (partBytes > 0) {
+      if (pending !== undefined) yield pending;
+      yield {
+        text: tooLong ? undefined : Buffer.concat(parts, partBytes).toString('utf8'),
+        complete: false,
+        last: false,
+      };
+    } else if (pending !== undefined) {
+      pending.last = true;
+      yield pending;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The first `size` bytes of `fh`, in one reused buffer (each chunk is valid until the next). */
+async function* readChunks(fh: FileHandle, size: number): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size));
+  for (let off = 0; off < size;) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - off), off);
+    if (bytesRead === 0) return;
+    off += bytesRead;
+    yield buf.subarray(0, bytesRead);
   }
 }
 

@@ -43,8 +43,13 @@ async function gzipFile(dir: string, name: string, mode: number): Promise<void> 
   const tmp = join(dir, `.${name}.gz.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     // The streams close their handles (autoClose): closing a FileHandle a stream used can hang.
+    const fd = await open(src, READ_NOFOLLOW);
+    if (!(await fd.stat()).isFile()) {
+      await fd.close();
+      throw Object.assign(new Error(`${name} is not a regular file`), { code: 'EUNSAFE' });
+    }
     await pipeline(
-      createReadStream('', { fd: await open(src, READ_NOFOLLOW) }),
+      createReadStream('', { fd }),
       createGzip(),
       createWriteStream(tmp, { flags: 'wx', mode }),
     );

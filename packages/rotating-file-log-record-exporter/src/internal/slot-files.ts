@@ -22,6 +22,11 @@ export interface SlotFiles {
   retentionBadLines: number[];
   /** Whether the slot has a head file (see head.ts). */
   head: boolean;
+  /** Whether the listing had the slot's `.current` pointer and `.lock`. */
+  pointer: boolean;
+  lock: boolean;
+  /** Names of the slot's files that are not regular files (FIFOs, symlinks, ...): planted. */
+  notRegular: string[];
 }
 
 /** Lists every slot's indexed files in `dir` (a missing directory yields no slots). */
@@ -34,19 +39,41 @@ export async function scanDirectory(
   const get = (slot: number): SlotFiles => {
     let s = slots.get(slot);
     if (s === undefined) {
-      s = { slot, byIndex: new Map(), retention: new Map(), retentionBadLines: [], head: false };
+      s = {
+        slot,
+        byIndex: new Map(),
+        retention: new Map(),
+        retentionBadLines: [],
+        head: false,
+        pointer: false,
+        lock: false,
+        notRegular: [],
+      };
       slots.set(slot, s);
     }
     return s;
   };
-  const names = await readdir(dir);
+  const entries = await readdir(dir, { withFileTypes: true });
   const stem = baseName.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
   const retentionFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.retention$`);
   const headFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.head$`);
-  for (const name of names) {
+  const otherFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.(current|lock)$`);
+  const plantedOthers: [number, string][] = [];
+  const listedOthers: [number, 'pointer' | 'lock'][] = [];
+  for (const entry of entries) {
+    const name = entry.name;
+    // A type the directory reports (not every file system does) that is not a regular file.
+    const planted =
+      entry.isFIFO() ||
+      entry.isSymbolicLink() ||
+      entry.isDirectory() ||
+      entry.isSocket() ||
+      entry.isBlockDevice() ||
+      entry.isCharacterDevice();
     const p = parse(name);
     if (p !== undefined) {
       const s = get(p.slot);
+      if (planted) s.notRegular.push(name);
       let e = s.byIndex.get(p.index);
       if (e === undefined) {
         e = {};
@@ -57,7 +84,21 @@ export async function scanDirectory(
     }
     const h = headFile.exec(name);
     if (h !== null) {
-      get(h[1] === undefined ? 0 : Number(h[1])).head = true;
+      const s = get(h[1] === undefined ? 0 : Number(h[1]));
+      s.head = true;
+      if (planted) s.notRegular.push(name);
+      continue;
+    }
+    // Pointers, locks and retention lists do not make a slot: noted only for slots with files.
+    const o = otherFile.exec(name);
+    if (o !== null && !planted)
+      listedOthers.push([
+        o[1] === undefined ? 0 : Number(o[1]),
+        o[2] === 'lock' ? 'lock' : 'pointer',
+      ]);
+    const po = planted ? (o ?? retentionFile.exec(name)) : null;
+    if (po !== null) {
+      plantedOthers.push([po[1] === undefined ? 0 : Number(po[1]), name]);
       continue;
     }
     const m = retentionFile.exec(name);
@@ -71,6 +112,11 @@ export async function scanDirectory(
         s.retentionBadLines = bad;
       }
     }
+  }
+  for (const [slot, name] of plantedOthers) slots.get(slot)?.notRegular.push(name);
+  for (const [slot, what] of listedOthers) {
+    const s = slots.get(slot);
+    if (s !== undefined) s[what] = true;
   }
   return slots;
 }

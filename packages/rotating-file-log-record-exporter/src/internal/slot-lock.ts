@@ -3,14 +3,15 @@
 // are taken over.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { readdir, readFile, stat, unlink, open } from 'node:fs/promises';
+import { readdir, stat, unlink, open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CREATE_EXCL, READ_NOFOLLOW } from './fs-safe.js';
 import { lockName } from './file-names.js';
+import { readSmall } from './slot-files.js';
 
-/** Upper bound on concurrent writers per directory and base name. */
-const MAX_SLOTS = 256;
+/** Upper bound on concurrent writers per directory and base name (slots 0 to MAX_SLOTS - 1). */
+export const MAX_SLOTS = 256;
 
 /** Lock paths held by exporters in this process (a pid match alone cannot tell them apart). */
 const heldInProcess = new Set<string>();
@@ -76,7 +77,7 @@ async function tryTakeOver(
     return false;
   }
   try {
-    const now = await readFile(path, 'utf8').catch(() => undefined);
+    const now = await readSmall(path);
     if (now !== undefined && now !== seen) return false;
     await unlink(path).catch(() => undefined);
     return await tryCreate(path, content, mode);
@@ -171,7 +172,8 @@ export async function acquireSlot(dir: string, baseName: string, mode: number): 
 /** Releases a slot if the lock file still holds our content. */
 export async function releaseSlot(lock: SlotLock): Promise<void> {
   heldInProcess.delete(lock.path);
-  const now = await readFile(lock.path, 'utf8').catch(() => undefined);
+  // Never follows a symlink or waits on a FIFO planted at the lock.
+  const now = await readSmall(lock.path);
   if (now === lock.content) await unlink(lock.path).catch(() => undefined);
 }
 
