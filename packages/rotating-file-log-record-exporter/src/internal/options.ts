@@ -1,7 +1,9 @@
 // Eager validation of RotatingFileLogRecordExporterOptions and the resolved, defaulted form.
 import { resolve } from 'node:path';
 import type {
+  ChainAnchor,
   FileFormat,
+  IntegrityViolation,
   FsyncPolicy,
   MeterProviderLike,
   RotatingFileLogRecordExporterOptions,
@@ -31,6 +33,9 @@ export interface ResolvedOptions {
   flushTimeoutMillis: number;
   worker: boolean;
   hashChain: boolean;
+  onAnchor: ((anchor: ChainAnchor) => void) | undefined;
+  anchorIntervalMs: number;
+  onIntegrityViolation: ((violation: IntegrityViolation) => void) | undefined;
 }
 
 function fail(message: string): never {
@@ -50,7 +55,7 @@ function int(
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(`${name} must be an integer`);
   if (v < min) fail(`${name} must be >= ${min}`);
   // Node timers overflow past 2^31-1 ms and would fire at once.
-  if (name === 'rotateIntervalMs' && v > MAX_TIMER_MS) fail(`${name} must be <= ${MAX_TIMER_MS}`);
+  if ((name === 'rotateIntervalMs' || name === 'anchorIntervalMs') && v > MAX_TIMER_MS) fail(`${name} must be <= ${MAX_TIMER_MS}`);
   return v;
 }
 
@@ -84,6 +89,9 @@ const KNOWN_OPTIONS = new Set([
   'flushTimeoutMillis',
   'worker',
   'hashChain',
+  'onAnchor',
+  'anchorIntervalMs',
+  'onIntegrityViolation',
 ]);
 
 export function resolveOptions(input: RotatingFileLogRecordExporterOptions): ResolvedOptions {
@@ -129,6 +137,9 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
       fail('keyId must match /^[A-Za-z0-9._-]{1,64}$/');
     if (hmacKey === undefined) fail('keyId needs hmacKey');
   }
+  for (const name of ['onAnchor', 'onIntegrityViolation']) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') fail(`${name} must be a function`);
+  }
   const mp = o.meterProvider;
   if (
     mp !== undefined &&
@@ -156,5 +167,8 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     flushTimeoutMillis: int(o, 'flushTimeoutMillis', 1, 30_000) as number,
     worker,
     hashChain,
+    onAnchor: o.onAnchor as ResolvedOptions['onAnchor'],
+    anchorIntervalMs: int(o, 'anchorIntervalMs', 1000, 60_000) as number,
+    onIntegrityViolation: o.onIntegrityViolation as ResolvedOptions['onIntegrityViolation'],
   };
 }
