@@ -35,6 +35,8 @@ export interface AnchorOptions {
 export class AnchorPoints {
   /** A record other than an anchor was written (or is being written) since the last anchor. */
   private _due = false;
+  /** The batch being written holds a record that is not an anchor. */
+  private _batchReal = false;
   private _acked: ChainPosition | undefined;
   private _last: ChainPosition | undefined;
   /** When the last anchor was taken; the first periodic one is due an interval after start. */
@@ -49,19 +51,26 @@ export class AnchorPoints {
 
   /** A batch is about to be written; `real` when it holds a record that is not an anchor. */
   writing(real: boolean): void {
+    this._batchReal = real;
     if (real) this._due = true;
   }
 
   /** A batch was acknowledged with the chain at `pos`; `real` as for {@link writing}. */
   acknowledged(pos: ChainPosition, real: boolean): void {
     this._acked = pos;
+    this._batchReal = false;
     if (real) this._due = true;
     if (this._due) this._schedule();
   }
 
-  /** A file was sealed at `pos`. */
+  /**
+   * A file was sealed at `pos`. The rest of a batch being written goes on in the next file, so
+   * an application record of that batch keeps the next seal (or the interval) due.
+   */
   sealed(pos: ChainPosition): void {
-    if (this._due) this._emit(pos);
+    if (!this._due) return;
+    this._emit(pos);
+    if (this._batchReal) this._due = true;
   }
 
   /** Anchors the last acknowledged position now, when a record since the last anchor is uncovered. */

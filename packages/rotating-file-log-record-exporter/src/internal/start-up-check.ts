@@ -8,7 +8,10 @@ import { dataName, headName, sealName } from './file-names.js';
 import type { HeadState } from './head.js';
 import type { ChainState, RecoveredFile } from './recovery.js';
 import { checkSignature } from './seal.js';
-import { readSeal } from './slot-files.js';
+import { readSeal, scanDirectory } from './slot-files.js';
+
+/** How many of the newest sealed files start-up compares with their seals (one stat each). */
+const SEALED_FILES_CHECKED = 64;
 
 const LEVEL: Record<IntegrityViolationKind, IntegrityViolation['level']> = {
   'torn-line': 'INFO',
@@ -93,18 +96,40 @@ export async function startUpCheck(
       () => undefined,
     );
     if (state.lastSeq < h.seq) {
+      cut = true;
       add(
         'truncated',
         file,
         `the chain ends at sequence ${state.lastSeq}, but the signed head vouches for ${h.seq} in ${file}: acknowledged records or files were removed`,
       );
     } else if (size !== undefined && size < h.bytes) {
+      cut = true;
       add(
         'truncated',
         file,
-        `${file} has ${size} bytes, but the signed head vouches for ${h.bytes}: it was cut`,
+        `${file} has ${size} bytes, but the signed head vouches for ${h.bytes} bytes: it was cut`,
       );
     }
+  }
+  const files = (await scanDirectory(o.directory, o.baseName)).get(slot);
+  const sealed = [...(files?.byIndex ?? new Map<number, { data?: string; seal?: string }>())]
+    .filter(([index, e]) => e.data !== undefined && e.seal !== undefined && !recovered.some((r) => r.seal.index === index))
+    .sort(([a], [b]) => b - a)
+    .slice(0, SEALED_FILES_CHECKED);
+  for (const [index, e] of sealed.reverse()) {
+    if (cut) break;
+    const seal = await readSeal(o.directory, o.baseName, slot, index);
+    const size = await lstat(join(o.directory, e.data as string)).then(
+      (st) => st.size,
+      () => undefined,
+    );
+    if (seal === undefined || size === undefined || size >= seal.bytes) continue;
+    cut = true;
+    add(
+      'truncated',
+      seal.file,
+      `${seal.file} has ${size} bytes, but its seal vouches for ${seal.bytes} bytes: it was cut`,
+    );
   }
   if (keyed && newest > 0 && !recovered.some((r) => r.seal.index === newest)) {
     const seal = await readSeal(o.directory, o.baseName, slot, newest);
