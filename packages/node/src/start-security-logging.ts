@@ -179,7 +179,6 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   // path (the file too), once the provider exists; none after shutdown began.
   let emitChainRecord: (record: LogRecordLike, security: boolean) => void = () => undefined;
   let fileExporter: RotatingFileLogRecordExporter | undefined;
-  let fileProcessor: QueueingLogRecordProcessor | undefined;
 
   // Exporters are built first: their constructors validate options and may throw at setup.
   const exportProcessors: LogRecordProcessor[] = [];
@@ -206,8 +205,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         emitChainRecord(integrityViolationRecord(violation), true);
       },
     });
-    fileProcessor = addPath('file', fileExporter);
-    exportProcessors.push(fileProcessor);
+    exportProcessors.push(addPath('file', fileExporter));
   }
   if (enabled.otlp) {
     checkOtlpEnv(env);
@@ -337,9 +335,10 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     shutdownPromise ??= bounded(
       async () => {
         isShutdown = true;
-        if (fileExporter !== undefined && fileProcessor !== undefined) {
-          // A last anchor while every export path still takes records: the file's records first.
-          await fileProcessor.forceFlush();
+        if (fileExporter !== undefined) {
+          // A last anchor while every export path still takes records: once what is queued is
+          // written (all paths flush at once, as the shutdown below would), it covers all of it.
+          await loggerProvider.forceFlush();
           await fileExporter.anchor();
         }
         // The seal at shutdown would anchor again, into paths already closing.

@@ -1,7 +1,15 @@
 // The file exporter's anchors and integrity violations, as startSecurityLogging emits them:
 // records of their own event names through every export path, the file itself included.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -11,10 +19,7 @@ import {
   verifyAnchors,
   verifyDirectory,
 } from '@seclog/rotating-file-log-record-exporter';
-import {
-  EVENT_SECLOG_CHAIN_ANCHOR,
-  EVENT_SECLOG_LOG_INTEGRITY_VIOLATION,
-} from '@seclog/semconv';
+import { EVENT_SECLOG_CHAIN_ANCHOR, EVENT_SECLOG_LOG_INTEGRITY_VIOLATION } from '@seclog/semconv';
 
 const KEY = 'node-anchor-test-key-012345';
 let root: string;
@@ -45,7 +50,13 @@ function concatenated(directory: string, into: string): string {
 }
 
 /** A run of the application: `n` events, shut down; the off-host copy gets every record too. */
-async function run(logs: string, offhost: string, from: number, n: number, extra: StartSecurityLoggingOptions = {}) {
+async function run(
+  logs: string,
+  offhost: string,
+  from: number,
+  n: number,
+  extra: StartSecurityLoggingOptions = {},
+) {
   const seclog = startSecurityLogging({
     serviceName: 'auth-api',
     console: false,
@@ -100,7 +111,9 @@ describe('chain anchors', () => {
     expect(r.ok).toBe(false);
     expect(r.issues[0]?.kind).toBe('anchor-missing');
     expect(r.issues[0]?.file).toBe(anchors);
-    expect(r.issues[0]?.message).toMatch(/is missing locally: slot 0 ends at sequence \d+ \(seclog-\d{6}\.ndjson line \d+\)/);
+    expect(r.issues[0]?.message).toMatch(
+      /is missing locally: slot 0 ends at sequence \d+ \(seclog-\d{6}\.ndjson line \d+\)/,
+    );
   });
 });
 

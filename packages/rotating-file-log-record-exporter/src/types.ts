@@ -166,11 +166,7 @@ export interface ChainAnchor {
 
 /** Kinds of {@link IntegrityViolation}. */
 export type IntegrityViolationKind =
-  | 'torn-line'
-  | 'missing-seal'
-  | 'missing-head'
-  | 'truncated'
-  | 'bad-signature';
+  'torn-line' | 'missing-seal' | 'missing-head' | 'truncated' | 'bad-signature';
 
 /** A break found when the exporter started on its directory (see `onIntegrityViolation`). */
 export interface IntegrityViolation {

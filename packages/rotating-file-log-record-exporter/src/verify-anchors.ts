@@ -207,7 +207,8 @@ export async function verifyAnchors(
         const place = { hash: parsed.hash, file: name, line: lineNo };
         if (seqs.has(parsed.seq) && !at.has(parsed.seq)) at.set(parsed.seq, place);
         const end = ends.get(slot);
-        if (end === undefined || parsed.seq >= end.seq) ends.set(slot, { ...place, seq: parsed.seq });
+        if (end === undefined || parsed.seq >= end.seq)
+          ends.set(slot, { ...place, seq: parsed.seq });
       }
     }
   }
@@ -241,9 +242,7 @@ export async function verifyAnchors(
       continue;
     }
     if (anchor.seq <= (deletedUpTo.get(anchor.slot) ?? 0)) {
-      notes.push(
-        `${anchorsFile} line ${line}: ${what} is in files retention deleted; not checked`,
-      );
+      notes.push(`${anchorsFile} line ${line}: ${what} is in files retention deleted; not checked`);
       continue;
     }
     const end = ends.get(anchor.slot);

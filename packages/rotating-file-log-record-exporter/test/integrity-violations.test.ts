@@ -109,7 +109,11 @@ describe('onIntegrityViolation', () => {
     const path = join(dir, 'seclog-000001.ndjson');
     truncateSync(path, readFileSync(path).length - 10);
     expect(await restart(dir, { hmacKey: KEY, keyId: 'k' })).toEqual([
-      expect.objectContaining({ kind: 'truncated', level: 'CRITICAL', file: 'seclog-000001.ndjson' }),
+      expect.objectContaining({
+        kind: 'truncated',
+        level: 'CRITICAL',
+        file: 'seclog-000001.ndjson',
+      }),
     ]);
     const head = join(dir, 'seclog.head');
     const text = readFileSync(head, 'utf8').replace(/"seq":\d+/, '"seq":1');

@@ -1,10 +1,7 @@
 // The records startSecurityLogging emits for the file exporter: its chain anchors
 // (`seclog.chain.anchor`) and the integrity violations its start-up found
 // (`seclog.log.integrity_violation`, OWASP AppSensor IE6).
-import type {
-  ChainAnchor,
-  IntegrityViolation,
-} from '@seclog/rotating-file-log-record-exporter';
+import type { ChainAnchor, IntegrityViolation } from '@seclog/rotating-file-log-record-exporter';
 import type { LogRecordLike } from '@seclog/security-logger';
 import {
   ATTR_FILE_NAME,

@@ -55,7 +55,8 @@ function int(
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(`${name} must be an integer`);
   if (v < min) fail(`${name} must be >= ${min}`);
   // Node timers overflow past 2^31-1 ms and would fire at once.
-  if ((name === 'rotateIntervalMs' || name === 'anchorIntervalMs') && v > MAX_TIMER_MS) fail(`${name} must be <= ${MAX_TIMER_MS}`);
+  if ((name === 'rotateIntervalMs' || name === 'anchorIntervalMs') && v > MAX_TIMER_MS)
+    fail(`${name} must be <= ${MAX_TIMER_MS}`);
   return v;
 }
 

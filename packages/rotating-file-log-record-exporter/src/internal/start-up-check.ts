@@ -113,7 +113,12 @@ export async function startUpCheck(
   }
   const files = (await scanDirectory(o.directory, o.baseName)).get(slot);
   const sealed = [...(files?.byIndex ?? new Map<number, { data?: string; seal?: string }>())]
-    .filter(([index, e]) => e.data !== undefined && e.seal !== undefined && !recovered.some((r) => r.seal.index === index))
+    .filter(
+      ([index, e]) =>
+        e.data !== undefined &&
+        e.seal !== undefined &&
+        !recovered.some((r) => r.seal.index === index),
+    )
     .sort(([a], [b]) => b - a)
     .slice(0, SEALED_FILES_CHECKED);
   for (const [index, e] of sealed.reverse()) {
