@@ -5,7 +5,8 @@ import { formatPrettyLine, type PrettyRecord } from './internal/format-pretty-li
 
 type Json = Record<string, unknown>;
 
-const CHAIN_PREFIX = 'seclog.chain.';
+/** The line's own chain fields, which the console never shows (an anchor's `seclog.chain.anchor.*` it does). */
+const CHAIN_FIELDS = new Set(['seclog.chain.seq', 'seclog.chain.hash']);
 /** ECS fields the line sets from the record itself (see docs/file-format.md). */
 const ECS_CORE = new Set([
   '@timestamp',
@@ -52,7 +53,7 @@ function fromKeyValues(list: unknown, skipChain = false): Record<string, unknown
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
     if (!isObject(kv) || typeof kv.key !== 'string') continue;
-    if (skipChain && kv.key.startsWith(CHAIN_PREFIX)) continue;
+    if (skipChain && CHAIN_FIELDS.has(kv.key)) continue;
     out[kv.key] = fromAnyValue(kv.value);
   }
   return out;
@@ -91,7 +92,7 @@ function fromEcs(line: Json): PrettyRecord {
   const ms = typeof line['@timestamp'] === 'string' ? Date.parse(line['@timestamp']) : NaN;
   const attributes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(line)) {
-    if (!ECS_CORE.has(key) && !key.startsWith(CHAIN_PREFIX)) attributes[key] = value;
+    if (!ECS_CORE.has(key) && !CHAIN_FIELDS.has(key)) attributes[key] = value;
   }
   return {
     time: [Math.floor(ms / 1000), (((ms % 1000) + 1000) % 1000) * 1e6],

@@ -1,7 +1,12 @@
 // The `seclog` command line: argument parsing and the verify, tail and keys commands, written against
 // injected streams so tests can drive it in-process.
 import { readFile } from 'node:fs/promises';
-import { verifyDirectory, type VerifyOptions } from '@seclog/rotating-file-log-record-exporter';
+import {
+  verifyAnchors,
+  verifyDirectory,
+  type VerifyOptions,
+  type VerifyResult,
+} from '@seclog/rotating-file-log-record-exporter';
 import { escapeForLine } from '@seclog/security-logger';
 import { formatPretty } from './format-pretty.js';
 import { keysCommand } from './keys-command.js';
@@ -27,7 +32,8 @@ export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
-                [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--json]
+                [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--anchors <file>]
+                [--json]
   seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
@@ -43,6 +49,7 @@ const VALUE_FLAGS = new Set([
   '--max-line-bytes',
   '--hmac-key-file',
   '--verification-key-file',
+  '--anchors',
   '--base-name',
   '-n',
   '--dir',
@@ -134,7 +141,7 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   // Files written with hashChain: false are not tamper-evident: accepted only when asked for.
   if (p.flags.has('--allow-unchained')) options.allowUnchained = true;
   if (io.signal !== undefined) options.signal = io.signal;
-  let result;
+  let result: VerifyResult & { anchorsChecked?: number };
   try {
     result = await verifyDirectory(dir, options);
   } catch (err) {
@@ -147,6 +154,25 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
     );
     return EXIT_USAGE;
   }
+  // Anchors kept off the host: what catches a rollback of the whole directory.
+  const anchorsFile = p.flags.get('--anchors');
+  if (typeof anchorsFile === 'string') {
+    try {
+      const a = await verifyAnchors(dir, anchorsFile, options);
+      result = {
+        ...result,
+        ok: result.ok && a.ok,
+        issues: [...result.issues, ...a.issues],
+        notes: [...result.notes, ...a.notes],
+        anchorsChecked: a.anchorsChecked,
+      };
+    } catch (err) {
+      io.stderr.write(
+        `seclog verify: cannot read --anchors: ${escapeForLine((err as Error).message)}\n`,
+      );
+      return EXIT_USAGE;
+    }
+  }
   if (p.flags.has('--json')) {
     io.stdout.write(`${jsonLine(result)}\n`);
     return result.ok ? EXIT_OK : EXIT_BROKEN;
@@ -154,14 +180,18 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   for (const note of result.notes) io.stdout.write(`note: ${escapeForLine(note)}\n`);
   if (result.ok) {
     io.stdout.write(
-      `seclog verify: OK: ${result.filesChecked} files, ${result.recordsChecked} records intact\n`,
+      `seclog verify: OK: ${result.filesChecked} files, ${result.recordsChecked} records intact${result.anchorsChecked === undefined ? '' : `, ${result.anchorsChecked} anchors found`}\n`,
     );
     return EXIT_OK;
   }
   for (const issue of result.issues) {
     const where = issue.line === undefined ? issue.file : `${issue.file} line ${issue.line}`;
+    const local =
+      issue.local === undefined
+        ? ''
+        : ` (local: ${issue.local.file}${issue.local.line === undefined ? '' : ` line ${issue.local.line}`})`;
     io.stderr.write(
-      `seclog verify: BROKEN: ${escapeForLine(where)}: ${issue.kind}: ${escapeForLine(issue.message)}\n`,
+      `seclog verify: BROKEN: ${escapeForLine(where)}: ${issue.kind}: ${escapeForLine(issue.message)}${escapeForLine(local)}\n`,
     );
   }
   return EXIT_BROKEN;

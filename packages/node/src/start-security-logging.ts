@@ -10,7 +10,8 @@ import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-l
 import { RedactingLogRecordProcessor } from '@seclog/redacting-log-record-processor';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
 import { createComponentLogger, escapeForLine, SecurityLogger } from '@seclog/security-logger';
-import type { ComponentLogger, LoggerLike } from '@seclog/security-logger';
+import type { ComponentLogger, LoggerLike, LogRecordLike } from '@seclog/security-logger';
+import { anchorRecord, integrityViolationRecord } from './internal/chain-events.js';
 import { ConsoleLineLogRecordExporter } from './internal/console-log-record-exporter.js';
 import { installExitHooks } from './internal/exit-hooks.js';
 import {
@@ -39,6 +40,8 @@ import type {
 import { reportError } from './internal/report-error.js';
 
 const SECURITY_SCOPE = '@seclog/security';
+/** Scope of the file exporter's `seclog.chain.anchor` records. */
+const CHAIN_SCOPE = '@seclog/rotating-file-log-record-exporter';
 /**
  * Exports the file path may have in flight: the file exporter writes them in order, and with
  * `file: { worker: true }` renders the next batch on its worker thread while one is being
@@ -172,6 +175,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     return counters.processor;
   };
 
+  // The file exporter's anchors and integrity violations go out as records through every export
+  // path (the file too), once the provider exists; none after shutdown began.
+  let emitChainRecord: (record: LogRecordLike, security: boolean) => void = () => undefined;
+  let fileExporter: RotatingFileLogRecordExporter | undefined;
+
   // Exporters are built first: their constructors validate options and may throw at setup.
   const exportProcessors: LogRecordProcessor[] = [];
   if (enabled.console) {
@@ -183,16 +191,21 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   if (enabled.file) {
     const fileOptions = typeof opts.file === 'object' ? opts.file : {};
     probeDirectory(fileOptions.directory ?? DEFAULT_LOG_DIRECTORY, fileOptions.dirMode ?? 0o700);
-    exportProcessors.push(
-      addPath(
-        'file',
-        new RotatingFileLogRecordExporter({
-          directory: DEFAULT_LOG_DIRECTORY,
-          ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
-          ...fileOptions,
-        }),
-      ),
-    );
+    const { onAnchor, onIntegrityViolation } = fileOptions;
+    fileExporter = new RotatingFileLogRecordExporter({
+      directory: DEFAULT_LOG_DIRECTORY,
+      ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
+      ...fileOptions,
+      onAnchor: (anchor) => {
+        onAnchor?.(anchor);
+        emitChainRecord(anchorRecord(anchor), false);
+      },
+      onIntegrityViolation: (violation) => {
+        onIntegrityViolation?.(violation);
+        emitChainRecord(integrityViolationRecord(violation), true);
+      },
+    });
+    exportProcessors.push(addPath('file', fileExporter));
   }
   if (enabled.otlp) {
     checkOtlpEnv(env);
@@ -251,6 +264,17 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     logger: guarded(loggerProvider.getLogger(SECURITY_SCOPE)),
   });
   const componentLoggers = new Map<string, ComponentLogger>();
+  const chainLogger = loggerProvider.getLogger(CHAIN_SCOPE);
+  const securityScopeLogger = loggerProvider.getLogger(SECURITY_SCOPE);
+  let chainRecordsOpen = true;
+  emitChainRecord = (record, isSecurityEvent) => {
+    if (!chainRecordsOpen) return;
+    try {
+      (isSecurityEvent ? securityScopeLogger : chainLogger).emit(record);
+    } catch (error) {
+      reportError(error);
+    }
+  };
 
   // When the process is ending (shutdown, or the flush at beforeExit) and time is up, what is
   // left is written synchronously (files, console) or spilled or counted as dropped (OTLP), so
@@ -311,6 +335,14 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     shutdownPromise ??= bounded(
       async () => {
         isShutdown = true;
+        if (fileExporter !== undefined) {
+          // A last anchor while every export path still takes records: once what is queued is
+          // written (all paths flush at once, as the shutdown below would), it covers all of it.
+          await loggerProvider.forceFlush();
+          await fileExporter.anchor();
+        }
+        // The seal at shutdown would anchor again, into paths already closing.
+        chainRecordsOpen = false;
         await loggerProvider.shutdown();
         undoGlobal();
         undoContextManager();

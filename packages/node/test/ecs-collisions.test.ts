@@ -26,9 +26,11 @@ function startEcs() {
   });
 }
 
+/** The app's record: the first line (the chain anchor at shutdown follows it). */
 function onlyLine(): Record<string, unknown> {
   const [file] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
-  return JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, unknown>;
+  const [first] = readFileSync(join(dir, file!), 'utf8').split('\n');
+  return JSON.parse(first!) as Record<string, unknown>;
 }
 
 describe('startSecurityLogging', () => {

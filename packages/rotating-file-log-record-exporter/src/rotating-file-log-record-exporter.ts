@@ -48,6 +48,8 @@ import {
 import { GENESIS_HASH } from './internal/chain.js';
 import { countSlots, HeadFile, renderHead } from './internal/head.js';
 import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
+import { AnchorPoints, hasNonAnchor, type ChainPosition } from './internal/anchor-points.js';
+import { startUpCheck } from './internal/start-up-check.js';
 import { compactRecord, type CompactRecord } from './internal/compact-record.js';
 import { LineBatch } from './internal/line-batch.js';
 import {
@@ -210,6 +212,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
   private readonly _batch: LineBatch;
+  /** Off-host anchors of the chain (with `onAnchor`). */
+  private readonly _anchors: AnchorPoints | undefined;
   private _worker: BatchWorker | undefined;
   /** Line heads of compact records, by the index they carry (see `_compact`). */
   private readonly _heads: Buffer[] = [];
@@ -290,6 +294,12 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         );
       }
     }
+    const onAnchor = this._o.onAnchor;
+    if (onAnchor !== undefined && this._o.hashChain)
+      this._anchors = new AnchorPoints(
+        { onAnchor, anchorIntervalMs: this._o.anchorIntervalMs, signing: () => this._signing() },
+        (err, what) => this._report(err, what),
+      );
   }
 
   /** Writes `logs` as one batch; see the class contract. */
@@ -377,10 +387,28 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           this._closeEpochs();
         }
         await this._worker?.close();
+        this._anchors?.close();
       }),
       'shutdown',
     );
     return this._shutdownPromise;
+  }
+
+  /**
+   * Hands where the chain stands to `onAnchor` once every export called before is written, when
+   * a record written since the last anchor (other than an anchor record) is not covered yet: a
+   * final anchor before the pipeline shuts down (`@seclog/node` calls it first in `shutdown()`,
+   * while every export path still takes records). Never rejects.
+   */
+  anchor(): Promise<void> {
+    if (this._anchors === undefined || this._isShutdown) return Promise.resolve();
+    return this._bounded(
+      this._enqueue(() => {
+        this._anchors?.now();
+        return Promise.resolve();
+      }),
+      'anchor',
+    );
   }
 
   /**
@@ -426,6 +454,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._exited = true;
     this._isShutdown = true;
     this._clearTimer();
+    this._anchors?.close();
     let pending = 0;
     for (const b of batches) pending += b.length;
     if (this._writing !== undefined) pending += this._batch.ends.length - this._writing.next;
@@ -650,10 +679,22 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
     const epochs = this._openEpochs(this._lock.slot);
-    const { state, recovered, slots } = await loadSlot(this._recoveryOptions(), this._lock.slot);
+    const loaded = await loadSlot(this._recoveryOptions(), this._lock.slot);
+    const { state, recovered, slots } = loaded;
     // Epochs that ended while the writer was down are checkpointed with where recovery found the chain.
     epochs?.resume(Date.now(), state);
     for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
+    if (o.onIntegrityViolation !== undefined) {
+      // In forward-secure mode older seals need the verification key: left to `seclog verify`.
+      const check = o.hmacKey === undefined ? undefined : fixedKeyCheck(o.hmacKey);
+      for (const v of await startUpCheck({ ...o, check }, this._lock.slot, loaded)) {
+        try {
+          o.onIntegrityViolation(v);
+        } catch (err) {
+          this._report(err, 'onIntegrityViolation threw');
+        }
+      }
+    }
     this._chain = state;
     this._knownSlots = Math.max(this._knownSlots, slots);
     this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
@@ -796,6 +837,12 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._pendingSeals.push(seal);
     this._metrics.rotated();
     await this._retryPending();
+    this._anchors?.sealed({
+      slot: seal.slot,
+      index: seal.index,
+      seq: seal.lastSeq,
+      hash: seal.lastHash,
+    });
     this._behind(async () => {
       if (this._o.fsync !== 'batch') await sync();
       await file.fh.close().catch(() => undefined);
@@ -1165,9 +1212,13 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
     this._metrics.drop('serialization', unserializable);
     this._unaccept(records);
+    const real = this._anchors !== undefined && hasNonAnchor(records);
+    this._anchors?.writing(real);
     this._writing = { next: 0 };
     const result = await this._writeLines(chain, times);
     this._writing = undefined;
+    if (result.code === ExportResultCode.SUCCESS)
+      this._anchors?.acknowledged(this._position(chain), real);
     if (result.code === ExportResultCode.SUCCESS && unserializable > 0) {
       return {
         code: ExportResultCode.FAILED,
@@ -1237,6 +1288,16 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._signHead(chain);
     this._lastReported = undefined;
     return { code: ExportResultCode.SUCCESS };
+  }
+
+  /** Where the chain stands: the data file, sequence number and hash of the last record written. */
+  private _position(chain: ChainState): ChainPosition {
+    return {
+      slot: this._lock?.slot ?? 0,
+      index: this._file?.index ?? chain.nextIndex - 1,
+      seq: chain.lastSeq,
+      hash: chain.lastHash,
+    };
   }
 
   /**

@@ -129,6 +129,67 @@ export interface RotatingFileLogRecordExporterOptions {
    * told to allow them. Turn the chain off only where the files are protected some other way.
    */
   hashChain?: boolean;
+  /**
+   * Receives a {@link ChainAnchor} (where the slot's chain stands) to keep off the host: at every
+   * seal (rotation and shutdown), and at most `anchorIntervalMs` after a record was written that
+   * the last anchor does not cover. `@seclog/node` emits each as a `seclog.chain.anchor` record
+   * through every export path; `seclog verify --anchors` checks a directory against them, which is
+   * what catches a rollback. An anchor is only ever due after a record that is not itself an
+   * anchor (`eventName` `seclog.chain.anchor`), so anchors written to these files never cause
+   * more. Called on the exporter's write path: keep it short, never throw (a throw is reported).
+   * Not called with `hashChain: false`, nor on the exit path (`exportSync`).
+   */
+  onAnchor?: (anchor: ChainAnchor) => void;
+  /** Longest time a written record waits for an anchor. Default 60000 (60 s), minimum 1000. */
+  anchorIntervalMs?: number;
+  /**
+   * Hears of every break the start on a directory finds in this writer slot (OWASP AppSensor IE6,
+   * violation of security log integrity): a torn line set aside after a crash, a closed file that
+   * had no seal, records cut below the signed head, a head or seal with a bad signature, a missing
+   * head with a key. `@seclog/node` emits each as a `seclog.log.integrity_violation` event.
+   * Never throw (a throw is reported).
+   */
+  onIntegrityViolation?: (violation: IntegrityViolation) => void;
+}
+
+/**
+ * Where a writer slot's chain stood, to be kept off the host (see `onAnchor`). `hmac` is
+ * HMAC-SHA256 under `hmacKey` of this object's JSON without `hmac`, keys in the order shown.
+ */
+export interface ChainAnchor {
+  v: 1;
+  slot: number;
+  /** Index of the data file holding record `seq`. */
+  index: number;
+  /** Sequence number and chain hash of the last record the anchor covers. */
+  seq: number;
+  hash: string;
+  /** When the anchor was taken (ISO 8601). */
+  at: string;
+  /** The forward-secure sealing epoch, once the exporter seals with epoch keys. */
+  epoch?: number;
+  keyId?: string;
+  hmac?: string;
+}
+
+/** Kinds of {@link IntegrityViolation}. */
+export type IntegrityViolationKind =
+  'torn-line' | 'missing-seal' | 'missing-head' | 'truncated' | 'bad-signature';
+
+/** A break found when the exporter started on its directory (see `onIntegrityViolation`). */
+export interface IntegrityViolation {
+  kind: IntegrityViolationKind;
+  /**
+   * `INFO` for a torn line (what a crash leaves); `WARN` for a missing seal or head (a crash or an
+   * upgrade can explain them, an intruder can cause them); `CRITICAL` for a cut or a bad signature
+   * (no crash causes them).
+   */
+  level: 'INFO' | 'WARN' | 'CRITICAL';
+  /** The file concerned, inside the directory. */
+  file: string;
+  slot: number;
+  /** What was found, for people. */
+  detail: string;
 }
 
 /** Counters kept by the exporter since construction. */
@@ -177,7 +238,9 @@ export type VerifyIssueKind =
   | 'missing-slot'
   | 'unsigned-state'
   | 'missing-epoch'
-  | 'planted-file';
+  | 'planted-file'
+  | 'anchor-missing'
+  | 'anchor-mismatch';
 
 /** One finding of {@link verifyDirectory}. */
 export interface VerifyIssue {
@@ -187,6 +250,11 @@ export interface VerifyIssue {
   /** 1-based line number in the (uncompressed) file, when the break is on a line. */
   line?: number;
   message: string;
+  /**
+   * For `anchor-missing` / `anchor-mismatch` (where `file`/`line` name the anchor in the anchors
+   * file): the local file and line that holds, or last held, the anchored position.
+   */
+  local?: { file: string; line?: number };
 }
 
 /** Options of {@link verifyDirectory}. */
@@ -235,4 +303,15 @@ export interface VerifyResult {
   recordsChecked: number;
   /** Newest record time (ms since epoch) found, if any. */
   newestRecordMs: number | undefined;
+}
+
+/** Result of {@link verifyAnchors}. */
+export interface VerifyAnchorsResult {
+  /** True when every anchor was found intact (or is in files retention deleted). */
+  ok: boolean;
+  /** `anchor-missing`, `anchor-mismatch`, and with a key `bad-signature` / `unsigned`, in anchor order. */
+  issues: VerifyIssue[];
+  notes: string[];
+  /** Distinct anchors read from the anchors file. */
+  anchorsChecked: number;
 }

@@ -12,11 +12,11 @@ import {
 } from './internal/chain.js';
 import { dataName, headName, lockName, pointerName, sealName } from './internal/file-names.js';
 import { readHead, type Head, type HeadState } from './internal/head.js';
-import { fixedKeyCheck, parseSeal, type Seal, type SignatureCheck } from './internal/seal.js';
+import { parseSeal, type Seal, type SignatureCheck } from './internal/seal.js';
 import {
   checkEpochs,
-  EpochKeys,
-  parseVerificationKey,
+  verifyKeys,
+  type EpochKeys,
   type Checkpoint,
 } from './internal/verify-epochs.js';
 import { epochsName } from './internal/file-names.js';
@@ -749,23 +749,7 @@ export async function verifyDirectory(
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const baseName = options.baseName ?? 'seclog';
-  let keys: EpochKeys | undefined;
-  if (options.verificationKey !== undefined) {
-    if (options.hmacKey !== undefined)
-      throw new TypeError('verifyDirectory: give hmacKey or verificationKey, not both');
-    const vk = parseVerificationKey(options.verificationKey);
-    if (vk === undefined)
-      throw new TypeError(
-        'verifyDirectory: verificationKey is not what `seclog keys init` printed (seclog-vk1:<epochMs>:<startMs>:<64 hex>)',
-      );
-    keys = new EpochKeys(vk, options.now ?? Date.now());
-  }
-  const check =
-    keys !== undefined
-      ? keys.check
-      : options.hmacKey !== undefined
-        ? fixedKeyCheck(options.hmacKey)
-        : undefined;
+  const { check, keys } = verifyKeys(options, 'verifyDirectory');
   const slots = await scanDirectory(directory, baseName);
   const result: VerifyResult = {
     ok: true,

@@ -128,6 +128,34 @@ export const ATTR_SECLOG_CONFIG_SETTING = 'seclog.config.setting' as const;
 /** `seclog.event.rejected_name`: a custom event name that failed validation (escaped, truncated). */
 export const ATTR_SECLOG_EVENT_REJECTED_NAME = 'seclog.event.rejected_name' as const;
 
+/** `seclog.detail`: a human-readable explanation of what was found (escaped, never app input). */
+export const ATTR_SECLOG_DETAIL = 'seclog.detail' as const;
+
+/**
+ * `seclog.chain.seq`: on every line the file exporter writes, the record's sequence number in its
+ * writer slot's hash chain (int). Set by the exporter, never by a producer; a copy arriving on a
+ * record is dropped.
+ */
+export const ATTR_SECLOG_CHAIN_SEQ = 'seclog.chain.seq' as const;
+/** `seclog.chain.hash`: on every line the file exporter writes, the chain hash (64 lowercase hex). */
+export const ATTR_SECLOG_CHAIN_HASH = 'seclog.chain.hash' as const;
+/** `seclog.chain.anchor.slot`: the writer slot an anchor speaks of (int). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_SLOT = 'seclog.chain.anchor.slot' as const;
+/** `seclog.chain.anchor.index`: index of the data file holding the anchored record (int). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_INDEX = 'seclog.chain.anchor.index' as const;
+/** `seclog.chain.anchor.seq`: the anchored `seclog.chain.seq` (int). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_SEQ = 'seclog.chain.anchor.seq' as const;
+/** `seclog.chain.anchor.hash`: the anchored `seclog.chain.hash` (64 lowercase hex). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_HASH = 'seclog.chain.anchor.hash' as const;
+/** `seclog.chain.anchor.at`: when the anchor was taken (ISO 8601, UTC). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_AT = 'seclog.chain.anchor.at' as const;
+/** `seclog.chain.anchor.epoch`: the forward-secure sealing epoch of the anchor, when there is one (int). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_EPOCH = 'seclog.chain.anchor.epoch' as const;
+/** `seclog.chain.anchor.key_id`: id of the key the anchor's HMAC is under. */
+export const ATTR_SECLOG_CHAIN_ANCHOR_KEY_ID = 'seclog.chain.anchor.key_id' as const;
+/** `seclog.chain.anchor.hmac`: HMAC-SHA256 of the anchor under the file exporter's `hmacKey` (64 hex). */
+export const ATTR_SECLOG_CHAIN_ANCHOR_HMAC = 'seclog.chain.anchor.hmac' as const;
+
 /**
  * `seclog.collision.<key>`: where the file exporter's `ecs-json` lines put a resource or record
  * attribute named like a field the line sets itself (`@timestamp`, `message`, `event.action`,
@@ -198,4 +226,15 @@ export const EMITTED_ATTRIBUTE_KEYS: readonly string[] = Object.freeze([
   ATTR_SECLOG_CHANGED_ATTRIBUTES,
   ATTR_SECLOG_CONFIG_SETTING,
   ATTR_SECLOG_EVENT_REJECTED_NAME,
+  ATTR_SECLOG_DETAIL,
+  ATTR_SECLOG_CHAIN_SEQ,
+  ATTR_SECLOG_CHAIN_HASH,
+  ATTR_SECLOG_CHAIN_ANCHOR_SLOT,
+  ATTR_SECLOG_CHAIN_ANCHOR_INDEX,
+  ATTR_SECLOG_CHAIN_ANCHOR_SEQ,
+  ATTR_SECLOG_CHAIN_ANCHOR_HASH,
+  ATTR_SECLOG_CHAIN_ANCHOR_AT,
+  ATTR_SECLOG_CHAIN_ANCHOR_EPOCH,
+  ATTR_SECLOG_CHAIN_ANCHOR_KEY_ID,
+  ATTR_SECLOG_CHAIN_ANCHOR_HMAC,
 ]);

@@ -1,7 +1,9 @@
 // Eager validation of RotatingFileLogRecordExporterOptions and the resolved, defaulted form.
 import { resolve } from 'node:path';
 import type {
+  ChainAnchor,
   FileFormat,
+  IntegrityViolation,
   FsyncPolicy,
   MeterProviderLike,
   RotatingFileLogRecordExporterOptions,
@@ -32,6 +34,9 @@ export interface ResolvedOptions {
   flushTimeoutMillis: number;
   worker: boolean;
   hashChain: boolean;
+  onAnchor: ((anchor: ChainAnchor) => void) | undefined;
+  anchorIntervalMs: number;
+  onIntegrityViolation: ((violation: IntegrityViolation) => void) | undefined;
 }
 
 function fail(message: string): never {
@@ -51,7 +56,8 @@ function int(
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(`${name} must be an integer`);
   if (v < min) fail(`${name} must be >= ${min}`);
   // Node timers overflow past 2^31-1 ms and would fire at once.
-  if (name === 'rotateIntervalMs' && v > MAX_TIMER_MS) fail(`${name} must be <= ${MAX_TIMER_MS}`);
+  if ((name === 'rotateIntervalMs' || name === 'anchorIntervalMs') && v > MAX_TIMER_MS)
+    fail(`${name} must be <= ${MAX_TIMER_MS}`);
   return v;
 }
 
@@ -86,6 +92,9 @@ const KNOWN_OPTIONS = new Set([
   'flushTimeoutMillis',
   'worker',
   'hashChain',
+  'onAnchor',
+  'anchorIntervalMs',
+  'onIntegrityViolation',
 ]);
 
 export function resolveOptions(input: RotatingFileLogRecordExporterOptions): ResolvedOptions {
@@ -138,6 +147,9 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     if (hmacKey !== undefined)
       fail('sealingStateDir and hmacKey are two sealing modes: give one of them');
   }
+  for (const name of ['onAnchor', 'onIntegrityViolation']) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') fail(`${name} must be a function`);
+  }
   const mp = o.meterProvider;
   if (
     mp !== undefined &&
@@ -166,5 +178,8 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     flushTimeoutMillis: int(o, 'flushTimeoutMillis', 1, 30_000) as number,
     worker,
     hashChain,
+    onAnchor: o.onAnchor as ResolvedOptions['onAnchor'],
+    anchorIntervalMs: int(o, 'anchorIntervalMs', 1000, 60_000) as number,
+    onIntegrityViolation: o.onIntegrityViolation as ResolvedOptions['onIntegrityViolation'],
   };
 }

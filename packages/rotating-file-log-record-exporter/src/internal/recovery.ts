@@ -201,7 +201,7 @@ function signedState(head: HeadState, index: number): NonNullable<Seal['signed']
 export async function loadSlot(
   opts: RecoveryOptions,
   slot: number,
-): Promise<{ state: ChainState; recovered: RecoveredFile[]; slots: number }> {
+): Promise<{ state: ChainState; recovered: RecoveredFile[]; slots: number; head: HeadState }> {
   const all = await scanDirectory(opts.directory, opts.baseName);
   let slots = slot + 1;
   for (const s of all.keys()) slots = Math.max(slots, s + 1);
@@ -217,7 +217,8 @@ export async function loadSlot(
     nextIndex: top + 1,
     lastRecordMs: undefined,
   };
-  if (files === undefined || maxIndex(files) === 0) return { state: genesis, recovered: [], slots };
+  if (files === undefined || maxIndex(files) === 0)
+    return { state: genesis, recovered: [], slots, head };
   const recovered = new Map<number, RecoveredFile>();
   const knownDescending = [...new Set([...files.byIndex.keys(), ...files.retention.keys()])].sort(
     (a, b) => b - a,
@@ -262,5 +263,6 @@ export async function loadSlot(
     state: { lastHash: last.hash, lastSeq: last.seq, nextIndex: top + 1, lastRecordMs: last.ms },
     recovered: [...recovered.values()],
     slots,
+    head,
   };
 }

@@ -15,7 +15,7 @@ import {
   type EpochParams,
 } from './forward-secure-key.js';
 import { READ_NOFOLLOW } from './fs-safe.js';
-import { checkSignature, type SignatureCheck } from './seal.js';
+import { checkSignature, fixedKeyCheck, type SignatureCheck } from './seal.js';
 
 const KEY_TEXT = /^seclog-vk1:(\d{1,9}):(\d{1,16}):([0-9a-f]{64})$/;
 
@@ -255,4 +255,28 @@ export async function checkEpochs(
     await fh.close();
   }
   return out;
+}
+
+/**
+ * The signature check verify options ask for: `hmacKey`'s, the verification key's (with its epoch
+ * keys), or none. Throws a TypeError on both keys or a malformed verification key.
+ */
+export function verifyKeys(
+  options: { hmacKey?: string | Uint8Array; verificationKey?: string; now?: number },
+  caller: string,
+): { check: SignatureCheck | undefined; keys: EpochKeys | undefined } {
+  if (options.verificationKey === undefined)
+    return {
+      check: options.hmacKey === undefined ? undefined : fixedKeyCheck(options.hmacKey),
+      keys: undefined,
+    };
+  if (options.hmacKey !== undefined)
+    throw new TypeError(`${caller}: give hmacKey or verificationKey, not both`);
+  const vk = parseVerificationKey(options.verificationKey);
+  if (vk === undefined)
+    throw new TypeError(
+      `${caller}: verificationKey is not what \`seclog keys init\` printed (seclog-vk1:<epochMs>:<startMs>:<64 hex>)`,
+    );
+  const keys = new EpochKeys(vk, options.now ?? Date.now());
+  return { check: keys.check, keys };
 }
