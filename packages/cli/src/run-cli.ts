@@ -28,7 +28,7 @@ export interface CliIo {
 export const EXIT_OK = 0;
 export const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
+const EXIT_INTERRUPTED = 130;
 
 const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]

@@ -25,7 +25,7 @@ export interface VerificationKey extends EpochParams {
 }
 
 /** Parses what `seclog keys init` prints (`seclog-vk1:<epochMs>:<startMs>:<64 hex>`); undefined when it is not that. */
-export function parseVerificationKey(text: string): VerificationKey | undefined {
+function parseVerificationKey(text: string): VerificationKey | undefined {
   const m = KEY_TEXT.exec(text.trim());
   if (m === null) return undefined;
   return { epochMs: Number(m[1]), startMs: Number(m[2]), key: Buffer.from(m[3] as string, 'hex') };
