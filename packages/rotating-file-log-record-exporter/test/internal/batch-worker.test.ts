@@ -161,10 +161,18 @@ describe('profilerFlags', () => {
 describe('BatchWorker', () => {
   describe('fill', () => {
     it('fills in the same hashes as hashing each headless (ECS) line in place', async () => {
-      const inPlace = new LineBatch('"}\n');
+      const inPlace = new LineBatch({
+        recordTail: '"}\n',
+        lineEnd: undefined,
+        maxLineBytes: Infinity,
+      });
       let prev = GENESIS_HASH;
       for (const b of bodies(100)) prev = inPlace.add(prev, undefined, b);
-      const deferred = new LineBatch('"}\n');
+      const deferred = new LineBatch({
+        recordTail: '"}\n',
+        lineEnd: undefined,
+        maxLineBytes: Infinity,
+      });
       for (const b of bodies(100)) deferred.addUnhashed(undefined, b);
       const worker = new BatchWorker();
       const filled = await worker.fill(deferred.buf, deferred.len, deferred.ends, 3, GENESIS_HASH);
