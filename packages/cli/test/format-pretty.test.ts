@@ -38,7 +38,7 @@ async function bothOutputs(
       .sort()
       .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').slice(0, -1));
     const tailText = fileLines.map((l) => `${formatPretty(l)}\n`).join('');
-    return { consoleText, tailText };
+    return { consoleText, tailText, fileLines };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -121,6 +121,16 @@ describe('formatPretty', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('prints one line per record of a format v2 line, which holds a batch sharing resource and scope', async () => {
+    const { consoleText, tailText, fileLines } = await bothOutputs('otlp-json', (seclog) => {
+      const logger = seclog.getLogger('billing');
+      for (let i = 0; i < 5; i++) logger.info(`refund ${i}`, { 'order.id': `o-${i}` });
+    });
+    expect(fileLines).toHaveLength(1);
+    expect(consoleText.split('\n')).toHaveLength(6);
+    expect(tailText).toBe(consoleText);
   });
 
   it('escapes a line that is not JSON', () => {
