@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setImmediate } from 'node:timers';
 import { createRequire } from 'node:module';
 import { PINO_REDACT_PATHS } from '../lib/workload.mjs';
-import { countLinesInDir, countLinesInFile } from '../lib/count.mjs';
+import { countLinesInDir, countLinesInFile, OTLP_RECORD_MARK } from '../lib/count.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -283,7 +283,11 @@ async function seclog({ dir }, variant) {
         : undefined;
     },
     count: () =>
-      countLinesInDir(dir, (name) => name.endsWith('.ndjson') || name.endsWith('.ndjson.gz')),
+      countLinesInDir(
+        dir,
+        (name) => name.endsWith('.ndjson') || name.endsWith('.ndjson.gz'),
+        OTLP_RECORD_MARK,
+      ),
     verify: () => verifySeclogDirectory(dir, variant.chain === false),
   };
 }
@@ -330,7 +334,7 @@ async function seclogExporterOnly({ dir }) {
       });
     },
     finish: () => provider.shutdown(),
-    count: () => countLinesInDir(dir, (name) => /\.ndjson(\.gz)?$/.test(name)),
+    count: () => countLinesInDir(dir, (name) => /\.ndjson(\.gz)?$/.test(name), OTLP_RECORD_MARK),
     verify: () => verifySeclogDirectory(dir),
   };
 }

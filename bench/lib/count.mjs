@@ -1,5 +1,6 @@
 // Counting what actually reached the disk: newline-terminated lines per file or per directory
-// (gzip-compressed rotated files are decompressed first).
+// (gzip-compressed rotated files are decompressed first), or records by a mark each one carries
+// (seclog's otlp-json format v2 writes a batch's records on one line).
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -15,6 +16,19 @@ function countMarks(buf, n) {
   return found;
 }
 
+/**
+ * Where each record of a seclog otlp-json line starts: `{"timeUnixNano":"` cannot occur anywhere
+ * else, since inside a JSON string every `"` is escaped.
+ */
+export const OTLP_RECORD_MARK = Buffer.from('{"timeUnixNano":"');
+
+function countOccurrences(buf, mark) {
+  let found = 0;
+  let i = -1;
+  while ((i = buf.indexOf(mark, i + 1)) !== -1) found++;
+  return found;
+}
+
 function countNewlines(buf, n) {
   let lines = 0;
   let i = -1;
@@ -23,14 +37,18 @@ function countNewlines(buf, n) {
 }
 
 /**
- * Lines, bytes and fake-secret occurrences of one file.
+ * Lines (or, with `recordMark`, occurrences of it), bytes and fake-secret occurrences of one file.
  * @returns {{ records: number, bytes: number, files: number, secrets: number }}
  */
-export function countLinesInFile(file) {
-  if (file.endsWith('.gz')) {
-    const data = gunzipSync(fs.readFileSync(file));
+export function countLinesInFile(file, recordMark) {
+  if (file.endsWith('.gz') || recordMark !== undefined) {
+    const raw = fs.readFileSync(file);
+    const data = file.endsWith('.gz') ? gunzipSync(raw) : raw;
     return {
-      records: countNewlines(data, data.length),
+      records:
+        recordMark === undefined
+          ? countNewlines(data, data.length)
+          : countOccurrences(data, recordMark),
       bytes: data.length,
       files: 1,
       secrets: countMarks(data, data.length),
@@ -52,18 +70,18 @@ export function countLinesInFile(file) {
 }
 
 /** Sum of {@link countLinesInFile} over the files of `dir` (recursively) whose name passes `filter`. */
-export function countLinesInDir(dir, filter) {
+export function countLinesInDir(dir, filter, recordMark) {
   const total = { records: 0, bytes: 0, files: 0, secrets: 0 };
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      const sub = countLinesInDir(full, filter);
+      const sub = countLinesInDir(full, filter, recordMark);
       total.records += sub.records;
       total.bytes += sub.bytes;
       total.files += sub.files;
       total.secrets += sub.secrets;
     } else if (entry.isFile() && filter(entry.name)) {
-      const c = countLinesInFile(full);
+      const c = countLinesInFile(full, recordMark);
       total.records += c.records;
       total.bytes += c.bytes;
       total.files += 1;

@@ -325,9 +325,10 @@ from \`bench/results/last-run.json\` without measuring.
   interleaved (A B C … then … C B A), ${opts.rounds} round(s), and the table shows medians.
 - The clock runs from the first call until every record has been handed to the kernel and every
   file is closed (pino: \`dest.end()\` → \`close\`; transports: \`end()\` → \`close\`; winston:
-  drain, \`end()\` → \`finish\`; OTel and seclog: \`shutdown()\`). Then the lines on disk are
-  counted: **lost** = records emitted − lines written (seclog: data files \`*.ndjson\`, one record
-  per line; seals are separate files and not counted). **secrets on disk** counts the fake
+  drain, \`end()\` → \`finish\`; OTel and seclog: \`shutdown()\`). Then the records on disk are
+  counted: **lost** = records emitted − records written (lines; seclog: records in the data files
+  \`*.ndjson\`, several to a line in format v2, counted by the \`{"timeUnixNano":"\` that opens each;
+  seals are separate files and not counted). **secrets on disk** counts the fake
   tokens' \`ghp_\` prefix in the written files against the number of secret-bearing records
   emitted. For seclog rows the first round's directory is also checked with \`verifyDirectory\`
   (the hash chain and seals), outside the clock.

@@ -66,16 +66,7 @@ function nanosToHrTime(ns: unknown): [number, number] | undefined {
   return [Number(n / 1_000_000_000n), Number(n % 1_000_000_000n)];
 }
 
-function fromOtlp(line: Json): PrettyRecord | undefined {
-  const resourceLogs = line.resourceLogs;
-  const scopeLogs =
-    Array.isArray(resourceLogs) && isObject(resourceLogs[0])
-      ? resourceLogs[0].scopeLogs
-      : undefined;
-  const logRecords =
-    Array.isArray(scopeLogs) && isObject(scopeLogs[0]) ? scopeLogs[0].logRecords : undefined;
-  const rec: unknown = Array.isArray(logRecords) ? logRecords[0] : undefined;
-  if (!isObject(rec)) return undefined;
+function fromOtlpRecord(rec: Json): PrettyRecord {
   return {
     time: nanosToHrTime(rec.timeUnixNano) ?? nanosToHrTime(rec.observedTimeUnixNano) ?? [NaN, 0],
     severityText: optionalString(rec.severityText),
@@ -86,6 +77,22 @@ function fromOtlp(line: Json): PrettyRecord | undefined {
     traceId: optionalString(rec.traceId),
     spanId: optionalString(rec.spanId),
   };
+}
+
+/** Every record of an OTLP line (one ExportLogsServiceRequest: several in format v2), in order. */
+function fromOtlp(line: Json): PrettyRecord[] {
+  const out: PrettyRecord[] = [];
+  const resourceLogs = Array.isArray(line.resourceLogs) ? (line.resourceLogs as unknown[]) : [];
+  for (const rl of resourceLogs) {
+    const scopeLogs =
+      isObject(rl) && Array.isArray(rl.scopeLogs) ? (rl.scopeLogs as unknown[]) : [];
+    for (const sl of scopeLogs) {
+      const logRecords =
+        isObject(sl) && Array.isArray(sl.logRecords) ? (sl.logRecords as unknown[]) : [];
+      for (const rec of logRecords) if (isObject(rec)) out.push(fromOtlpRecord(rec));
+    }
+  }
+  return out;
 }
 
 function fromEcs(line: Json): PrettyRecord {
@@ -107,10 +114,11 @@ function fromEcs(line: Json): PrettyRecord {
 }
 
 /**
- * One line of a seclog file rendered as the console's readable line (time, level, event, the
- * fields a reader looks for, body, other attributes; chain attributes left out). An `ecs-json`
- * line has its resource fields among the attributes. A line that is not a record comes back with
- * every unsafe character escaped. The result is always exactly one line.
+ * One line of a seclog file rendered as the console's readable lines, one per record (an
+ * `otlp-json` line of format v2 holds several): time, level, event, the fields a reader looks for,
+ * body, other attributes; chain attributes left out. An `ecs-json` line has its resource fields
+ * among the attributes. A line that is not a record comes back with every unsafe character
+ * escaped. Each readable line is escaped on its own, so they are joined by newlines only.
  */
 export function formatPretty(line: string): string {
   let parsed: unknown;
@@ -120,6 +128,7 @@ export function formatPretty(line: string): string {
     return escapeForLine(line);
   }
   if (!isObject(parsed)) return escapeForLine(line);
-  const record = 'resourceLogs' in parsed ? fromOtlp(parsed) : fromEcs(parsed);
-  return record === undefined ? escapeForLine(line) : formatPrettyLine(record);
+  if (!('resourceLogs' in parsed)) return formatPrettyLine(fromEcs(parsed));
+  const records = fromOtlp(parsed);
+  return records.length === 0 ? escapeForLine(line) : records.map(formatPrettyLine).join('\n');
 }

@@ -39,14 +39,18 @@ async function bothOutputs(
       .sort()
       .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').slice(0, -1));
     const tailText = fileLines.map((l) => `${formatPretty(l)}\n`).join('');
-    if (keepAnchors) return { consoleText, tailText };
+    if (keepAnchors) return { consoleText, tailText, fileLines };
     // The chain anchor at shutdown is a record of its own, not one of the test's.
     const withoutAnchor = (text: string): string =>
       text
         .split('\n')
         .filter((l) => !l.includes(' seclog.chain.anchor "Log chain anchor'))
         .join('\n');
-    return { consoleText: withoutAnchor(consoleText), tailText: withoutAnchor(tailText) };
+    return {
+      consoleText: withoutAnchor(consoleText),
+      tailText: withoutAnchor(tailText),
+      fileLines,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -135,6 +139,17 @@ describe('formatPretty', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('prints one line per record of a format v2 line, which holds a batch sharing resource and scope', async () => {
+    const { consoleText, tailText, fileLines } = await bothOutputs('otlp-json', (seclog) => {
+      const logger = seclog.getLogger('billing');
+      for (let i = 0; i < 5; i++) logger.info(`refund ${i}`, { 'order.id': `o-${i}` });
+    });
+    // The five records share one line; the anchor at shutdown comes in a batch of its own.
+    expect(fileLines.filter((l) => !l.includes('"seclog.chain.anchor"'))).toHaveLength(1);
+    expect(consoleText.split('\n')).toHaveLength(6);
+    expect(tailText).toBe(consoleText);
   });
 
   it('escapes a line that is not JSON', () => {

@@ -5,7 +5,13 @@ import { tailDirectory } from '@seclog/cli';
 import { join } from 'node:path';
 import { record, tempDir, writeRecords } from './helpers.js';
 
-/** Tails `dir` in-process until `count` lines arrived; resolves with them. */
+/** `test.n` of every record of `lines` (an otlp-json line of format v2 holds a batch's records). */
+const ns = (lines: string[]): number[] =>
+  lines.flatMap((l) =>
+    [...l.matchAll(/"test\.n","value":\{"intValue":"(\d+)"/g)].map((m) => Number(m[1])),
+  );
+
+/** Tails `dir` in-process until lines holding `count` records arrived; resolves with them. */
 function tailUntil(dir: string, count: number, pollMs = 10) {
   const controller = new AbortController();
   const lines: string[] = [];
@@ -15,7 +21,7 @@ function tailUntil(dir: string, count: number, pollMs = 10) {
     pollMs,
     onLine: (l) => {
       lines.push(l);
-      if (lines.length >= count) reached();
+      if (ns(lines).length >= count) reached();
     },
     signal: controller.signal,
   });
@@ -29,9 +35,6 @@ function tailUntil(dir: string, count: number, pollMs = 10) {
     },
   };
 }
-
-const ns = (lines: string[]): number[] =>
-  lines.map((l) => Number(/"test\.n","value":\{"intValue":"(\d+)"/.exec(l)![1]));
 
 describe('tailDirectory', () => {
   it('stops when the signal aborts on an empty directory', async () => {
@@ -63,6 +66,8 @@ describe('tailDirectory', () => {
     );
     const lines = await tail.done();
     await e.shutdown();
+    // One batch, one line (format v2), every record of it shown.
+    expect(lines).toHaveLength(1);
     expect(ns(lines)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     cleanup();
   });

@@ -74,7 +74,7 @@ describe('seclog verify --anchors', () => {
       .flatMap((l, i) => (l.includes('"event.action":"seclog.chain.anchor"') ? [i + 1] : []))[1];
     expect(rolledBack.err.split('\n')[0]).toMatch(
       new RegExp(
-        `^seclog verify: BROKEN: ${anchors.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line ${lineOf}: anchor-missing: anchor of slot 0 at sequence 11 .* is missing locally: slot 0 ends at sequence 6 \\(seclog-000001\\.ndjson line 6\\); the directory was rolled back or its newest records deleted \\(local: seclog-000001\\.ndjson line 6\\)$`,
+        `^seclog verify: BROKEN: ${anchors.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line ${lineOf}: anchor-missing: anchor of slot 0 at sequence 11 .* is missing locally: slot 0 ends at sequence 6 \\(seclog-000001\\.ndjson line \\d+\\); the directory was rolled back or its newest records deleted \\(local: seclog-000001\\.ndjson line \\d+\\)$`,
       ),
     );
     cleanup();

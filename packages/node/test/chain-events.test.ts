@@ -29,13 +29,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-/** Every record line of a directory's data files, parsed, in file order. */
+/** Every record of a directory's data files, parsed, in file order (a line holds a batch). */
 function records(directory: string): any[] {
   return readdirSync(directory)
     .filter((f) => f.endsWith('.ndjson'))
     .sort()
     .flatMap((f) => readFileSync(join(directory, f), 'utf8').split('\n').filter(Boolean))
-    .map((l) => JSON.parse(l).resourceLogs[0].scopeLogs[0].logRecords[0]);
+    .flatMap((l) =>
+      JSON.parse(l).resourceLogs.flatMap((rl: any) =>
+        rl.scopeLogs.flatMap((sl: any) => sl.logRecords),
+      ),
+    );
 }
 
 /** The data files of `directory` concatenated, as the Collector's file exporter would hold them. */

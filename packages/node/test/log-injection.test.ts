@@ -31,7 +31,7 @@ afterEach(() => {
 
 describe('startSecurityLogging', () => {
   for (const format of ['pretty', 'json'] as const) {
-    it(`writes exactly one line per record for hostile user ids to the console (${format}) and the files`, async () => {
+    it(`writes exactly one line per record for hostile user ids to the console (${format}), and whole lines to the files`, async () => {
       let out = '';
       const seclog = startSecurityLogging({
         handleExit: false,
@@ -60,13 +60,23 @@ describe('startSecurityLogging', () => {
         .filter((f) => f.endsWith('.ndjson'))
         .map((f) => readFileSync(join(dir, f), 'utf8'))
         .join('');
-      const fileLines = fileText.slice(0, -1).split(LINE_BREAKS).filter(notAnchor);
-      expect(fileLines).toHaveLength(HOSTILE.length);
-      const userIds = fileLines.map((l) => {
-        const lr = JSON.parse(l).resourceLogs[0].scopeLogs[0].logRecords[0];
-        return lr.attributes.find((a: { key: string }) => a.key === 'user.id').value
-          .stringValue as string;
-      });
+      // Every piece between line breaks is a whole line, one ExportLogsServiceRequest holding a
+      // batch's records (format v2), so no value broke a line.
+      const fileLines = fileText.slice(0, -1).split(LINE_BREAKS);
+      expect(fileLines).toHaveLength(fileText.split('\n').length - 1);
+      const userIds = fileLines.flatMap((l) =>
+        JSON.parse(l).resourceLogs.flatMap((rl: any) =>
+          rl.scopeLogs.flatMap((sl: any) =>
+            sl.logRecords
+              .filter((lr: any) => lr.eventName !== 'seclog.chain.anchor')
+              .map(
+                (lr: any) =>
+                  lr.attributes.find((a: { key: string }) => a.key === 'user.id').value
+                    .stringValue as string,
+              ),
+          ),
+        ),
+      );
       expect(userIds).toEqual(HOSTILE);
     });
   }

@@ -51,10 +51,11 @@ import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
 import { AnchorPoints, hasNonAnchor, type ChainPosition } from './internal/anchor-points.js';
 import { startUpCheck } from './internal/start-up-check.js';
 import { compactRecord, type CompactRecord } from './internal/compact-record.js';
-import { LineBatch } from './internal/line-batch.js';
+import { LineBatch, type LineShape } from './internal/line-batch.js';
 import {
-  OTLP_LINE_SUFFIX,
-  OTLP_UNCHAINED_SUFFIX,
+  OTLP_LINE_END,
+  OTLP_RECORD_TAIL,
+  OTLP_UNCHAINED_RECORD_TAIL,
   otlpLineBody,
   otlpLineHead,
   otlpLineOpen,
@@ -197,8 +198,9 @@ function hrTimeMs(t: readonly [number, number]): number {
 }
 
 /**
- * A `LogRecordExporter` writing durable, rotating, tamper-evident files. Each record becomes one
- * line (an OTLP/JSON `ExportLogsServiceRequest` by default) carrying `seclog.chain.seq` and
+ * A `LogRecordExporter` writing durable, rotating, tamper-evident files of lines: by default
+ * OTLP/JSON `ExportLogsServiceRequest`s, each holding the consecutive records of a batch that share
+ * resource and scope (up to `maxLineBytes`), every record carrying `seclog.chain.seq` and
  * `seclog.chain.hash`; closed files get a `.seal` sidecar. See docs/file-format.md. With
  * `hashChain: false` the lines carry no chain and the files are not tamper-evident.
  *
@@ -225,8 +227,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _outstanding: Handover[] = [];
   /** Whether the worker's chain continues the files' (false until the first write). */
   private _workerSynced = false;
-  /** What follows a line's hash (or, unchained, its last attribute), newline included. */
-  private readonly _tail: string;
+  /** How records become lines (see LineShape). */
+  private readonly _shape: LineShape;
   private _queue: Promise<void> = Promise.resolve();
   private _maint: Promise<void> = Promise.resolve();
   /**
@@ -274,15 +276,21 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
     const otlp = this._o.format === 'otlp-json';
-    const suffix = this._o.hashChain
-      ? otlp
-        ? OTLP_LINE_SUFFIX
-        : ECS_LINE_SUFFIX
-      : otlp
-        ? OTLP_UNCHAINED_SUFFIX
-        : ECS_UNCHAINED_SUFFIX;
-    this._tail = `${suffix}\n`;
-    this._batch = new LineBatch(this._tail);
+    const chained = this._o.hashChain;
+    // OTLP lines (format v2) join the records of a batch that share resource and scope; ECS lines
+    // hold one record each.
+    this._shape = otlp
+      ? {
+          recordTail: chained ? OTLP_RECORD_TAIL : OTLP_UNCHAINED_RECORD_TAIL,
+          lineEnd: `${OTLP_LINE_END}\n`,
+          maxLineBytes: Math.min(this._o.maxLineBytes, this._o.maxFileBytes),
+        }
+      : {
+          recordTail: `${chained ? ECS_LINE_SUFFIX : ECS_UNCHAINED_SUFFIX}\n`,
+          lineEnd: undefined,
+          maxLineBytes: Infinity,
+        };
+    this._batch = new LineBatch(this._shape);
     const stateDir = this._o.sealingStateDir;
     if (stateDir !== undefined) {
       // Bad configuration fails here, not at the first export: slot 0 must have its state.
@@ -457,7 +465,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._anchors?.close();
     let pending = 0;
     for (const b of batches) pending += b.length;
-    if (this._writing !== undefined) pending += this._batch.ends.length - this._writing.next;
+    if (this._writing !== undefined) {
+      const counts = this._batch.counts;
+      for (let k = this._writing.next; k < counts.length; k++) pending += counts[k] as number;
+    }
     try {
       const chain = this._startSync();
       const sealing = this._sealing;
@@ -538,14 +549,18 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
 
   /**
    * Writes lines `from`.. of `_batch` to the active file (opening one if there is none), moving
-   * the chain as `_writeBatch` does; returns how many were written. `times` are the lines' record
-   * times when known.
+   * the chain as `_writeBatch` does; returns how many records were written. `times` are the
+   * records' times when known (from line 0).
    */
   private _writeLinesSync(chain: ChainState, from: number, times: readonly number[]): number {
     const batch = this._batch;
     const ends = batch.ends;
+    const counts = batch.counts;
     const count = ends.length;
     let i = from;
+    let records = 0;
+    let done = 0;
+    for (let k = 0; k < from; k++) done += counts[k] as number;
     while (i < count) {
       const start = i === 0 ? 0 : (ends[i - 1] as number);
       let file = this._openFileSync(chain);
@@ -562,21 +577,25 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       while (j < count && file.size + (ends[j] as number) - start <= this._o.maxFileBytes) j++;
       const end = ends[j - 1] as number;
       writeAllSync(file.fh.fd, batch.buf, start, end);
+      let n = 0;
+      for (let k = i; k < j; k++) n += counts[k] as number;
       file.size += end - start;
-      file.count += j - i;
+      file.count += n;
       if (this._o.hashChain) {
         chain.lastHash = batch.hashAt(j - 1);
-        chain.lastSeq += j - i;
+        chain.lastSeq += n;
       }
-      const last = times[j - 1];
+      done += n;
+      records += n;
+      const last = times[done - 1];
       if (last !== undefined) {
         file.lastRecordMs = last;
         chain.lastRecordMs = last;
       }
-      this._metrics.written(j - i, end - start);
+      this._metrics.written(n, end - start);
       i = j;
     }
-    return Math.max(0, count - from);
+    return records;
   }
 
   /** The active file, or a new one opened with synchronous I/O (see `_openFile`). */
@@ -1077,7 +1096,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const spare = this._spare === this._batch.buf ? undefined : this._spare;
     this._spare = undefined;
     h.rendered = worker.render(
-      { heads: h.heads, records: h.records, tail: this._tail, chained: this._o.hashChain },
+      { heads: h.heads, records: h.records, shape: this._shape, chained: this._o.hashChain },
       spare,
     );
     // Failures are handled when the batch's turn to be written comes.
@@ -1113,7 +1132,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     // The previous batch's memory goes back to the worker with the next hand-over.
     const previous = this._batch.buf;
-    this._batch.adopt(done.buf, done.len, done.ends ?? []);
+    this._batch.adopt(done.buf, done.len, done.ends ?? [], done.counts);
     if (previous.byteLength > 0 && this._spare === undefined) this._spare = previous;
     const rendered = done.times ?? [];
     for (let k = 0; k < rendered.length; k++) times.push(rendered[k] as number);
@@ -1152,6 +1171,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         this._report(err, 'a record could not be serialized');
       }
     }
+    batch.finish();
     return unserializable;
   }
 
@@ -1235,15 +1255,19 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private async _writeLines(chain: ChainState, times: readonly number[]): Promise<ExportResult> {
     const batch = this._batch;
     const ends = batch.ends;
+    const counts = batch.counts;
     const count = ends.length;
     let i = 0;
     let from = 0;
+    let done = 0;
+    let left = 0;
+    for (let k = 0; k < count; k++) left += counts[k] as number;
     while (i < count) {
       let file: OpenFile;
       try {
         file = await this._fileFor(chain, (ends[i] as number) - from);
       } catch (err) {
-        return this._failed(err, count - i);
+        return this._failed(err, left);
       }
       if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
       // Take lines while the file has room; the first always goes (an oversized line gets a file).
@@ -1262,17 +1286,21 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         } catch {
           file.broken = true;
         }
-        return this._failed(err, count - i);
+        return this._failed(err, left);
       }
+      let n = 0;
+      for (let k = i; k < j; k++) n += counts[k] as number;
       file.size += to - from;
-      file.count += j - i;
+      file.count += n;
       if (this._o.hashChain) {
         chain.lastHash = batch.hashAt(j - 1);
-        chain.lastSeq += j - i;
+        chain.lastSeq += n;
       }
-      file.lastRecordMs = times[j - 1];
+      done += n;
+      left -= n;
+      file.lastRecordMs = times[done - 1];
       chain.lastRecordMs = file.lastRecordMs;
-      this._metrics.written(j - i, to - from);
+      this._metrics.written(n, to - from);
       i = j;
       from = to;
       if (this._writing !== undefined) this._writing.next = i;

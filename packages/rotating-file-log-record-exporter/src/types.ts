@@ -51,6 +51,14 @@ export interface RotatingFileLogRecordExporterOptions {
   /** Size at which the active file is sealed and a new one started. Default 64 MiB, minimum 4096. */
   maxFileBytes?: number;
   /**
+   * `otlp-json` only: consecutive records of a batch that share resource and scope are written as
+   * one line (one `ExportLogsServiceRequest` with several `logRecords`) of at most this many bytes
+   * (newline included; capped by `maxFileBytes`); a record that alone is larger gets its own line.
+   * Default 256 KiB, well under the Collector `otlp_json_file` receiver's 1 MiB `max_log_size`.
+   * `1` writes one record per line (format v1).
+   */
+  maxLineBytes?: number;
+  /**
    * Time-based rotation: the active file is sealed when the wall clock crosses a multiple of this
    * many milliseconds since the Unix epoch (UTC boundaries, so `3_600_000` rotates on the hour).
    * Minimum 1000. Default: no time rotation.
@@ -249,6 +257,8 @@ export interface VerifyIssue {
   file: string;
   /** 1-based line number in the (uncompressed) file, when the break is on a line. */
   line?: number;
+  /** 1-based record number within that line, when the break is on one record of it. */
+  record?: number;
   message: string;
   /**
    * For `anchor-missing` / `anchor-mismatch` (where `file`/`line` name the anchor in the anchors

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
 import type { ChainAnchor, VerifyAnchorsResult, VerifyIssue, VerifyOptions } from './types.js';
 import { ANCHOR_EVENT_NAME } from './internal/anchor-points.js';
-import { GENESIS_HASH, parseLine } from './internal/chain.js';
+import { GENESIS_HASH, parseRecords } from './internal/chain.js';
 import { readRegularFile } from './internal/fs-safe.js';
 import { verifyKeys } from './internal/verify-epochs.js';
 import { scanDirectory } from './internal/slot-files.js';
@@ -200,15 +200,17 @@ export async function verifyAnchors(
       while (start < text.length) {
         let nl = text.indexOf('\n', start);
         if (nl === -1) nl = text.length;
-        const parsed = parseLine(text.slice(start, nl));
+        const records = parseRecords(text.slice(start, nl));
         start = nl + 1;
         lineNo++;
-        if (parsed === undefined) continue;
-        const place = { hash: parsed.hash, file: name, line: lineNo };
-        if (seqs.has(parsed.seq) && !at.has(parsed.seq)) at.set(parsed.seq, place);
-        const end = ends.get(slot);
-        if (end === undefined || parsed.seq >= end.seq)
-          ends.set(slot, { ...place, seq: parsed.seq });
+        // A line holds a batch of records (format v2): each is found by its sequence number.
+        for (const parsed of records ?? []) {
+          const place = { hash: parsed.hash, file: name, line: lineNo };
+          if (seqs.has(parsed.seq) && !at.has(parsed.seq)) at.set(parsed.seq, place);
+          const end = ends.get(slot);
+          if (end === undefined || parsed.seq >= end.seq)
+            ends.set(slot, { ...place, seq: parsed.seq });
+        }
       }
     }
   }

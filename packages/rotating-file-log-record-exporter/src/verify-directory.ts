@@ -1,14 +1,14 @@
 // verifyDirectory: checks every writer slot's hash chain, seals and retention records in a log
-// directory and names the first break (file, line, kind).
+// directory and names the first break (file, line, record within the line, kind).
 import { join, resolve } from 'node:path';
 import type { VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
 import {
-  chainHash,
   GENESIS_HASH,
   isChainedFile,
-  isPlainLine,
   lineTimeMs,
-  parseLine,
+  parseRecords,
+  plainLineRecords,
+  recordHash,
 } from './internal/chain.js';
 import { dataName, headName, lockName, pointerName, sealName } from './internal/file-names.js';
 import { readHead, type Head, type HeadState } from './internal/head.js';
@@ -117,7 +117,7 @@ function signatureIssue(
 
 /**
  * Structure-only check of a file written with the hash chain off: whole lines, each a JSON object,
- * and (when sealed) as many lines and bytes as the seal says. Returns false on a break.
+ * and (when sealed) as many records and bytes as the seal says. Returns false on a break.
  */
 async function checkUnchained(
   out: SlotCheck,
@@ -153,7 +153,8 @@ async function checkUnchained(
       out.issues.push(tooLong(present, lineNo, maxLineBytes));
       return false;
     }
-    if (!isPlainLine(line)) {
+    const n = plainLineRecords(line);
+    if (n === 0) {
       if (seal === undefined && l.last && !writerLive) {
         out.notes.push(
           `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
@@ -168,7 +169,7 @@ async function checkUnchained(
       });
       return false;
     }
-    count++;
+    count += n;
     lastLine = line;
   }
   const bytes = counter.bytes;
@@ -582,8 +583,8 @@ async function walkSlot(
           broken = true;
           break;
         }
-        const parsed = parseLine(line);
-        if (parsed === undefined) {
+        const records = parseRecords(line);
+        if (records === undefined) {
           if (seal === undefined && l.last && !writerLive) {
             out.notes.push(
               `${present} line ${lineNo} is torn (writer gone; the next start sets it aside)`,
@@ -599,64 +600,78 @@ async function walkSlot(
           broken = true;
           break;
         }
-        if (resync) {
-          // The file before this one is missing (already reported): its first line cannot be
-          // linked, so the chain is picked up from it.
-          resync = false;
+        // Records are named by line, and by their place on it when the line holds several.
+        const where = (r: number): string =>
+          records.length === 1 ? `line ${lineNo}` : `line ${lineNo} record ${r}`;
+        for (let r = 1; r <= records.length; r++) {
+          const parsed = records[r - 1] as (typeof records)[number];
+          if (resync) {
+            // The file before this one is missing (already reported): its first record cannot be
+            // linked, so the chain is picked up from it.
+            resync = false;
+            prevHash = parsed.hash;
+            prevSeq = parsed.seq;
+            if (found.has(prevSeq)) found.set(prevSeq, prevHash);
+            out.records++;
+            continue;
+          }
+          if (parsed.seq !== prevSeq + 1) {
+            // A jump ahead is a deletion unless the expected record turns up later (then: reordered).
+            const expected = prevSeq + 1;
+            const otlpSeq = `{"key":"seclog.chain.seq","value":{"intValue":"${expected}"}}`;
+            const ecsSeq = `"seclog.chain.seq":${expected},`;
+            let later = records.some((x) => x.seq === expected);
+            if (!later) {
+              for await (const rest of lines) {
+                if (
+                  rest.text !== undefined &&
+                  (rest.text.includes(otlpSeq) || rest.text.includes(ecsSeq))
+                ) {
+                  later = true;
+                  break;
+                }
+              }
+            }
+            const kind = parsed.seq > expected && !later ? 'line-missing' : 'line-out-of-order';
+            out.issues.push({
+              kind,
+              file: present,
+              line: lineNo,
+              ...(records.length > 1 ? { record: r } : {}),
+              message: `${where(r)} has sequence ${parsed.seq}, expected ${prevSeq + 1}`,
+            });
+            broken = true;
+            break;
+          }
+          if (recordHash(prevHash, parsed) !== parsed.hash) {
+            out.issues.push({
+              kind: 'hash-mismatch',
+              file: present,
+              line: lineNo,
+              ...(records.length > 1 ? { record: r } : {}),
+              message: `${where(r)} was altered (hash does not match)`,
+            });
+            broken = true;
+            break;
+          }
+          if (seal !== undefined && parsed.seq > seal.lastSeq) {
+            out.issues.push({
+              kind: 'seal-mismatch',
+              file: present,
+              line: lineNo,
+              ...(records.length > 1 ? { record: r } : {}),
+              message: `${where(r)} lies beyond the sealed end (sequence ${seal.lastSeq})`,
+            });
+            broken = true;
+            break;
+          }
           prevHash = parsed.hash;
           prevSeq = parsed.seq;
           if (found.has(prevSeq)) found.set(prevSeq, prevHash);
-          lastLine = line;
           out.records++;
-          continue;
         }
-        if (parsed.seq !== prevSeq + 1) {
-          // A jump ahead is a deletion unless the expected line turns up later (then: reordered).
-          const expected = prevSeq + 1;
-          const otlpSeq = `{"key":"seclog.chain.seq","value":{"intValue":"${expected}"}}`;
-          const ecsSeq = `"seclog.chain.seq":${expected},`;
-          let later = false;
-          for await (const r of lines) {
-            if (r.text !== undefined && (r.text.includes(otlpSeq) || r.text.includes(ecsSeq))) {
-              later = true;
-              break;
-            }
-          }
-          const kind = parsed.seq > expected && !later ? 'line-missing' : 'line-out-of-order';
-          out.issues.push({
-            kind,
-            file: present,
-            line: lineNo,
-            message: `line ${lineNo} has sequence ${parsed.seq}, expected ${prevSeq + 1}`,
-          });
-          broken = true;
-          break;
-        }
-        if (chainHash(prevHash, parsed.prefix) !== parsed.hash) {
-          out.issues.push({
-            kind: 'hash-mismatch',
-            file: present,
-            line: lineNo,
-            message: `line ${lineNo} was altered (hash does not match)`,
-          });
-          broken = true;
-          break;
-        }
-        if (seal !== undefined && parsed.seq > seal.lastSeq) {
-          out.issues.push({
-            kind: 'seal-mismatch',
-            file: present,
-            line: lineNo,
-            message: `line ${lineNo} lies beyond the sealed end (sequence ${seal.lastSeq})`,
-          });
-          broken = true;
-          break;
-        }
-        prevHash = parsed.hash;
-        prevSeq = parsed.seq;
-        if (found.has(prevSeq)) found.set(prevSeq, prevHash);
+        if (broken) break;
         lastLine = line;
-        out.records++;
       }
     } catch (err) {
       opts.signal?.throwIfAborted();
@@ -738,7 +753,7 @@ async function walkSlot(
 
 /**
  * Verifies a directory written by RotatingFileLogRecordExporter: for each writer slot, every
- * line's sequence number and SHA-256 chain, each file's seal (count, last hash, size, and HMAC when
+ * record's sequence number and SHA-256 chain (a line may hold several records: format v2), each file's seal (count, last hash, size, and HMAC when
  * `hmacKey` is given), the link from each file to the previous one, and that every missing file
  * is covered by a retention record. A file written with `hashChain: false` is an `'unchained'`
  * issue unless `allowUnchained` is set; then it is noted and only its structure is checked.

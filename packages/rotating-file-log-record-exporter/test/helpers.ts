@@ -88,14 +88,28 @@ export function allLines(dir: string): string[] {
   );
 }
 
-/** Value of `test.n` of each OTLP line. */
+/**
+ * The log records of OTLP lines, in order. A line is one ExportLogsServiceRequest; in format v2 it
+ * holds every record of a batch that shares its resource and scope (v1: one record per line).
+ */
+export function lineRecords(lines: string[]): any[] {
+  return lines.flatMap((l) => {
+    const req = JSON.parse(l) as {
+      resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[];
+    };
+    return req.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords));
+  });
+}
+
+/** Every log record of every plain data file, in order. */
+export function allRecords(dir: string): any[] {
+  return lineRecords(allLines(dir));
+}
+
+/** Value of `test.n` of each record of OTLP lines. */
 export function lineNumbers(lines: string[]): number[] {
-  return lines.map((l) => {
-    const req = JSON.parse(l);
-    const attrs = req.resourceLogs[0].scopeLogs[0].logRecords[0].attributes as {
-      key: string;
-      value: { intValue?: string };
-    }[];
+  return lineRecords(lines).map((rec) => {
+    const attrs = rec.attributes as { key: string; value: { intValue?: string } }[];
     return Number(attrs.find((a) => a.key === 'test.n')?.value.intValue);
   });
 }

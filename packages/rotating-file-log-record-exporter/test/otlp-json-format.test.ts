@@ -9,8 +9,11 @@ import {
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
-import { allLines, tempDir } from './helpers.js';
+import {
+  RotatingFileLogRecordExporter,
+  verifyDirectory,
+} from '@seclog/rotating-file-log-record-exporter';
+import { allLines, lineNumbers, lineRecords, record, tempDir } from './helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -75,13 +78,42 @@ function normalize(value: Json): Json {
   return value;
 }
 
+/** The request without the chain attributes of its records and the resource's empty schemaUrl. */
 function stripChain(req: { [k: string]: Json }): Json {
-  const rec = (req as any).resourceLogs[0].scopeLogs[0].logRecords[0];
-  rec.attributes = rec.attributes.filter(
-    (a: { key: string }) => !a.key.startsWith('seclog.chain.'),
-  );
-  delete (req as any).resourceLogs[0].resource.schemaUrl;
+  for (const rl of (req as any).resourceLogs) {
+    delete rl.resource.schemaUrl;
+    for (const sl of rl.scopeLogs) {
+      for (const rec of sl.logRecords) {
+        rec.attributes = rec.attributes.filter(
+          (a: { key: string }) => !a.key.startsWith('seclog.chain.'),
+        );
+      }
+    }
+  }
   return req;
+}
+
+/**
+ * What the Collector's otlp_json_file receiver makes of a file: each line is one
+ * ExportLogsServiceRequest, unmarshalled on its own; its records are every logRecord of every
+ * scopeLogs of every resourceLogs, each with that resource and scope.
+ */
+function collectorDecode(lines: string[]): { resource: any; scope: any; record: any }[] {
+  return lines.flatMap((line) => {
+    const req = JSON.parse(line);
+    expect(Object.keys(req)).toEqual(['resourceLogs']);
+    return req.resourceLogs.flatMap((rl: any) =>
+      rl.scopeLogs.flatMap((sl: any) =>
+        sl.logRecords.map((record: any) => ({ resource: rl.resource, scope: sl.scope, record })),
+      ),
+    );
+  });
+}
+
+function serialized(records: ReadableLogRecord[]): Json {
+  return normalize(
+    JSON.parse(Buffer.from(JsonLogsSerializer.serializeRequest(records)!).toString('utf8')),
+  );
 }
 
 /** OTLP/JSON decoding rules applied to an AnyValue, back to the JS value the SDK held. */
@@ -115,9 +147,17 @@ function decodeAnyValue(v: Record<string, any>): unknown {
   }
 }
 
-async function writeLines(records: ReadableLogRecord[], hashChain = true): Promise<string[]> {
+async function writeLines(
+  records: ReadableLogRecord[],
+  hashChain = true,
+  maxLineBytes?: number,
+): Promise<string[]> {
   const { dir, cleanup } = tempDir();
-  const exporter = new RotatingFileLogRecordExporter({ directory: dir, hashChain });
+  const exporter = new RotatingFileLogRecordExporter({
+    directory: dir,
+    hashChain,
+    ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
+  });
   await new Promise((resolve) => exporter.export(records, resolve));
   await exporter.shutdown();
   const lines = allLines(dir);
@@ -127,41 +167,63 @@ async function writeLines(records: ReadableLogRecord[], hashChain = true): Promi
 
 describe('RotatingFileLogRecordExporter', () => {
   describe('export (otlp-json format)', () => {
-    it('writes each record as the ExportLogsServiceRequest JsonLogsSerializer produces, plus the chain attributes', async () => {
+    it('writes a batch sharing resource and scope as the one ExportLogsServiceRequest JsonLogsSerializer produces for it, plus the chain attributes', async () => {
       const records = captureRecords();
       const lines = await writeLines(records);
+      // Format v2: one line, one request, every record of the batch under one resource and scope.
+      expect(lines).toHaveLength(1);
+      expect(stripChain(JSON.parse(lines[0]!))).toEqual(serialized(records));
+    });
+
+    it('writes each record as the ExportLogsServiceRequest JsonLogsSerializer produces for it alone with maxLineBytes: 1 (format v1)', async () => {
+      const records = captureRecords();
+      const lines = await writeLines(records, true, 1);
       expect(lines.length).toBe(records.length);
       records.forEach((record, i) => {
-        const expected = normalize(
-          JSON.parse(Buffer.from(JsonLogsSerializer.serializeRequest([record])!).toString('utf8')),
-        );
-        const actual = stripChain(JSON.parse(lines[i]!));
-        expect(actual).toEqual(expected);
+        expect(stripChain(JSON.parse(lines[i]!))).toEqual(serialized([record]));
       });
     });
 
     it('writes exactly the ExportLogsServiceRequest JsonLogsSerializer produces with hashChain: false', async () => {
       const records = captureRecords();
       const lines = await writeLines(records, false);
-      expect(lines.length).toBe(records.length);
-      records.forEach((record, i) => {
-        expect(lines[i]).not.toContain('seclog.chain.');
-        const expected = normalize(
-          JSON.parse(Buffer.from(JsonLogsSerializer.serializeRequest([record])!).toString('utf8')),
-        );
-        const actual = JSON.parse(lines[i]!);
-        delete actual.resourceLogs[0].resource.schemaUrl;
-        expect(actual).toEqual(expected);
-      });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toContain('seclog.chain.');
+      const actual = JSON.parse(lines[0]!);
+      delete actual.resourceLogs[0].resource.schemaUrl;
+      expect(actual).toEqual(serialized(records));
+    });
+
+    it('splits a batch into one line per run of records sharing resource and scope, each its own request', async () => {
+      const records = captureRecords();
+      // The SDK's record keeps its fields behind getters: copy it with its prototype.
+      const other = Object.assign(Object.create(Object.getPrototypeOf(records[1])), records[1], {
+        instrumentationScope: { name: 'other-scope' },
+      }) as ReadableLogRecord;
+      const batch = [records[0]!, other, records[2]!, records[3]!] as ReadableLogRecord[];
+      const lines = await writeLines(batch);
+      expect(lines).toHaveLength(3);
+      const decoded = collectorDecode(lines);
+      expect(decoded.map((d) => d.scope.name)).toEqual(['auth', 'other-scope', 'auth', 'auth']);
+      expect(stripChain(JSON.parse(lines[2]!))).toEqual(serialized(batch.slice(2)));
+      expect(decoded.map((d) => d.record.attributes.at(-2).value.intValue)).toEqual([
+        '1',
+        '2',
+        '3',
+        '4',
+      ]);
     });
 
     it('round-trips through the OTLP/JSON decoding rules to the values the SDK held', async () => {
       const records = captureRecords();
       const lines = await writeLines(records);
+      // Decoded as the Collector does: the multi-record line is one ExportLogsServiceRequest.
+      expect(lines).toHaveLength(1);
+      const decoded = collectorDecode(lines);
+      expect(decoded).toHaveLength(records.length);
       records.forEach((record, i) => {
-        const req = JSON.parse(lines[i]!);
-        expect(Object.keys(req)).toEqual(['resourceLogs']);
-        const rec = req.resourceLogs[0].scopeLogs[0].logRecords[0];
+        const { resource: res, scope, record: rec } = decoded[i]!;
+        expect(scope).toEqual({ name: 'auth', version: '2.0.0' });
         const nanos = BigInt(record.hrTime[0]) * 1_000_000_000n + BigInt(record.hrTime[1]);
         expect(rec.timeUnixNano).toMatch(/^\d+$/);
         expect(BigInt(rec.timeUnixNano)).toBe(nanos);
@@ -189,7 +251,7 @@ describe('RotatingFileLogRecordExporter', () => {
         delete attrs['seclog.chain.hash'];
         expect(attrs).toEqual(record.attributes);
         const resource = Object.fromEntries(
-          req.resourceLogs[0].resource.attributes.map((kv: { key: string; value: any }) => [
+          res.attributes.map((kv: { key: string; value: any }) => [
             kv.key,
             decodeAnyValue(kv.value),
           ]),
@@ -221,5 +283,30 @@ describe('RotatingFileLogRecordExporter', () => {
         { key: 'ninf', value: { doubleValue: '-Infinity' } },
       ]);
     });
+  });
+});
+
+describe('RotatingFileLogRecordExporter line size (format v2)', () => {
+  it('caps lines at maxLineBytes and gives a record bigger than the cap a line of its own', async () => {
+    const { dir, cleanup } = tempDir();
+    const exporter = new RotatingFileLogRecordExporter({ directory: dir, maxLineBytes: 4096 });
+    const records = Array.from<unknown, ReadableLogRecord>({ length: 40 }, (_, n) =>
+      n === 20 ? { ...record(n), body: 'x'.repeat(10_000) } : record(n),
+    );
+    await new Promise((resolve) => exporter.export(records, resolve));
+    await exporter.shutdown();
+    const lines = allLines(dir);
+    const counts = lines.map((l) => lineRecords([l]).length);
+    const big = lines.findIndex((l) => l.includes('x'.repeat(10_000)));
+    expect(counts[big]).toBe(1);
+    expect(Buffer.byteLength(lines[big]!) + 1).toBeGreaterThan(4096);
+    lines.forEach((l, i) => {
+      if (i !== big) expect(Buffer.byteLength(l) + 1).toBeLessThanOrEqual(4096);
+    });
+    // Several records share each of the other lines, and every record is there, in order.
+    expect(lines.length).toBeLessThan(20);
+    expect(lineNumbers(lines)).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    expect(await verifyDirectory(dir)).toMatchObject({ ok: true, recordsChecked: 40 });
+    cleanup();
   });
 });

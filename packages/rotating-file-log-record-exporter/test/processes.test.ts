@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
-import { allLines, buildPackages, tempDir } from './helpers.js';
+import { allRecords, buildPackages, tempDir } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
 
@@ -66,13 +66,10 @@ function stats(stdout: string): Record<string, any> {
   return JSON.parse(line!.slice(6));
 }
 
-/** `run:n` of every line on disk; throws if a line does not parse. */
+/** `run:n` of every record on disk; throws if a line does not parse. */
 function keysOnDisk(dir: string): string[] {
-  return allLines(dir).map((l) => {
-    const attrs = JSON.parse(l).resourceLogs[0].scopeLogs[0].logRecords[0].attributes as {
-      key: string;
-      value: any;
-    }[];
+  return allRecords(dir).map((rec) => {
+    const attrs = rec.attributes as { key: string; value: any }[];
     const run = attrs.find((a) => a.key === 'test.run')!.value.stringValue;
     const n = attrs.find((a) => a.key === 'test.n')!.value.intValue;
     return `${run}:${n}`;
@@ -216,7 +213,7 @@ describe('RotatingFileLogRecordExporter', () => {
         NODE_OPTIONS: `--require ${preload}`,
       });
       expect(child.code).toBe(0);
-      expect(allLines(logs).length).toBe(300);
+      expect(allRecords(logs).length).toBe(300);
       expect(readFileSync(join(dir, 'preloads.txt'), 'utf8')).toBe('main\n');
       cleanup();
     }, 60_000);

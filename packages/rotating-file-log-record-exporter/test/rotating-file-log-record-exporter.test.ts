@@ -226,7 +226,8 @@ describe('RotatingFileLogRecordExporter', () => {
       appendFileSync(join(dir, 'seclog-000001.ndjson'), partial);
       const before = await verifyDirectory(dir);
       expect(before.ok).toBe(true);
-      expect(before.notes.join('\n')).toMatch(/partial line 3/);
+      // Both records of the batch share line 1 (format v2), so the partial one is line 2.
+      expect(before.notes.join('\n')).toMatch(/partial line 2/);
       const next = new RotatingFileLogRecordExporter({ directory: dir });
       expect((await exportOnce(next, [fakeRecord(3)])).code).toBe(ExportResultCode.SUCCESS);
       await next.shutdown();
@@ -241,6 +242,7 @@ describe('RotatingFileLogRecordExporter', () => {
       const after = await verifyDirectory(dir);
       expect(after).toMatchObject({ ok: true, recordsChecked: 3 });
       expect(after.notes.join('\n')).toMatch(/torn last line .* set aside in seclog-000001\.torn/);
+      expect(allLines(dir)).toHaveLength(2);
       expect(lineNumbers(allLines(dir))).toEqual([1, 2, 3]);
       cleanup();
     });
@@ -265,8 +267,9 @@ describe('RotatingFileLogRecordExporter', () => {
         lastSeq: 0,
         torn: { bytes: partial.length },
       });
-      // The chain passed through the unchained file: the first chained record has sequence 1.
-      expect(allLines(dir)[2]).toContain('{"key":"seclog.chain.seq","value":{"intValue":"1"}}');
+      // The chain passed through the unchained file (one line for the batch of two): the first
+      // chained record has sequence 1.
+      expect(allLines(dir)[1]).toContain('{"key":"seclog.chain.seq","value":{"intValue":"1"}}');
       const result = await verifyDirectory(dir, { allowUnchained: true });
       expect(result).toMatchObject({ ok: true, recordsChecked: 3 });
       cleanup();

@@ -190,14 +190,18 @@ describe('verifyDirectory on a live directory', () => {
     await new Promise((resolve) => e.export([record(1), record(2)], resolve));
     expect(await verifyDirectory(dir)).toMatchObject({ ok: true, recordsChecked: 2 });
     const path = join(dir, 'seclog-000001.ndjson');
+    // The batch is one line (format v2): records are named by their place on it.
     const lines = readLines(path);
-    lines[1] = lines[1]!.replace('user 2', 'user 3');
+    expect(lines).toHaveLength(1);
+    lines[0] = lines[0]!.replace('user 2', 'user 3');
     writeLines(path, lines);
     const result = await verifyDirectory(dir);
     expect(result.issues[0]).toMatchObject({
       kind: 'hash-mismatch',
       file: 'seclog-000001.ndjson',
-      line: 2,
+      line: 1,
+      record: 2,
+      message: 'line 1 record 2 was altered (hash does not match)',
     });
     await e.shutdown();
     cleanup();
@@ -350,5 +354,61 @@ describe('verifyDirectory with unchained files', () => {
       file: 'seclog-000002.ndjson',
       line: 1,
     });
+  });
+});
+
+describe('verifyDirectory on format v2 lines', () => {
+  async function exportBatches(
+    dir: string,
+    batches: number[][],
+    options: Record<string, unknown> = {},
+  ): Promise<void> {
+    const e = new RotatingFileLogRecordExporter({ directory: dir, ...options });
+    for (const b of batches) await new Promise((resolve) => e.export(b.map(record), resolve));
+    await e.shutdown();
+  }
+
+  it('verifies a directory of v1 and v2 lines mixed, written by writers with and without maxLineBytes: 1', async () => {
+    const { dir, cleanup } = tempDir();
+    await exportBatches(dir, [[1, 2, 3], [4]], { maxLineBytes: 1 });
+    await exportBatches(dir, [[5, 6, 7, 8], [9]]);
+    await exportBatches(dir, [[10, 11]], { maxLineBytes: 1 });
+    await exportBatches(dir, [[12, 13, 14]]);
+    const perFile = dataFiles(dir).map((f) => readLines(join(dir, f)).length);
+    // v1: a line per record; v2: a line per batch.
+    expect(perFile).toEqual([4, 2, 2, 1]);
+    expect(await verifyDirectory(dir)).toMatchObject({
+      ok: true,
+      issues: [],
+      recordsChecked: 14,
+      filesChecked: 4,
+    });
+    cleanup();
+  });
+
+  it('names the record on its line when one is dropped from, or moved within, a v2 line', async () => {
+    const { dir, cleanup } = tempDir();
+    await exportBatches(dir, [[1, 2, 3, 4]]);
+    const path = join(dir, 'seclog-000001.ndjson');
+    const [line] = readLines(path);
+    const req = JSON.parse(line!);
+    const recs = req.resourceLogs[0].scopeLogs[0].logRecords;
+    const rewrite = (records: unknown[]): void => {
+      req.resourceLogs[0].scopeLogs[0].logRecords = records;
+      writeLines(path, [JSON.stringify(req)]);
+    };
+    rewrite([recs[0], recs[2], recs[3]]);
+    let result = await verifyDirectory(dir);
+    expect(result.ok).toBe(false);
+    expect(result.issues[0]).toMatchObject({
+      kind: 'line-missing',
+      line: 1,
+      record: 2,
+      message: 'line 1 record 2 has sequence 3, expected 2',
+    });
+    rewrite([recs[0], recs[2], recs[1], recs[3]]);
+    result = await verifyDirectory(dir);
+    expect(result.issues[0]).toMatchObject({ kind: 'line-out-of-order', line: 1, record: 2 });
+    cleanup();
   });
 });

@@ -1,9 +1,10 @@
-// The batch worker's thread: renders OTLP/JSON lines from compact records and chains their hashes,
+// The batch worker's thread: renders OTLP/JSON lines from compact records and chains their hashes
+// (grouping records into lines exactly as the calling thread does, both through LineBatch),
 // or fills in the hashes of lines rendered on the calling thread. The files, the chain state they
 // hold and every write stay on the calling thread; this thread only turns records into bytes.
 import { parentPort } from 'node:worker_threads';
 import { compactTimeMs, expandRecord, type CompactRecord } from './compact-record.js';
-import { LineBatch } from './line-batch.js';
+import { LineBatch, type LineShape } from './line-batch.js';
 import { sha256Hex } from './chain.js';
 import { otlpLineBody, otlpLineClose } from './otlp-json-line.js';
 
@@ -18,7 +19,7 @@ export interface RenderRequest {
   buf: ArrayBuffer | undefined;
   heads: string[];
   records: string;
-  tail: string;
+  shape: LineShape;
   chained: boolean;
 }
 
@@ -54,7 +55,9 @@ export interface BatchReply {
   buf: ArrayBuffer | undefined;
   len: number;
   ends: Float64Array | undefined;
-  /** Rendered batches: each line's record time (ms since the epoch). */
+  /** Rendered batches: how many records each line holds. */
+  counts?: Float64Array | undefined;
+  /** Rendered batches: each record's time (ms since the epoch). */
   times?: Float64Array | undefined;
   /** Rendered batches: the hash and sequence number they chained on from. */
   startPrev?: string | undefined;
@@ -88,7 +91,7 @@ function hash(m: HashRequest): BatchReply {
 }
 
 function render(m: RenderRequest): BatchReply {
-  const batch = new LineBatch(m.tail, 0);
+  const batch = new LineBatch(m.shape, 0);
   if (m.buf !== undefined) batch.buf = Buffer.from(m.buf);
   batch.reset();
   const heads = m.heads.map((h) => Buffer.from(h, 'utf8'));
@@ -118,6 +121,7 @@ function render(m: RenderRequest): BatchReply {
     if (m.chained) prev = batch.add(prev, head, body);
     else batch.addPlain(head, body);
   }
+  batch.finish();
   if (m.chained) {
     chainPrev = prev;
     chainSeq = seq;
@@ -130,6 +134,7 @@ function render(m: RenderRequest): BatchReply {
     buf: out.buffer as ArrayBuffer,
     len: batch.len,
     ends: Float64Array.from(batch.ends),
+    counts: Float64Array.from(batch.counts),
     times,
     startPrev,
     startSeq,
@@ -155,5 +160,6 @@ parentPort?.on('message', (m: RenderRequest | HashRequest | ResetRequest) => {
   if (reply.buf !== undefined) transfer.push(reply.buf);
   if (reply.ends !== undefined) transfer.push(reply.ends.buffer as ArrayBuffer);
   if (reply.times !== undefined) transfer.push(reply.times.buffer as ArrayBuffer);
+  if (reply.counts !== undefined) transfer.push(reply.counts.buffer as ArrayBuffer);
   parentPort?.postMessage(reply, transfer);
 });

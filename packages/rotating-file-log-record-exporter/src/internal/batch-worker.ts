@@ -2,6 +2,7 @@
 // the event loop instead of on it. The file, the chain state and every write stay on the caller's
 // side; a worker that fails is reported and the caller renders on its own thread from then on.
 import { Worker } from 'node:worker_threads';
+import type { LineShape } from './line-batch.js';
 import type {
   BatchReply,
   HashRequest,
@@ -25,7 +26,9 @@ export interface WorkerBatch {
   buf: Buffer;
   len: number;
   ends: ArrayLike<number> | undefined;
-  /** Rendered batches: each line's record time (ms). */
+  /** Rendered batches: how many records each line holds. */
+  counts: ArrayLike<number> | undefined;
+  /** Rendered batches: each record's time (ms). */
   times: ArrayLike<number> | undefined;
   /** Rendered batches: the hash and sequence number they chained on from. */
   startPrev: string | undefined;
@@ -37,7 +40,7 @@ export interface WorkerBatch {
 export interface RenderInput {
   heads: string[];
   records: string;
-  tail: string;
+  shape: LineShape;
   chained: boolean;
 }
 
@@ -103,6 +106,7 @@ export class BatchWorker {
               buf: reply.buf === undefined ? Buffer.alloc(0) : Buffer.from(reply.buf),
               len: reply.len,
               ends: reply.ends,
+              counts: reply.counts,
               times: reply.times,
               startPrev: reply.startPrev,
               startSeq: reply.startSeq,

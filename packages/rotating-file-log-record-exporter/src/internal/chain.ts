@@ -1,8 +1,13 @@
-// The hash chain: how a line's hash is computed from the previous hash, and how a written line is
-// taken apart again by recovery and verification.
+// The hash chain: how a record's hash is computed from the previous hash, and how a written line
+// is taken apart into its records again by recovery and verification.
 import * as crypto from 'node:crypto';
 import { ECS_HASH_MARKER, ECS_LINE_SUFFIX } from './ecs-json-line.js';
-import { OTLP_HASH_MARKER, OTLP_LINE_SUFFIX } from './otlp-json-line.js';
+import {
+  OTLP_HASH_MARKER,
+  OTLP_LINE_END,
+  OTLP_LINE_SUFFIX,
+  OTLP_RECORD_TAIL,
+} from './otlp-json-line.js';
 
 /** Chain value before the first record of a writer slot. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -22,29 +27,6 @@ function headDigest(head: string): string {
   return lastHeadDigest;
 }
 
-/**
- * A line's chain hash from the previous hash and the line's prefix (its text up to the hash).
- * OTLP lines: SHA-256(prevHash ‖ SHA-256hex(head) ‖ record part), where the head is the text up to
- * and including the first `"logRecords":[` (it cannot occur earlier: inside a JSON string every
- * `"` is escaped), so the resource repeated on every line is hashed once per distinct head.
- * ECS lines: SHA-256(prevHash ‖ prefix). All hex is lowercase.
- */
-export function chainHash(prevHash: string, prefix: string): string {
-  if (prefix.startsWith('{"resourceLogs"')) {
-    const cut = prefix.indexOf(OTLP_HEAD_END);
-    if (cut !== -1) {
-      const end = cut + OTLP_HEAD_END.length;
-      return crypto
-        .createHash('sha256')
-        .update(prevHash)
-        .update(headDigest(prefix.slice(0, end)))
-        .update(prefix.slice(end))
-        .digest('hex');
-    }
-  }
-  return crypto.createHash('sha256').update(prevHash).update(prefix).digest('hex');
-}
-
 type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
 // crypto.hash (Node >= 20.12 / 21.7) skips the Hash object a createHash call allocates per line.
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
@@ -55,9 +37,12 @@ export const sha256Hex: (data: Uint8Array) => string =
     ? (data) => oneShot('sha256', data, 'hex')
     : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
-/** A written line taken apart. */
-export interface ParsedLine {
-  prefix: string;
+/** One record of a written line taken apart. */
+export interface ParsedRecord {
+  /** The line's head (OTLP: up to and including `"logRecords":[`; ECS: empty). */
+  head: string;
+  /** The record's text from its `{` up to and including the opening quote of its hash. */
+  body: string;
   hash: string;
   seq: number;
 }
@@ -66,36 +51,97 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const OTLP_SEQ = /\{"key":"seclog\.chain\.seq","value":\{"intValue":"(\d{1,16})"\}\},$/;
 const ECS_SEQ = /"seclog\.chain\.seq":(\d{1,16}),$/;
 
-/** Splits a line (without its newline) into prefix, hash and sequence; undefined if malformed. */
-export function parseLine(line: string): ParsedLine | undefined {
+/**
+ * A record's chain hash from the previous hash. OTLP lines: SHA-256(prevHash ‖ SHA-256hex(head) ‖
+ * body), where the head is the line's text up to and including the first `"logRecords":[` (it
+ * cannot occur earlier: inside a JSON string every `"` is escaped) and the body the record's text
+ * from its `{` up to and including the opening quote of its hash, so the resource is hashed once
+ * per distinct head and a record hashes the same on a line of its own (v1) as among others (v2).
+ * ECS lines: SHA-256(prevHash ‖ body), the line up to its hash. All hex is lowercase.
+ */
+export function recordHash(prevHash: string, rec: ParsedRecord): string {
+  const h = crypto.createHash('sha256').update(prevHash);
+  if (rec.head !== '') h.update(headDigest(rec.head));
+  return h.update(rec.body).digest('hex');
+}
+
+/**
+ * Splits a chained line (without its newline) into its records, in order; undefined if malformed.
+ * An ECS line holds one record. An OTLP line (format v2; v1 is the case of one record) is a head,
+ * then records separated by `,`, each ending in the hash marker, 64 hex digits and `"}}]}`, then
+ * `]}]}]}`: the marker cannot occur inside a value, where every `"` is escaped.
+ */
+export function parseRecords(line: string): ParsedRecord[] | undefined {
   const otlp = line.startsWith('{"resourceLogs"');
   const suffix = otlp ? OTLP_LINE_SUFFIX : ECS_LINE_SUFFIX;
   const marker = otlp ? OTLP_HASH_MARKER : ECS_HASH_MARKER;
   if (!line.endsWith(suffix) || line.length < suffix.length + 64 + marker.length) return undefined;
-  const hashStart = line.length - suffix.length - 64;
-  const hash = line.slice(hashStart, hashStart + 64);
-  if (!HEX64.test(hash)) return undefined;
-  const prefix = line.slice(0, hashStart);
-  if (!prefix.endsWith(marker)) return undefined;
-  const m = (otlp ? OTLP_SEQ : ECS_SEQ).exec(prefix.slice(0, prefix.length - marker.length));
-  if (m === null) return undefined;
   try {
     JSON.parse(line);
   } catch {
     return undefined;
   }
-  return { prefix, hash, seq: Number(m[1]) };
+  if (!otlp) {
+    const hashStart = line.length - suffix.length - 64;
+    const hash = line.slice(hashStart, hashStart + 64);
+    if (!HEX64.test(hash)) return undefined;
+    const prefix = line.slice(0, hashStart);
+    if (!prefix.endsWith(marker)) return undefined;
+    const m = ECS_SEQ.exec(prefix.slice(0, prefix.length - marker.length));
+    if (m === null) return undefined;
+    return [{ head: '', body: prefix, hash, seq: Number(m[1]) }];
+  }
+  const cut = line.indexOf(OTLP_HEAD_END);
+  if (cut === -1) return undefined;
+  const head = line.slice(0, cut + OTLP_HEAD_END.length);
+  const out: ParsedRecord[] = [];
+  let pos = head.length;
+  for (;;) {
+    if (line.charCodeAt(pos) !== 0x7b) return undefined; // a record starts with `{`
+    const at = line.indexOf(marker, pos);
+    if (at === -1) return undefined;
+    const hashStart = at + marker.length;
+    const hash = line.slice(hashStart, hashStart + 64);
+    if (!HEX64.test(hash) || !line.startsWith(OTLP_RECORD_TAIL, hashStart + 64)) return undefined;
+    const m = OTLP_SEQ.exec(line.slice(pos, at));
+    if (m === null) return undefined;
+    out.push({ head, body: line.slice(pos, hashStart), hash, seq: Number(m[1]) });
+    pos = hashStart + 64 + OTLP_RECORD_TAIL.length;
+    if (line.charCodeAt(pos) === 0x2c) {
+      pos++;
+      continue;
+    }
+    return pos + OTLP_LINE_END.length === line.length && line.endsWith(OTLP_LINE_END)
+      ? out
+      : undefined;
+  }
 }
 
-/** True when `line` is a JSON object: the whole structural check an unchained line gets. */
-export function isPlainLine(line: string): boolean {
-  if (!line.startsWith('{')) return false;
+/**
+ * The records of an unchained line, the whole structural check it gets: 0 unless it is a JSON
+ * object; an OTLP request's `logRecords`, counted; else 1 (an ECS line).
+ */
+export function plainLineRecords(line: string): number {
+  if (!line.startsWith('{')) return 0;
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(line);
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
+    v = JSON.parse(line);
   } catch {
-    return false;
+    return 0;
   }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 0;
+  const rl = (v as { resourceLogs?: unknown }).resourceLogs;
+  if (!line.startsWith('{"resourceLogs"') || !Array.isArray(rl)) return 1;
+  let n = 0;
+  for (const r of rl as { scopeLogs?: { logRecords?: unknown[] }[] }[]) {
+    for (const s of r?.scopeLogs ?? []) n += Array.isArray(s?.logRecords) ? s.logRecords.length : 0;
+  }
+  return n;
+}
+
+/** True when `line` is a JSON object: see {@link plainLineRecords}. */
+export function isPlainLine(line: string): boolean {
+  return plainLineRecords(line) > 0;
 }
 
 /**
@@ -111,7 +157,7 @@ export function isChainedFile(firstLine: string | undefined, fallback: boolean):
   return isPlainLine(firstLine) ? false : fallback;
 }
 
-/** Record time (ms since epoch) of a parsed line, for the staleness check. */
+/** Record time (ms since epoch) of a parsed line's last record, for the staleness check. */
 export function lineTimeMs(line: string): number | undefined {
   try {
     const obj = JSON.parse(line) as Record<string, unknown>;
@@ -122,7 +168,10 @@ export function lineTimeMs(line: string): number | undefined {
             scopeLogs: { logRecords: { timeUnixNano?: string; observedTimeUnixNano?: string }[] }[];
           }[];
         }
-      ).resourceLogs[0]?.scopeLogs[0]?.logRecords[0];
+      ).resourceLogs
+        .at(-1)
+        ?.scopeLogs.at(-1)
+        ?.logRecords.at(-1);
       const ns =
         rec?.timeUnixNano !== undefined && rec.timeUnixNano !== '0'
           ? rec.timeUnixNano

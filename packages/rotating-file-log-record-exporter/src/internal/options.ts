@@ -17,6 +17,7 @@ export interface ResolvedOptions {
   directory: string;
   baseName: string;
   maxFileBytes: number;
+  maxLineBytes: number;
   rotateIntervalMs: number | undefined;
   maxFiles: number | undefined;
   maxAgeMs: number | undefined;
@@ -75,6 +76,7 @@ const KNOWN_OPTIONS = new Set([
   'directory',
   'baseName',
   'maxFileBytes',
+  'maxLineBytes',
   'rotateIntervalMs',
   'maxFiles',
   'maxAgeMs',
@@ -161,6 +163,7 @@ export function resolveOptions(input: RotatingFileLogRecordExporterOptions): Res
     directory: resolve(o.directory),
     baseName,
     maxFileBytes: int(o, 'maxFileBytes', 4096, 64 * 1024 * 1024) as number,
+    maxLineBytes: int(o, 'maxLineBytes', 1, 256 * 1024) as number,
     rotateIntervalMs: int(o, 'rotateIntervalMs', 1000, undefined),
     maxFiles: int(o, 'maxFiles', 1, undefined),
     maxAgeMs: int(o, 'maxAgeMs', 1000, undefined),

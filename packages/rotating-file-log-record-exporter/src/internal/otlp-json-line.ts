@@ -1,5 +1,6 @@
-// Writes one log record as one OTLP/JSON ExportLogsServiceRequest line, straight to a string
-// (no intermediate request objects), ending in the chain attributes the hash covers.
+// Writes log records as OTLP/JSON ExportLogsServiceRequest lines, straight to strings (no
+// intermediate request objects): a line head (resource and scope), then each record ending in the
+// chain attributes its hash covers. LineBatch joins the records that share a head into one line.
 import { jsonText } from './json-text.js';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
@@ -7,10 +8,14 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 export const ATTR_SECLOG_CHAIN_SEQ = 'seclog.chain.seq';
 export const ATTR_SECLOG_CHAIN_HASH = 'seclog.chain.hash';
 
-/** Text after the 64 hex digits of the hash on an OTLP line. */
-export const OTLP_LINE_SUFFIX = '"}}]}]}]}]}';
-/** Text after {@link otlpLineBody} on an unchained OTLP line (no chain attributes, no hash). */
-export const OTLP_UNCHAINED_SUFFIX = '}]}]}]}';
+/** Text after the 64 hex digits of a record's hash: closes the value, attribute, list, record. */
+export const OTLP_RECORD_TAIL = '"}}]}';
+/** Text after a line's last record: closes `logRecords`, the scope, the resource, the request. */
+export const OTLP_LINE_END = ']}]}]}';
+/** Text after the 64 hex digits of the hash of the last record on an OTLP line. */
+export const OTLP_LINE_SUFFIX = OTLP_RECORD_TAIL + OTLP_LINE_END;
+/** Text after {@link otlpLineBody} of an unchained record (no chain attributes, no hash). */
+export const OTLP_UNCHAINED_RECORD_TAIL = '}';
 /** Text right before the hash on an OTLP line. */
 export const OTLP_HASH_MARKER = `{"key":"${ATTR_SECLOG_CHAIN_HASH}","value":{"stringValue":"`;
 
@@ -179,8 +184,8 @@ export function otlpLineOpen(record: ReadableLogRecord): string {
 /**
  * Finishes an {@link otlpLineOpen} text: with the record's chain sequence number, the chain
  * attributes up to and including the hash marker (the caller appends the 64 hex digits of the hash
- * and {@link OTLP_LINE_SUFFIX}); without `seq` (hash chain off) the closed attribute list (the
- * caller appends {@link OTLP_UNCHAINED_SUFFIX}).
+ * and {@link OTLP_RECORD_TAIL}); without `seq` (hash chain off) the closed attribute list (the
+ * caller appends {@link OTLP_UNCHAINED_RECORD_TAIL}).
  */
 export function otlpLineClose(open: string, seq: number | undefined): string {
   return closeLine(open, !open.endsWith('['), seq);

@@ -1,10 +1,19 @@
 // Start-up of a writer slot: finds where its chain ends, and closes a file left open by a crash,
-// moving a torn last line into a `.torn` sidecar and sealing what remains.
+// moving a torn last line into a `.torn` sidecar and sealing what remains. A line holds the records
+// of one batch only, written before the batch is acknowledged (after fdatasync), so a torn line
+// loses only records that were never acknowledged.
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GENESIS_HASH, isChainedFile, isPlainLine, lineTimeMs, parseLine } from './chain.js';
+import {
+  GENESIS_HASH,
+  isChainedFile,
+  isPlainLine,
+  lineTimeMs,
+  parseRecords,
+  plainLineRecords,
+} from './chain.js';
 import { dataName, sealName, tornName } from './file-names.js';
 import {
   APPEND_NOFOLLOW,
@@ -87,7 +96,7 @@ export async function recoverFile(
       // A last complete line that does not parse (e.g. zeros after a power cut) is torn too.
       const prevNl = buf.lastIndexOf(0x0a, cut - 2) + 1;
       const last = buf.subarray(prevNl, cut - 1).toString('utf8');
-      if (chained ? parseLine(last) === undefined : !isPlainLine(last)) cut = prevNl;
+      if (chained ? parseRecords(last) === undefined : !isPlainLine(last)) cut = prevNl;
     }
     keep = buf.subarray(0, cut);
     if (cut < buf.length) {
@@ -123,16 +132,23 @@ export async function recoverFile(
     const nl = text.indexOf('\n', start);
     const line = text.slice(start, nl);
     start = nl + 1;
-    count++;
     if (!chained) {
+      count += plainLineRecords(line) || 1;
       if (start >= text.length) lastRecordMs = lineTimeMs(line);
       continue;
     }
-    const parsed = parseLine(line);
-    if (parsed === undefined) continue; // a break inside the file is left for verify to report
-    if (count === 1) firstSeq = parsed.seq;
-    lastSeq = parsed.seq;
-    lastHash = parsed.hash;
+    const records = parseRecords(line);
+    // A break inside the file is left for verify to report (counted as one record).
+    if (records === undefined) {
+      count++;
+      continue;
+    }
+    for (const rec of records) {
+      count++;
+      if (count === 1) firstSeq = rec.seq;
+      lastSeq = rec.seq;
+      lastHash = rec.hash;
+    }
     if (start >= text.length) lastRecordMs = lineTimeMs(line);
   }
   const now = new Date().toISOString();

@@ -13,7 +13,7 @@ import { GENESIS_HASH } from '../../src/internal/chain.js';
 import { BatchWorker, profilerFlags } from '../../src/internal/batch-worker.js';
 import { compactRecord, survivesJson } from '../../src/internal/compact-record.js';
 import { LineBatch } from '../../src/internal/line-batch.js';
-import { dataFiles, tempDir } from '../helpers.js';
+import { dataFiles, lineRecords, tempDir } from '../helpers.js';
 
 function bodies(n: number): string[] {
   // Multi-byte text too, so byte offsets and string lengths differ.
@@ -87,7 +87,7 @@ function exportOnce(
 
 async function writeAll(
   directory: string,
-  options: { worker: boolean; hashChain: boolean },
+  options: { worker: boolean; hashChain: boolean; maxLineBytes?: number },
   batches: ReadableLogRecord[][],
 ): Promise<string> {
   const exporter = new RotatingFileLogRecordExporter({
@@ -161,10 +161,18 @@ describe('profilerFlags', () => {
 describe('BatchWorker', () => {
   describe('fill', () => {
     it('fills in the same hashes as hashing each headless (ECS) line in place', async () => {
-      const inPlace = new LineBatch('"}\n');
+      const inPlace = new LineBatch({
+        recordTail: '"}\n',
+        lineEnd: undefined,
+        maxLineBytes: Infinity,
+      });
       let prev = GENESIS_HASH;
       for (const b of bodies(100)) prev = inPlace.add(prev, undefined, b);
-      const deferred = new LineBatch('"}\n');
+      const deferred = new LineBatch({
+        recordTail: '"}\n',
+        lineEnd: undefined,
+        maxLineBytes: Infinity,
+      });
       for (const b of bodies(100)) deferred.addUnhashed(undefined, b);
       const worker = new BatchWorker();
       const filled = await worker.fill(deferred.buf, deferred.len, deferred.ends, 3, GENESIS_HASH);
@@ -185,8 +193,15 @@ describe('BatchWorker', () => {
 
 describe('RotatingFileLogRecordExporter', () => {
   describe('export (batch worker)', () => {
-    for (const hashChain of [true, false]) {
-      it(`writes the bytes the calling thread writes, for every kind of value (hashChain ${hashChain})`, async () => {
+    // Format v2 (default: a batch's records that share resource and scope share a line) and v1
+    // (maxLineBytes: 1, one record per line).
+    for (const [hashChain, maxLineBytes] of [
+      [true, undefined],
+      [false, undefined],
+      [true, 1],
+      [false, 1],
+    ] as const) {
+      it(`writes the bytes the calling thread writes, for every kind of value (hashChain ${hashChain}, maxLineBytes ${maxLineBytes ?? 'default'})`, async () => {
         const errors: Error[] = [];
         setGlobalErrorHandler((e) => errors.push(e as Error));
         const t = tempDir();
@@ -202,18 +217,27 @@ describe('RotatingFileLogRecordExporter', () => {
         const render = vi.spyOn(BatchWorker.prototype, 'render');
         const onWorker = await writeAll(
           join(t.dir, 'worker'),
-          { worker: true, hashChain },
+          { worker: true, hashChain, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) },
           batches,
         );
         expect(render).toHaveBeenCalledTimes(3);
         render.mockClear();
         const inPlace = await writeAll(
           join(t.dir, 'in-place'),
-          { worker: false, hashChain },
+          { worker: false, hashChain, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) },
           batches,
         );
         expect(render).not.toHaveBeenCalled();
-        expect(onWorker.split('\n').length).toBeGreaterThan(900);
+        const lines = onWorker.split(/\n\|?/).filter((l) => l !== '');
+        expect(lineRecords(lines)).toHaveLength(900);
+        if (maxLineBytes === 1) expect(lines).toHaveLength(900);
+        else {
+          // Every 50th record has its own resource, so it breaks the run of shared heads; lines are
+          // also cut at file rotation (maxFileBytes 65536 caps the line too).
+          expect(lines.length).toBeGreaterThan(18);
+          expect(lines.length).toBeLessThan(100);
+          for (const l of lines) expect(Buffer.byteLength(l) + 1).toBeLessThanOrEqual(65536);
+        }
         expect(onWorker).toBe(inPlace);
         // Nothing fell back to the calling thread.
         expect(errors).toEqual([]);
@@ -248,7 +272,10 @@ describe('RotatingFileLogRecordExporter', () => {
       const text = dataFiles(t.dir)
         .map((f) => readFileSync(join(t.dir, f), 'utf8'))
         .join('');
-      expect(text.split('"host.id"').length - 1).toBe(100);
+      // The resource, settled, heads each line (one line for the batch, format v2).
+      const lines = text.split('\n').filter((l) => l !== '');
+      expect(text.split('"host.id"').length - 1).toBe(lines.length);
+      expect(lineRecords(lines)).toHaveLength(100);
       expect((await verifyDirectory(t.dir)).issues).toEqual([]);
       t.cleanup();
     });
