@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, beforeEach, afterAll, afterEach } from
 import {
   statSync,
   cpSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -12,6 +13,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -265,6 +267,31 @@ describe('forward-secure sealing against an intruder who steals the keys (T2)', 
     // Without the head the slot is unvouched, and the checkpoint names a record still there.
     expect(r.issues).toContainEqual(expect.objectContaining({ kind: 'missing-head' }));
   });
+});
+
+describe('forward-secure sealing on a hostile directory', () => {
+  it('replaces a FIFO planted at the checkpoint file instead of stopping the writer, and verify shows the loss', async () => {
+    const { dir: root, cleanup } = tempDir();
+    try {
+      const logs = join(root, 'logs');
+      const vk = initKeys(join(root, 'state'), 1);
+      const first = exporter(logs, join(root, 'state'));
+      await writeEpochs(first, 2);
+      await first.shutdown();
+      unlinkSync(join(logs, 'seclog.epochs'));
+      execFileSync('mkfifo', [join(logs, 'seclog.epochs')]);
+      const next = exporter(logs, join(root, 'state'));
+      expect(await exportOne(next, 100)).toEqual({ code: 0 });
+      await next.shutdown();
+      expect(lstatSync(join(logs, 'seclog.epochs')).isFile()).toBe(true);
+      const r = await verifyDirectory(logs, { verificationKey: vk });
+      expect(r.issues).toContainEqual(
+        expect.objectContaining({ kind: 'missing-epoch', file: 'seclog.epochs' }),
+      );
+    } finally {
+      cleanup();
+    }
+  }, 20_000);
 });
 
 describe('forward-secure sealing options', () => {

@@ -5,7 +5,16 @@
 // epoch sealed: the verifier finds the gap (journald's CVE-2023-31439, stripping seals and
 // re-sealing with the current key, is exactly such a gap).
 import { createHash, createHmac } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { epochsName } from './file-names.js';
 import {
@@ -159,11 +168,14 @@ export class EpochSealer {
     const state = readSealingStateFile(statePath);
     if (state.slot !== o.slot)
       throw new Error(`${statePath} holds the state of slot ${state.slot}, not ${o.slot}`);
-    const path = join(o.directory, epochsName(o.baseName, o.slot));
-    const fd = openSync(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, o.fileMode);
+    const name = epochsName(o.baseName, o.slot);
+    const fd = openCheckpoints(join(o.directory, name), o.fileMode, () =>
+      o.onProblem(
+        `${name} was not a regular file (possibly planted); replaced it, and verify will report the checkpoints it held as missing`,
+      ),
+    );
     try {
       const st = fstatSync(fd);
-      if (!st.isFile()) throw new Error(`${path} is not a regular file`);
       // Bytes off the line grid are a torn append (power loss): the next line overwrites them.
       const size = st.size - (st.size % EPOCH_LINE_BYTES);
       const sealer = new EpochSealer(o, state, fd, size);
@@ -172,7 +184,7 @@ export class EpochSealer {
         readSync(fd, buf, 0, EPOCH_LINE_BYTES, size - EPOCH_LINE_BYTES);
         const last = parseEpochLine(buf.toString('utf8'));
         if (last === undefined || last.slot !== o.slot)
-          o.onProblem(`${path}: the last checkpoint does not parse; verify will report it`);
+          o.onProblem(`${name}: the last checkpoint does not parse; verify will report it`);
         else sealer._last = last;
       }
       return sealer;
@@ -322,6 +334,24 @@ export class EpochSealer {
     this._state = { ...this._state, epoch, key: Buffer.from(key).toString('hex') };
     this._dirty = true;
   }
+}
+
+/**
+ * Opens (creating) the checkpoint file. Something planted there that is not a regular file (a
+ * symlink, a FIFO) is removed and a fresh file created, so a planted name cannot stop the writer.
+ */
+function openCheckpoints(path: string, mode: number, onPlanted: () => void): number {
+  const flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
+  try {
+    const fd = openSync(path, flags, mode);
+    if (fstatSync(fd).isFile()) return fd;
+    closeSync(fd);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+  }
+  onPlanted();
+  unlinkSync(path);
+  return openSync(path, flags | constants.O_EXCL, mode);
 }
 
 function writeAllSyncAt(fd: number, buf: Buffer, position: number): void {
