@@ -1,10 +1,16 @@
 // Decoded OTLP/JSON trees are walked untyped here.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
+import {
+  createSealingStates,
+  formatVerificationKey,
+  sealingStateFileName,
+  verifyDirectory,
+  writeSealingStateFile,
+} from '@seclog/rotating-file-log-record-exporter';
 import { allRecords, buildPackages, tempDir } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
@@ -80,8 +86,16 @@ beforeAll(() => buildPackages(), 120_000);
 
 describe('RotatingFileLogRecordExporter', () => {
   describe('export (separate processes)', () => {
-    it('keeps every acknowledged record through 200 SIGKILLs at random moments, and the directory verifies', async () => {
-      const { dir, cleanup } = tempDir();
+    it('keeps every acknowledged record through 200 SIGKILLs at random moments, and the directory verifies with the verification key', async () => {
+      const { dir: root, cleanup } = tempDir();
+      const dir = join(root, 'logs');
+      // Forward-secure sealing with one-second epochs: kills land around epoch ends too.
+      const stateDir = join(root, 'state');
+      mkdirSync(stateDir, { mode: 0o700 });
+      const startMs = Math.floor(Date.now() / 1000) * 1000;
+      const { verificationKey, states } = createSealingStates({ slots: 1, epochMs: 1000, startMs });
+      writeSealingStateFile(join(stateDir, sealingStateFileName(0)), states[0]!);
+      const vk = formatVerificationKey({ key: verificationKey, epochMs: 1000, startMs });
       const ack = new Set<string>();
       let killed = 0;
       for (let i = 0; i < 200; i++) {
@@ -94,7 +108,7 @@ describe('RotatingFileLogRecordExporter', () => {
             // and the worker-thread rendering run (including the worker's re-sync after a crash).
             SECLOG_BATCH: '150',
             SECLOG_MAX_FILE_BYTES: '65536',
-            SECLOG_OPTIONS: JSON.stringify({ worker: i % 2 === 0 }),
+            SECLOG_OPTIONS: JSON.stringify({ worker: i % 2 === 0, sealingStateDir: stateDir }),
           },
           // Most kills land while batches are being written; every third lands during start-up
           // (lock take-over, recovery of the previous run's file). The 5 s cap only bounds the loop.
@@ -113,12 +127,13 @@ describe('RotatingFileLogRecordExporter', () => {
         SECLOG_MODE: 'count',
         SECLOG_RUN: 'final',
         SECLOG_COUNT: '1',
+        SECLOG_OPTIONS: JSON.stringify({ sealingStateDir: stateDir }),
       });
       expect(last.code).toBe(0);
       const onDisk = new Set(keysOnDisk(dir));
       const missing = [...ack].filter((k) => !onDisk.has(k));
       expect(missing).toEqual([]);
-      const result = await verifyDirectory(dir);
+      const result = await verifyDirectory(dir, { verificationKey: vk });
       expect(result.issues).toEqual([]);
       expect(result.ok).toBe(true);
       // Each kill after the first acknowledgment left an unsealed file that a later start recovered.
