@@ -174,7 +174,7 @@ export interface ChainAnchor {
   hash: string;
   /** When the anchor was taken (ISO 8601). */
   at: string;
-  /** The forward-secure sealing epoch, once the exporter seals with epoch keys. */
+  /** Forward-secure mode: the epoch whose key signed the anchor. */
   epoch?: number;
   keyId?: string;
   hmac?: string;

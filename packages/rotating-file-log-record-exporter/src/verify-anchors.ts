@@ -39,10 +39,11 @@ function anchorFrom(get: Lookup): ChainAnchor | undefined {
   if (typeof hash !== 'string' || !HEX64.test(hash) || typeof at !== 'string') return undefined;
   // Keys in the order the writer signed them.
   const anchor: ChainAnchor = { v: 1, slot, index, seq, hash, at };
-  const epoch = count(get(`${A}epoch`));
-  if (epoch !== undefined) anchor.epoch = epoch;
+  // signedJson adds keyId, then epoch.
   const keyId = get(`${A}key_id`);
   if (typeof keyId === 'string') anchor.keyId = keyId;
+  const epoch = count(get(`${A}epoch`));
+  if (epoch !== undefined) anchor.epoch = epoch;
   const hmac = get(`${A}hmac`);
   if (typeof hmac === 'string') anchor.hmac = hmac;
   return anchor;

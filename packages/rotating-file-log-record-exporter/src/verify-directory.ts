@@ -216,14 +216,13 @@ async function checkUnchained(
 function checkCheckpoints(
   out: SlotCheck,
   baseName: string,
-  files: SlotFiles,
+  slot: number,
   checkpoints: readonly Checkpoint[],
   found: ReadonlyMap<number, string | undefined>,
   endSeq: number,
+  retainedUpTo: number,
 ): void {
-  const name = epochsName(baseName, files.slot);
-  let retainedUpTo = -1;
-  for (const r of files.retention.values()) retainedUpTo = Math.max(retainedUpTo, r.lastSeq);
+  const name = epochsName(baseName, slot);
   for (const c of checkpoints) {
     if (c.seq <= retainedUpTo) continue;
     if (c.seq > endSeq) {
@@ -384,6 +383,8 @@ async function walkSlot(
   let prevSeq = 0;
   let resync = false;
   const retained: string[] = [];
+  // The last sequence number in files retention deleted (by records that verified and linked).
+  let retainedUpTo = -1;
   // Indexes something is known about, ascending: a run of unknown ones between them is one gap,
   // reported once, so a pointer or file name with a huge index costs nothing.
   const known = [...new Set(indexes)].sort((a, b) => a - b);
@@ -429,6 +430,15 @@ async function walkSlot(
         out.issues.push(sig);
         return out;
       }
+      // A signed seal copied to another file's name must not vouch for that file.
+      if (seal.index !== index || seal.slot !== slot || seal.file !== name) {
+        out.issues.push({
+          kind: 'seal-mismatch',
+          file: e.seal,
+          message: `the seal at ${e.seal} is the seal of ${seal.file} (slot ${seal.slot}, index ${seal.index})`,
+        });
+        return out;
+      }
     }
     if (present === undefined) {
       if (deleted !== undefined) {
@@ -437,12 +447,39 @@ async function walkSlot(
           out.issues.push(sig);
           return out;
         }
+        if (
+          deleted.slot !== slot ||
+          (!resync && (deleted.prevHash !== prevHash || deleted.firstSeq !== prevSeq + 1))
+        ) {
+          out.issues.push({
+            kind: 'hash-mismatch',
+            file: name,
+            message: `the retention record of ${name} does not continue the chain of the file before it`,
+          });
+          return out;
+        }
+        resync = false;
         retained.push(name);
+        retainedUpTo = Math.max(retainedUpTo, deleted.lastSeq);
         prevHash = deleted.lastHash;
         prevSeq = deleted.lastSeq;
         continue;
       }
       if (seal !== undefined && seal.count === 0) {
+        // An empty file passes the chain through unchanged, from exactly where it stood.
+        if (
+          (!resync && (seal.prevHash !== prevHash || seal.firstSeq !== prevSeq + 1)) ||
+          seal.lastHash !== seal.prevHash ||
+          seal.lastSeq !== seal.firstSeq - 1
+        ) {
+          out.issues.push({
+            kind: 'hash-mismatch',
+            file: e.seal ?? name,
+            message: `the seal of the empty ${name} does not continue the chain of the file before it`,
+          });
+          return out;
+        }
+        resync = false;
         if (!checkRecovered(out, name, index, seal, prevSeq, found, keyed)) return out;
         prevHash = seal.lastHash;
         prevSeq = seal.lastSeq;
@@ -740,7 +777,8 @@ async function walkSlot(
       );
     }
   }
-  if (checkpoints.length > 0) checkCheckpoints(out, baseName, files, checkpoints, found, prevSeq);
+  if (checkpoints.length > 0)
+    checkCheckpoints(out, baseName, files.slot, checkpoints, found, prevSeq, retainedUpTo);
   if (retained.length > 0) {
     out.notes.unshift(
       retained.length === 1

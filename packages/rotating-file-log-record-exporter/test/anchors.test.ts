@@ -10,7 +10,7 @@ import {
   verifyDirectory,
   type ChainAnchor,
 } from '@seclog/rotating-file-log-record-exporter';
-import { record, tempDir } from './helpers.js';
+import { ecsHits, record, tempDir } from './helpers.js';
 
 const KEY = 'anchor-test-key-0123456789';
 
@@ -32,36 +32,9 @@ function anchorRecord(a: ChainAnchor): ReadableLogRecord {
     'seclog.chain.anchor.at': a.at,
   };
   if (a.keyId !== undefined) attributes['seclog.chain.anchor.key_id'] = a.keyId;
+  if (a.epoch !== undefined) attributes['seclog.chain.anchor.epoch'] = a.epoch;
   if (a.hmac !== undefined) attributes['seclog.chain.anchor.hmac'] = a.hmac;
   return { ...record(0), eventName: 'seclog.chain.anchor', attributes };
-}
-
-/** ECS lines as a SIEM export returns them: nested objects inside a search hit's `_source`. */
-function ecsHits(anchors: ChainAnchor[]): string {
-  return anchors
-    .map((a) =>
-      JSON.stringify({
-        _index: 'logs-seclog',
-        _source: {
-          '@timestamp': a.at,
-          event: { action: 'seclog.chain.anchor' },
-          seclog: {
-            chain: {
-              anchor: {
-                slot: a.slot,
-                index: a.index,
-                seq: a.seq,
-                hash: a.hash,
-                at: a.at,
-                key_id: a.keyId,
-                hmac: a.hmac,
-              },
-            },
-          },
-        },
-      }),
-    )
-    .join('\n');
 }
 
 describe('anchors', () => {

@@ -22,14 +22,16 @@ import {
   formatVerificationKey,
   RotatingFileLogRecordExporter,
   sealingStateFileName,
+  verifyAnchors,
   verifyDirectory,
   writeSealingStateFile,
+  type ChainAnchor,
 } from '@seclog/rotating-file-log-record-exporter';
 import { checkSignature, type Seal } from '../src/internal/seal.js';
 import { renderHead } from '../src/internal/head.js';
 import { EPOCH_LINE_BYTES, extendMac, parseEpochLine } from '../src/internal/epoch-sealer.js';
 import { readSealingStateFile } from '../src/internal/forward-secure-key.js';
-import { record, tempDir } from './helpers.js';
+import { ecsHits, record, tempDir } from './helpers.js';
 
 const EPOCH_MS = 1000;
 
@@ -201,6 +203,16 @@ describe('forward-secure sealing against an intruder who steals the keys (T2)', 
     expect(r.issues).toContainEqual(
       expect.objectContaining({ kind: 'hash-mismatch', file: 'seclog.epochs', line: 1 }),
     );
+    // A retention line for a file still there must not excuse the checkpoints it would cover.
+    const h = '0'.repeat(64);
+    writeFileSync(
+      join(dir, 'seclog.retention'),
+      `${JSON.stringify({ v: 1, deleted: 'x', slot: 0, index: 1, prevHash: h, firstSeq: 1, lastSeq: Number.MAX_SAFE_INTEGER, count: 1, lastHash: h, deletedAt: new Date().toISOString(), reason: 'maxFiles' })}\n`,
+    );
+    const again = await verify();
+    expect(again.issues).toContainEqual(
+      expect.objectContaining({ kind: 'hash-mismatch', file: 'seclog.epochs', line: 1 }),
+    );
   });
 
   it('cannot forge the missing checkpoints with the stolen key', async () => {
@@ -267,6 +279,39 @@ describe('forward-secure sealing against an intruder who steals the keys (T2)', 
     // Without the head the slot is unvouched, and the checkpoint names a record still there.
     expect(r.issues).toContainEqual(expect.objectContaining({ kind: 'missing-head' }));
   });
+});
+
+describe('anchors in forward-secure mode', () => {
+  it('carry the epoch whose key signed them, and verify with the verification key', async () => {
+    const { dir: root, cleanup } = tempDir();
+    try {
+      const logs = join(root, 'logs');
+      const vk = initKeys(join(root, 'state'), 1);
+      const anchors: ChainAnchor[] = [];
+      const e = new RotatingFileLogRecordExporter({
+        directory: logs,
+        maxFileBytes: 4096,
+        sealingStateDir: join(root, 'state'),
+        onAnchor: (a) => anchors.push(a),
+      });
+      await writeEpochs(e, 2);
+      await e.shutdown();
+      expect(anchors.length).toBeGreaterThan(1);
+      expect(anchors.at(-1)).toMatchObject({ keyId: 'fss', epoch: expect.any(Number) });
+      const file = join(root, 'anchors.json');
+      writeFileSync(file, ecsHits(anchors));
+      const r = await verifyAnchors(logs, file, { verificationKey: vk });
+      expect(r.issues).toEqual([]);
+      expect(r.anchorsChecked).toBe(anchors.length);
+      // An anchor moved to another epoch no longer verifies.
+      const last = anchors.at(-1) as ChainAnchor;
+      writeFileSync(file, ecsHits([{ ...last, epoch: (last.epoch as number) + 1 }]));
+      const forged = await verifyAnchors(logs, file, { verificationKey: vk });
+      expect(forged.issues).toEqual([expect.objectContaining({ kind: 'bad-signature' })]);
+    } finally {
+      cleanup();
+    }
+  }, 20_000);
 });
 
 describe('forward-secure sealing on a hostile directory', () => {

@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/sdk-logs';
 import {
   RotatingFileLogRecordExporter,
+  type ChainAnchor,
   type RotatingFileLogRecordExporterOptions,
 } from '@seclog/rotating-file-log-record-exporter';
 
@@ -135,4 +136,33 @@ export function buildPackages(withCli = false): void {
     },
   );
   built = true;
+}
+
+/** ECS lines as a SIEM export returns them: nested objects inside a search hit's `_source`. */
+export function ecsHits(anchors: readonly ChainAnchor[]): string {
+  return anchors
+    .map((a) =>
+      JSON.stringify({
+        _index: 'logs-seclog',
+        _source: {
+          '@timestamp': a.at,
+          event: { action: 'seclog.chain.anchor' },
+          seclog: {
+            chain: {
+              anchor: {
+                slot: a.slot,
+                index: a.index,
+                seq: a.seq,
+                hash: a.hash,
+                at: a.at,
+                key_id: a.keyId,
+                epoch: a.epoch,
+                hmac: a.hmac,
+              },
+            },
+          },
+        },
+      }),
+    )
+    .join('\n');
 }

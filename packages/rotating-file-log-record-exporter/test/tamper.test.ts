@@ -191,6 +191,36 @@ describe('an intruder without the key (T1)', () => {
     expect(r.ok).toBe(false);
     expect(r.issues.map((i) => i.kind)).toContain('bad-signature');
   });
+
+  it("cannot pass one file's signed seal off as another's", async () => {
+    const [first, second] = files('.seal');
+    unlinkSync(join(dir, first!.replace('.seal', '.ndjson')));
+    writeFileSync(join(dir, first!), readFileSync(join(dir, second!)));
+    const r = await verify();
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({ kind: 'seal-mismatch', file: first }),
+    );
+  });
+
+  it('cannot hide deleted files behind copies of the seal recovery signs for an empty file', async () => {
+    await live.shutdown();
+    // A garbage file planted at slot 0's next name: the next start seals it with count 0.
+    const next = files('.ndjson').length + 1;
+    const planted = `seclog-${String(next).padStart(6, '0')}.ndjson`;
+    writeFileSync(join(dir, planted), 'garbage without a newline');
+    const restart = exporter(dir);
+    await exportOne(restart, 500);
+    await restart.shutdown();
+    const empty = readFileSync(join(dir, planted.replace('.ndjson', '.seal')));
+    expect(JSON.parse(empty.toString()).count).toBe(0);
+    for (const n of files('.ndjson').slice(0, next - 1)) {
+      unlinkSync(join(dir, n));
+      writeFileSync(join(dir, n.replace('.ndjson', '.seal')), empty);
+    }
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.issues[0]).toMatchObject({ kind: 'seal-mismatch', file: 'seclog-000001.seal' });
+  });
 });
 
 describe('retention', () => {
