@@ -4,11 +4,10 @@
 import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { gunzipSync } from 'node:zlib';
 import type { ChainAnchor, VerifyAnchorsResult, VerifyIssue, VerifyOptions } from './types.js';
 import { ANCHOR_EVENT_NAME } from './internal/anchor-points.js';
 import { GENESIS_HASH, parseRecords } from './internal/chain.js';
-import { readRegularFile } from './internal/fs-safe.js';
+import { DEFAULT_MAX_LINE_BYTES, regularFileLines } from './internal/fs-safe.js';
 import { verifyKeys } from './internal/verify-epochs.js';
 import { scanDirectory } from './internal/slot-files.js';
 
@@ -181,6 +180,9 @@ export async function verifyAnchors(
     if (files === undefined) continue;
     let deleted = 0;
     for (const r of files.retention.values()) {
+      // Only files that are gone, by records that verify, excuse an anchor.
+      const e = files.byIndex.get(r.index);
+      if (e?.data !== undefined || e?.gz !== undefined) continue;
       if (check !== undefined && check(r) !== 'ok') continue;
       deleted = Math.max(deleted, r.lastSeq);
     }
@@ -189,29 +191,29 @@ export async function verifyAnchors(
       const e = files.byIndex.get(index);
       const name = e?.data ?? e?.gz;
       if (name === undefined) continue;
-      let text: string;
-      try {
-        const raw = await readRegularFile(join(root, name));
-        text = (e?.data !== undefined ? raw : gunzipSync(raw)).toString('utf8');
-      } catch {
-        continue; // verifyDirectory reports an unreadable file
-      }
-      let start = 0;
       let lineNo = 0;
-      while (start < text.length) {
-        let nl = text.indexOf('\n', start);
-        if (nl === -1) nl = text.length;
-        const records = parseRecords(text.slice(start, nl));
-        start = nl + 1;
-        lineNo++;
-        // A line holds a batch of records (format v2): each is found by its sequence number.
-        for (const parsed of records ?? []) {
-          const place = { hash: parsed.hash, file: name, line: lineNo };
-          if (seqs.has(parsed.seq) && !at.has(parsed.seq)) at.set(parsed.seq, place);
-          const end = ends.get(slot);
-          if (end === undefined || parsed.seq >= end.seq)
-            ends.set(slot, { ...place, seq: parsed.seq });
+      try {
+        // Streamed as verifyDirectory reads: a huge or gzip-bombed file costs time, not memory.
+        for await (const l of regularFileLines(join(root, name), {
+          gunzip: e?.data === undefined,
+          maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+          counter: { bytes: 0 },
+          signal: options.signal,
+        })) {
+          lineNo++;
+          if (l.text === undefined || !l.complete) continue;
+          // A line holds a batch of records (format v2): each is found by its sequence number.
+          for (const parsed of parseRecords(l.text) ?? []) {
+            const place = { hash: parsed.hash, file: name, line: lineNo };
+            if (seqs.has(parsed.seq) && !at.has(parsed.seq)) at.set(parsed.seq, place);
+            const end = ends.get(slot);
+            if (end === undefined || parsed.seq >= end.seq)
+              ends.set(slot, { ...place, seq: parsed.seq });
+          }
         }
+      } catch {
+        options.signal?.throwIfAborted();
+        continue; // verifyDirectory reports an unreadable file
       }
     }
   }

@@ -20,12 +20,9 @@ import {
   type Checkpoint,
 } from './internal/verify-epochs.js';
 import { epochsName } from './internal/file-names.js';
-import { regularFileLines, type FileLine } from './internal/fs-safe.js';
+import { DEFAULT_MAX_LINE_BYTES, regularFileLines, type FileLine } from './internal/fs-safe.js';
 import { maxIndex, readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
 import { heldByThisProcess, lockHolderAlive, MAX_SLOTS } from './internal/slot-lock.js';
-
-/** Default of {@link VerifyOptions.maxLineBytes}: lines longer than this are findings, not read. */
-const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 function tooLong(file: string, line: number, max: number): VerifyIssue {
   return {

@@ -4,9 +4,12 @@
 // bounded memory, and must stop at once on SIGTERM.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   closeSync,
+  createWriteStream,
   existsSync,
+  rmSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -14,7 +17,9 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
 import { buildPackages, ROOT_DIR, tempDir } from './helpers.js';
@@ -48,9 +53,9 @@ function bytesRead(pid: number | undefined): number | undefined {
  * Runs `seclog verify <dir>`; with `killAfterRead`, sends SIGTERM once the child has read that
  * many bytes (so it is in the middle of the 200 MB line), or after 1 s without /proc.
  */
-function verify(dir: string, killAfterRead?: number): Promise<Run> {
+function verify(dir: string, killAfterRead?: number, extra: string[] = []): Promise<Run> {
   const timed = killAfterRead === undefined && existsSync(TIME);
-  const args = [BIN, 'verify', dir];
+  const args = [BIN, 'verify', dir, ...extra];
   const child = timed
     ? spawn(TIME, ['-v', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -228,6 +233,34 @@ describe('seclog verify on a hostile directory', () => {
     );
     expect(run.peakKiB).toBeDefined();
     expect(run.peakKiB!).toBeLessThan(256 * 1024);
+  }, 120_000);
+
+  it('checks anchors against it in under 256 MB too, with a gzip bomb as a data file', async () => {
+    // 300 MB of one line, gzipped to a few hundred KB, planted as a compressed data file.
+    const bomb = join(dir, 'seclog-w2-000050.ndjson.gz');
+    const gz = createGzip({ level: 1 });
+    const done = pipeline(gz, createWriteStream(bomb));
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    for (let i = 0; i < 300; i++) if (!gz.write(chunk)) await once(gz, 'drain');
+    gz.end();
+    await done;
+    const anchors = join(dir, '..', `${basename(dir)}-anchors.json`);
+    writeFileSync(
+      anchors,
+      `${JSON.stringify({ 'seclog.chain.anchor.slot': 2, 'seclog.chain.anchor.index': 1, 'seclog.chain.anchor.seq': 1, 'seclog.chain.anchor.hash': 'a'.repeat(64), 'seclog.chain.anchor.at': '2026-01-01T00:00:00.000Z' })}\n`,
+    );
+    try {
+      const run = await verify(dir, undefined, ['--anchors', anchors]);
+      console.log(
+        `hostile verify --anchors: exit ${run.code}, ${run.wallMs} ms wall, peak RSS ${run.peakKiB} KiB`,
+      );
+      expect(run.code).toBe(1);
+      expect(run.peakKiB).toBeDefined();
+      expect(run.peakKiB!).toBeLessThan(256 * 1024);
+    } finally {
+      rmSync(bomb, { force: true });
+      rmSync(anchors, { force: true });
+    }
   }, 120_000);
 
   it('stops at once, with a non-zero code, on SIGTERM during a verify', async () => {

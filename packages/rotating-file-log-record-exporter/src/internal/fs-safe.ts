@@ -48,6 +48,9 @@ export async function readRegularFile(path: string): Promise<Buffer> {
 }
 
 /** One line of {@link regularFileLines}. */
+/** Default of {@link VerifyOptions.maxLineBytes}: lines longer than this are findings, not read. */
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+
 export interface FileLine {
   /** The line without its newline; undefined when it is longer than the limit (not kept). */
   text: string | undefined;
