@@ -1,7 +1,7 @@
 // startSecurityLogging(): the one-call setup. Builds the resource, the fixed processor order
 // (request context, then redaction, then one queueing export path per exporter), registers the
 // provider globally, and flushes on exit.
-import { diag } from '@opentelemetry/api';
+import { diag, ROOT_CONTEXT } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OtlpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -9,7 +9,12 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { RedactingLogRecordProcessor } from '@seclog/redacting-log-record-processor';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
-import { createComponentLogger, escapeForLine, SecurityLogger } from '@seclog/security-logger';
+import {
+  createComponentLogger,
+  escapeForLine,
+  runWithoutRequestContext,
+  SecurityLogger,
+} from '@seclog/security-logger';
 import type { ComponentLogger, LoggerLike, LogRecordLike } from '@seclog/security-logger';
 import { anchorRecord, integrityViolationRecord } from './internal/chain-events.js';
 import { ConsoleLineLogRecordExporter } from './internal/console-log-record-exporter.js';
@@ -270,7 +275,13 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   emitChainRecord = (record, isSecurityEvent) => {
     if (!chainRecordsOpen) return;
     try {
-      (isSecurityEvent ? securityScopeLogger : chainLogger).emit(record);
+      // The black box's own records belong to no request, whichever one started the exporter.
+      runWithoutRequestContext(() =>
+        (isSecurityEvent ? securityScopeLogger : chainLogger).emit({
+          ...record,
+          context: ROOT_CONTEXT,
+        }),
+      );
     } catch (error) {
       reportError(error);
     }

@@ -1,5 +1,7 @@
 // The file exporter's anchors and integrity violations, as startSecurityLogging emits them:
 // records of their own event names through every export path, the file itself included.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runWithRequestContext } from '@seclog/security-logger';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cpSync,
@@ -146,5 +148,40 @@ describe('integrity violations', () => {
       'seclog.outcome': 'unknown',
     });
     expect(found[0]?.attributes['seclog.detail']).toMatch(/vouches for \d+ bytes: it was cut/);
+  });
+
+  it('carry no request or trace of the request that happened to start the exporter', async () => {
+    const logs = join(root, 'logs');
+    await run(logs, join(root, 'offhost'), 0, 5);
+    const path = join(logs, 'seclog-000001.ndjson');
+    truncateSync(path, readFileSync(path).length - 100);
+    const got: ReadableLogRecord[] = [];
+    const memory = new InMemoryLogRecordExporter();
+    memory.export = (batch, done) => {
+      got.push(...batch);
+      done({ code: 0 });
+    };
+    const seclog = startSecurityLogging({
+      serviceName: 'auth-api',
+      console: false,
+      file: { directory: logs, maxFileBytes: 8192, hmacKey: KEY, keyId: 'k1' },
+      exporters: { memory },
+      handleExit: false,
+      registerGlobal: false,
+    });
+    const spanContext = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
+    // The batch timer is set inside the request, so the first export, and the exporter's start
+    // with it, run in that request's async context.
+    await runWithRequestContext({ requestId: 'req-alice', spanContext }, async () => {
+      seclog.security.authn.loginFail({ userId: 'alice' });
+      await sleep(500);
+    });
+    await seclog.shutdown();
+    const login = got.find((r) => r.eventName === 'seclog.authn_login_fail');
+    expect(login?.attributes['seclog.request.id']).toBe('req-alice');
+    const found = got.filter((r) => r.eventName === EVENT_SECLOG_LOG_INTEGRITY_VIOLATION);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.attributes['seclog.request.id']).toBeUndefined();
+    expect(found[0]?.spanContext?.traceId).not.toBe(spanContext.traceId);
   });
 });

@@ -6,7 +6,12 @@ export {
   createComponentLogger,
 } from './component-logger.js';
 export { escapeForLine, escapeJsonLine } from './escape-for-line.js';
-export { contextForEmit, getRequestContext, runWithRequestContext } from './request-context.js';
+export {
+  contextForEmit,
+  getRequestContext,
+  runWithoutRequestContext,
+  runWithRequestContext,
+} from './request-context.js';
 export type { RequestAttributeValue, RequestContext } from './request-context.js';
 export { INVALID_CUSTOM_EVENT_NAME, SecurityLogger } from './security-logger.js';
 export type {

@@ -1,7 +1,7 @@
 // The per-request store that correlates every record with its request id and trace, with or
 // without a tracing SDK. Middleware (@seclog/http) fills it; loggers and processors read it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, diag, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Context, SpanContext } from '@opentelemetry/api';
 
 /** Attribute values the request context may carry onto every record of the request. */
@@ -41,6 +41,15 @@ export function runWithRequestContext<T>(requestContext: RequestContext, fn: () 
       ? trace.setSpanContext(active, requestContext.spanContext)
       : active;
   return storage.run(requestContext, () => context.with(otelContext, fn));
+}
+
+/**
+ * Runs `fn` outside any request and span: for records that belong to no request, such as the
+ * black box's own integrity events, which would otherwise carry the ids of whichever request
+ * happened to start the exporter.
+ */
+export function runWithoutRequestContext<T>(fn: () => T): T {
+  return storage.exit(() => context.with(ROOT_CONTEXT, fn));
 }
 
 /** The request being served, or `undefined` outside any request. */
