@@ -50,6 +50,7 @@ import { countSlots, HeadFile, renderHead } from './internal/head.js';
 import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
 import { AnchorPoints, hasNonAnchor, type ChainPosition } from './internal/anchor-points.js';
 import { startUpCheck } from './internal/start-up-check.js';
+import { resourceSettled, settleResources } from './internal/settle-resources.js';
 import { compactRecord, type CompactRecord } from './internal/compact-record.js';
 import { LineBatch, type LineShape } from './internal/line-batch.js';
 import {
@@ -130,47 +131,6 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** How long one export waits for a resource's async detectors before writing without them. */
-const RESOURCE_SETTLE_MS = 1000;
-
-interface SettlingResource {
-  readonly asyncAttributesPending?: boolean | undefined;
-  waitForAsyncAttributes?: () => Promise<void>;
-}
-
-/** Resources whose async detectors did not settle in time: never waited for again. */
-const unsettled = new WeakSet<object>();
-
-/**
- * Waits (bounded) for the async attributes of every distinct resource in `records`, as the SDK's
- * batch processor does. Until a resource settles its attributes are rebuilt on every read and its
- * serialized head cannot be cached, so this also keeps the hot path off that slow road.
- */
-async function settleResources(records: readonly ReadableLogRecord[]): Promise<void> {
-  let last: unknown;
-  for (const record of records) {
-    const res = record.resource as SettlingResource | undefined;
-    if (res === last || res === undefined || res === null) continue;
-    last = res;
-    if (res.asyncAttributesPending !== true || typeof res.waitForAsyncAttributes !== 'function')
-      continue;
-    if (unsettled.has(res)) continue;
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      res.waitForAsyncAttributes().then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), RESOURCE_SETTLE_MS);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!settled || res.asyncAttributesPending === true) unsettled.add(res);
-  }
-}
-
 /** Smaller batches are rendered and hashed in place: a round trip to the worker would cost more. */
 const WORKER_MIN_RECORDS = 64;
 
@@ -182,12 +142,6 @@ interface Handover {
   readonly unserializable: number;
   /** The worker's rendering, asked for at once unless the worker must first learn the chain. */
   rendered: Promise<WorkerBatch> | undefined;
-}
-
-/** True unless the record's resource may still gain async attributes (checked without waiting). */
-function resourceSettled(record: ReadableLogRecord): boolean {
-  const res = record.resource as SettlingResource | undefined;
-  return res?.asyncAttributesPending !== true || unsettled.has(res);
 }
 
 /** Distinct (resource, scope) line heads compact records can refer to by index, per exporter. */

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compactTimeMs, expandRecord, type CompactRecord } from './compact-record.js';
 import { LineBatch, type LineShape } from './line-batch.js';
-import { sha256Hex } from './chain.js';
+import { chainHash } from './chain.js';
 import { otlpLineBody, otlpLineClose } from './otlp-json-line.js';
 
 /**
@@ -38,7 +38,7 @@ export interface ResetRequest {
 
 /**
  * Hash lines already in `buf` (line k ends at `ends[k]`, its hash slot just before the tail):
- * SHA-256(prev ‖ line up to the slot), the chain hash of lines without a head (ECS).
+ * the chain hash of lines without a head (ECS), whose body is the line up to the slot.
  */
 export interface HashRequest {
   kind: 'hash';
@@ -66,8 +66,6 @@ export interface BatchReply {
   error?: string;
 }
 
-let scratch = Buffer.allocUnsafe(1 << 16);
-
 /** The chain position the next rendered batch starts after ('' until the first reset). */
 let chainPrev = '';
 let chainSeq = -1;
@@ -79,11 +77,7 @@ function hash(m: HashRequest): BatchReply {
   for (let k = 0; k < m.ends.length; k++) {
     const end = m.ends[k] as number;
     const slot = end - m.tailLen - 64;
-    const n = 64 + slot - start;
-    if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
-    scratch.write(last, 0, 64, 'latin1');
-    buf.copy(scratch, 64, start, slot);
-    last = sha256Hex(scratch.subarray(0, n));
+    last = chainHash(last, undefined, buf, start, slot);
     buf.write(last, slot, 64, 'latin1');
     start = end;
   }

@@ -15,27 +15,69 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The text that ends an OTLP line's head (resource and scope), right before its record. */
 const OTLP_HEAD_END = '"logRecords":[';
 
-let lastHead: string | undefined;
-let lastHeadDigest = '';
-
-/** SHA-256 (hex) of an OTLP line head; the last one is remembered, as most lines share theirs. */
-function headDigest(head: string): string {
-  if (head !== lastHead) {
-    lastHeadDigest = crypto.createHash('sha256').update(head).digest('hex');
-    lastHead = head;
-  }
-  return lastHeadDigest;
-}
-
 type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
 // crypto.hash (Node >= 20.12 / 21.7) skips the Hash object a createHash call allocates per line.
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 /** SHA-256 (lowercase hex) of `data`. */
-export const sha256Hex: (data: Uint8Array) => string =
+const sha256Hex: (data: Uint8Array) => string =
   typeof oneShot === 'function'
     ? (data) => oneShot('sha256', data, 'hex')
     : (data) => crypto.createHash('sha256').update(data).digest('hex');
+
+/**
+ * The digest an OTLP line head enters the chain as: SHA-256 (lowercase hex) of its UTF-8 bytes.
+ * Callers cache it, as most lines share their head.
+ */
+export function headDigest(head: Uint8Array | string): string {
+  return sha256Hex(typeof head === 'string' ? Buffer.from(head, 'utf8') : head);
+}
+
+let lastHead: string | undefined;
+let lastHeadDigest = '';
+
+/** {@link headDigest} of a head read back from a file; the last one is remembered. */
+function textHeadDigest(head: string): string {
+  if (head !== lastHead) {
+    lastHeadDigest = headDigest(head);
+    lastHead = head;
+  }
+  return lastHeadDigest;
+}
+
+const HASH_HEX = 64;
+/** Where every path lays out its hash input, so none allocates per record. */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * Lays out the start of a chain hash input in `scratch`: `prevHash` ‖ `digest` (when the line has
+ * a head), with room for `bodyBytes` more; returns where the body goes. The one definition of the
+ * input every writer and reader hashes (see {@link recordHash}). `prevHash` is written as UTF-8,
+ * not as 64 latin1 bytes: the verifier hashes whatever a (possibly forged) seal claims.
+ */
+function hashInput(prevHash: string, digest: string | undefined, bodyBytes: number): number {
+  const room = prevHash.length * 3 + HASH_HEX + bodyBytes;
+  if (scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
+  const n = scratch.write(prevHash, 0, 'utf8');
+  return digest === undefined ? n : n + scratch.write(digest, n, 'latin1');
+}
+
+/**
+ * {@link recordHash} of a record whose body is already encoded, `buf[start, end)`: the writers
+ * hash the very bytes they write. `digest` is the line head's {@link headDigest}, undefined for
+ * lines without a head (ECS).
+ */
+export function chainHash(
+  prevHash: string,
+  digest: string | undefined,
+  buf: Buffer,
+  start: number,
+  end: number,
+): string {
+  const at = hashInput(prevHash, digest, end - start);
+  buf.copy(scratch, at, start, end);
+  return sha256Hex(scratch.subarray(0, at + end - start));
+}
 
 /** One record of a written line taken apart. */
 export interface ParsedRecord {
@@ -60,9 +102,11 @@ const ECS_SEQ = /"seclog\.chain\.seq":(\d{1,16}),$/;
  * ECS lines: SHA-256(prevHash ‖ body), the line up to its hash. All hex is lowercase.
  */
 export function recordHash(prevHash: string, rec: ParsedRecord): string {
-  const h = crypto.createHash('sha256').update(prevHash);
-  if (rec.head !== '') h.update(headDigest(rec.head));
-  return h.update(rec.body).digest('hex');
+  const digest = rec.head === '' ? undefined : textHeadDigest(rec.head);
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+  const at = hashInput(prevHash, digest, rec.body.length * 3);
+  const n = scratch.write(rec.body, at, 'utf8');
+  return sha256Hex(scratch.subarray(0, at + n));
 }
 
 /**

@@ -1,21 +1,19 @@
 // Builds a batch of lines straight into one reusable Buffer: each record's text is encoded to
 // UTF-8 once, hashed from those bytes and written from the same Buffer. OTLP lines (format v2)
 // carry consecutive records that share their head (resource and scope), up to a size cap.
-import { sha256Hex } from './chain.js';
+import { chainHash, headDigest } from './chain.js';
 
-/** SHA-256 hex (as latin1 bytes) of each OTLP line head, which lines share: see recordHash. */
-const headDigests = new WeakMap<Uint8Array, Buffer>();
+/** {@link headDigest} of each OTLP line head, which lines share. */
+const headDigests = new WeakMap<Uint8Array, string>();
 
-function headDigest(head: Uint8Array): Buffer {
+function cachedHeadDigest(head: Uint8Array): string {
   let digest = headDigests.get(head);
   if (digest === undefined) {
-    digest = Buffer.from(sha256Hex(head), 'latin1');
+    digest = headDigest(head);
     headDigests.set(head, digest);
   }
   return digest;
 }
-
-let scratch = Buffer.allocUnsafe(1 << 16);
 
 const HASH_HEX = 64;
 const COMMA = 0x2c;
@@ -209,20 +207,13 @@ export class LineBatch {
 
   /**
    * Appends one record: `body` as UTF-8 (after `head` on a new line), then its chain hash in hex
-   * (see recordHash: SHA-256(`prevHash` ‖ SHA-256hex(head) ‖ body) with a head, else
-   * SHA-256(`prevHash` ‖ body)), then the record tail. Returns the hash.
+   * (see chainHash), then the record tail. Returns the hash.
    */
   add(prevHash: string, head: Uint8Array | undefined, body: string): string {
     const [bodyStart, bodyLen] = this._place(head, body, HASH_HEX + this._recordTail.length);
     const buf = this.buf;
-    // The hash input is made contiguous in a scratch buffer: prev ‖ [head digest ‖] body.
-    const lead = head === undefined ? HASH_HEX : 2 * HASH_HEX;
-    if (scratch.length < lead + bodyLen)
-      scratch = Buffer.allocUnsafe(Math.max(lead + bodyLen, scratch.length * 2));
-    scratch.write(prevHash, 0, HASH_HEX, 'latin1');
-    if (head !== undefined) headDigest(this._lineHead as Uint8Array).copy(scratch, HASH_HEX);
-    buf.copy(scratch, lead, bodyStart, bodyStart + bodyLen);
-    const hash = sha256Hex(scratch.subarray(0, lead + bodyLen));
+    const digest = head === undefined ? undefined : cachedHeadDigest(this._lineHead as Uint8Array);
+    const hash = chainHash(prevHash, digest, buf, bodyStart, bodyStart + bodyLen);
     const pos = bodyStart + bodyLen;
     buf.write(hash, pos, HASH_HEX, 'latin1');
     this._endRecord(pos + HASH_HEX);
