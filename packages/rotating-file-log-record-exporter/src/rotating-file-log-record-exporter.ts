@@ -101,6 +101,9 @@ function newOpenFile(
   };
 }
 
+/** Names already taken that opening a new data file skips before it gives up. */
+const MAX_PLANTED_SKIPS = 16;
+
 function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 }
@@ -682,29 +685,42 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private async _openFile(chain: ChainState): Promise<OpenFile> {
     const o = this._o;
     const slot = this._lock?.slot ?? 0;
-    const name = dataName(o.baseName, slot, chain.nextIndex);
-    const path = join(o.directory, name);
-    let fh: FileHandle;
-    this._opening = name;
-    try {
-      fh = await open(path, CREATE_EXCL, o.fileMode);
-    } catch (err) {
-      const code = errorCode(err);
-      if (code === 'EEXIST' || code === 'ELOOP') {
-        throw Object.assign(
-          new Error(
-            `refusing to open ${name}: something (possibly a planted symlink) is already there`,
-          ),
-          {
-            code: 'EUNSAFE',
-          },
-        );
+    let name = dataName(o.baseName, slot, chain.nextIndex);
+    let fh: FileHandle | undefined;
+    // Something already at the next name (planted there) is skipped over, so it cannot stop the
+    // writer; it stays for verify to report. A run of them is a failure of its own.
+    for (let attempt = 0; fh === undefined; attempt++) {
+      name = dataName(o.baseName, slot, chain.nextIndex);
+      const path = join(o.directory, name);
+      this._opening = name;
+      try {
+        fh = await open(path, CREATE_EXCL, o.fileMode);
+      } catch (err) {
+        const code = errorCode(err);
+        if (code === 'EEXIST' || code === 'ELOOP') {
+          if (attempt < MAX_PLANTED_SKIPS) {
+            this._report(
+              new Error(
+                `${name} is already there (possibly planted); left it and moved on to the next index`,
+              ),
+              'unexpected file',
+            );
+            chain.nextIndex++;
+            continue;
+          }
+          throw Object.assign(
+            new Error(
+              `refusing to open ${name}: something (possibly a planted symlink) is already there, as at the ${MAX_PLANTED_SKIPS} names before it`,
+            ),
+            { code: 'EUNSAFE' },
+          );
+        }
+        if (code !== 'ENOENT') throw err;
+        // The directory was removed: recreate the leaf only (a missing parent stays a failure).
+        await mkdir(o.directory, { mode: o.dirMode });
+        await chmod(o.directory, o.dirMode);
+        fh = await open(path, CREATE_EXCL, o.fileMode);
       }
-      if (code !== 'ENOENT') throw err;
-      // The directory was removed: recreate the leaf only (a missing parent stays a failure).
-      await mkdir(o.directory, { mode: o.dirMode });
-      await chmod(o.directory, o.dirMode);
-      fh = await open(path, CREATE_EXCL, o.fileMode);
     }
     // The umask can only have taken permissions away, so the exact mode may follow. Without
     // per-batch fsync nothing is promised durable, so the new entry is synced behind the writes too.

@@ -103,4 +103,22 @@ describe('planted files', () => {
     await within(5000, e.shutdown());
     expect(codes.every((c) => c === 0)).toBe(true);
   });
+
+  it('a writer whose next file names are taken by planted files moves past them and keeps exporting', async () => {
+    const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
+    expect((await exportOne(e, 200)).code).toBe(0);
+    const index = Number(/-(\d{6})\.ndjson$/.exec(e.getStats().currentFile!)![1]);
+    const planted = [1, 2, 3].map((k) => `seclog-${String(index + k).padStart(6, '0')}.ndjson`);
+    for (const n of planted) writeFileSync(join(dir, n), '');
+    const codes: number[] = [];
+    for (let i = 0; i < 60; i++) codes.push((await exportOne(e, 300 + i)).code);
+    await e.shutdown();
+    expect(codes.every((c) => c === 0)).toBe(true);
+    expect(e.getStats().dropped).toEqual({});
+    // The planted names stay for verify to report.
+    const r = await verifyDirectory(dir);
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({ kind: 'missing-seal', file: planted[0] }),
+    );
+  });
 });
