@@ -129,6 +129,15 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  if (
+    options.verificationKey !== undefined &&
+    !/^seclog-vk1:\d+:\d+:[0-9a-f]{64}$/.test(options.verificationKey)
+  ) {
+    io.stderr.write(
+      `seclog verify: --verification-key-file ${escapeForLine(String(vkFile))} does not hold a verification key (what \`seclog keys init\` printed: seclog-vk1:<epochMs>:<startMs>:<64 hex>)\n`,
+    );
+    return EXIT_USAGE;
+  }
   const maxLine = p.flags.get('--max-line-bytes');
   if (typeof maxLine === 'string') {
     const n = Number(maxLine);
@@ -179,8 +188,15 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   }
   for (const note of result.notes) io.stdout.write(`note: ${escapeForLine(note)}\n`);
   if (result.ok) {
+    // Say what was checked: without a key, anyone who can write the directory can pass this.
+    const signatures =
+      options.hmacKey !== undefined
+        ? 'signatures checked with the HMAC key'
+        : options.verificationKey !== undefined
+          ? 'signatures checked with the verification key (forward-secure)'
+          : 'signatures not checked (no key given)';
     io.stdout.write(
-      `seclog verify: OK: ${result.filesChecked} files, ${result.recordsChecked} records intact${result.anchorsChecked === undefined ? '' : `, ${result.anchorsChecked} anchors found`}\n`,
+      `seclog verify: OK: ${plural(result.filesChecked, 'file')}, ${plural(result.recordsChecked, 'record')} intact${result.anchorsChecked === undefined ? '' : `, ${plural(result.anchorsChecked, 'anchor')} found`}; ${signatures}\n`,
     );
     return EXIT_OK;
   }
@@ -195,6 +211,10 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
     );
   }
   return EXIT_BROKEN;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 async function tailCommand(p: Parsed, io: CliIo): Promise<number> {

@@ -58,7 +58,7 @@ describe('seclog verify --anchors', () => {
     const intact = await verify(logs, '--hmac-key-file', keyFile, '--anchors', anchors);
     expect(intact.err).toBe('');
     expect(intact.out).toMatch(
-      /^seclog verify: OK: \d+ files, \d+ records intact, 2 anchors found$/m,
+      /^seclog verify: OK: \d+ files?, \d+ records intact, 2 anchors found; signatures checked with the HMAC key$/m,
     );
     expect(intact.code).toBe(0);
 
@@ -77,6 +77,44 @@ describe('seclog verify --anchors', () => {
         `^seclog verify: BROKEN: ${anchors.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line ${lineOf}: anchor-missing: anchor of slot 0 at sequence 11 .* is missing locally: slot 0 ends at sequence 6 \\(seclog-000001\\.ndjson line \\d+\\); the directory was rolled back or its newest records deleted \\(local: seclog-000001\\.ndjson line \\d+\\)$`,
       ),
     );
+    cleanup();
+  });
+
+  it("reads the anchors in @seclog/node's JSON console lines, and fails a file with none", async () => {
+    const { dir, cleanup } = tempDir();
+    const logs = join(dir, 'logs');
+    const keyFile = join(dir, 'key');
+    writeFileSync(keyFile, `${KEY}\n`);
+    let consoleText = '';
+    const seclog = startSecurityLogging({
+      serviceName: 'auth-api',
+      console: { format: 'json', stream: { write: (c: string) => (consoleText += c) } },
+      file: { directory: logs, hmacKey: KEY, keyId: 'k1' },
+      handleExit: false,
+      registerGlobal: false,
+    });
+    seclog.security.authn.loginFail({ userId: 'u1' });
+    await seclog.shutdown();
+    const shipped = join(dir, 'console.ndjson');
+    writeFileSync(shipped, consoleText);
+    const ok = await verify(logs, '--hmac-key-file', keyFile, '--anchors', shipped);
+    expect(ok.out).toMatch(/, 1 anchor found; signatures checked with the HMAC key$/m);
+    expect(ok.code).toBe(0);
+    const none = join(dir, 'none.ndjson');
+    writeFileSync(none, `${JSON.stringify({ message: 'no anchor here' })}\n`);
+    const empty = await verify(logs, '--hmac-key-file', keyFile, '--anchors', none);
+    expect(empty.code).toBe(1);
+    expect(empty.err).toMatch(/anchor-missing: .* holds no anchor, so nothing was checked/);
+    cleanup();
+  });
+
+  it('names the key file, not the directory, when it holds no verification key', async () => {
+    const { dir, cleanup } = tempDir();
+    const keyFile = join(dir, 'hmac.key');
+    writeFileSync(keyFile, `${KEY}\n`);
+    const r = await verify(dir, '--verification-key-file', keyFile);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--verification-key-file .*hmac\.key does not hold a verification key/);
     cleanup();
   });
 });

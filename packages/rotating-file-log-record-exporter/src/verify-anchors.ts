@@ -83,10 +83,15 @@ function anchorsInLine(obj: Record<string, unknown>): ChainAnchor[] {
   }
   // ECS: dotted keys as Filebeat writes them, or nested objects as a SIEM may return them; a
   // search hit is unwrapped from `_source`.
+  // @seclog/node's JSON console lines keep the attributes in an `attributes` object.
   const doc =
     obj._source !== null && typeof obj._source === 'object'
       ? (obj._source as Record<string, unknown>)
-      : obj;
+      : obj.attributes !== null &&
+          typeof obj.attributes === 'object' &&
+          `${A}seq` in (obj.attributes as object)
+        ? (obj.attributes as Record<string, unknown>)
+        : obj;
   const get: Lookup = (key) => {
     if (key in doc) return doc[key];
     let v: unknown = doc;
@@ -162,7 +167,13 @@ export async function verifyAnchors(
   const notes: string[] = [];
   if (unparsable > 0)
     notes.push(`${anchorsFile}: ${unparsable} lines are not JSON and were skipped`);
-  if (found.length === 0) notes.push(`${anchorsFile} holds no anchor`);
+  // An anchors file with no anchor protects nothing: say so as a failure, not a pass.
+  if (found.length === 0)
+    issues.push({
+      kind: 'anchor-missing',
+      file: anchorsFile,
+      message: `${anchorsFile} holds no anchor, so nothing was checked against it: give the seclog.chain.anchor records shipped off the host (OTLP/JSON lines, ECS lines, or @seclog/node's JSON console lines)`,
+    });
   const wanted = new Map<number, Set<number>>();
   for (const { anchor } of found) {
     let s = wanted.get(anchor.slot);
