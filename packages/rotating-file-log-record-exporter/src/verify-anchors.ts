@@ -89,7 +89,7 @@ function anchorsInLine(obj: Record<string, unknown>): ChainAnchor[] {
       ? (obj._source as Record<string, unknown>)
       : obj.attributes !== null &&
           typeof obj.attributes === 'object' &&
-          `${A}seq` in (obj.attributes as object)
+          `${A}seq` in (obj.attributes)
         ? (obj.attributes as Record<string, unknown>)
         : obj;
   const get: Lookup = (key) => {
