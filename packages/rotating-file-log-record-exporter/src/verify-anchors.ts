@@ -87,9 +87,7 @@ function anchorsInLine(obj: Record<string, unknown>): ChainAnchor[] {
   const doc =
     obj._source !== null && typeof obj._source === 'object'
       ? (obj._source as Record<string, unknown>)
-      : obj.attributes !== null &&
-          typeof obj.attributes === 'object' &&
-          `${A}seq` in (obj.attributes)
+      : obj.attributes !== null && typeof obj.attributes === 'object' && `${A}seq` in obj.attributes
         ? (obj.attributes as Record<string, unknown>)
         : obj;
   const get: Lookup = (key) => {
