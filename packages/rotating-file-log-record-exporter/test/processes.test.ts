@@ -149,11 +149,16 @@ describe('RotatingFileLogRecordExporter', () => {
     }, 180_000);
 
     it('never interleaves or loses lines when several processes write one directory', async () => {
-      const { dir, cleanup } = tempDir();
+      const { dir: root, cleanup } = tempDir();
+      const dir = join(root, 'logs');
+      const barrier = join(root, 'barrier');
+      mkdirSync(barrier);
       const children = await Promise.all(
         [0, 1, 2, 3].map((i) =>
           runChild({
             SECLOG_DIR: dir,
+            // All four hold a slot at once, however loaded the machine (else one may finish first).
+            SECLOG_BARRIER: `${barrier}:4`,
             SECLOG_RUN: `w${i}`,
             SECLOG_COUNT: '1500',
             SECLOG_BATCH: '25',
