@@ -123,19 +123,24 @@ describe('chain anchors', () => {
   });
 });
 
+/** An exporter that keeps what it got (InMemoryLogRecordExporter forgets it at shutdown). */
+function collecting(): { got: ReadableLogRecord[]; memory: InMemoryLogRecordExporter } {
+  const got: ReadableLogRecord[] = [];
+  const memory = new InMemoryLogRecordExporter();
+  memory.export = (batch, done) => {
+    got.push(...batch);
+    done({ code: 0 });
+  };
+  return { got, memory };
+}
+
 describe('integrity violations', () => {
   it('emit seclog.log.integrity_violation, CRITICAL, when the file was cut before the restart', async () => {
     const logs = join(root, 'logs');
     await run(logs, join(root, 'offhost'), 0, 5);
     const path = join(logs, 'seclog-000001.ndjson');
     truncateSync(path, readFileSync(path).length - 100);
-    // InMemoryLogRecordExporter forgets its records at shutdown: keep them here.
-    const got: ReadableLogRecord[] = [];
-    const memory = new InMemoryLogRecordExporter();
-    memory.export = (batch, done) => {
-      got.push(...batch);
-      done({ code: 0 });
-    };
+    const { got, memory } = collecting();
     await run(logs, join(root, 'offhost'), 5, 1, { exporters: { memory } });
     const found = got.filter((r) => r.eventName === EVENT_SECLOG_LOG_INTEGRITY_VIOLATION);
     expect(found).toHaveLength(1);
@@ -155,12 +160,7 @@ describe('integrity violations', () => {
     await run(logs, join(root, 'offhost'), 0, 5);
     const path = join(logs, 'seclog-000001.ndjson');
     truncateSync(path, readFileSync(path).length - 100);
-    const got: ReadableLogRecord[] = [];
-    const memory = new InMemoryLogRecordExporter();
-    memory.export = (batch, done) => {
-      got.push(...batch);
-      done({ code: 0 });
-    };
+    const { got, memory } = collecting();
     const seclog = startSecurityLogging({
       serviceName: 'auth-api',
       console: false,

@@ -271,13 +271,17 @@ describe('forward-secure sealing against an intruder who steals the keys (T2)', 
     );
   });
 
-  it('names a clean cut of everything after an epoch as where sealing ends (anchors tell the rest)', async () => {
+  it('fails a cut of everything after the first epoch, its checkpoints and the head with them, naming the checkpoint no longer reached', async () => {
     for (const n of [...files('.ndjson').slice(1), ...files('.seal').slice(1), 'seclog.head'])
       unlinkSync(join(dir, n));
     truncateSync(join(dir, 'seclog.epochs'), EPOCH_LINE_BYTES);
     const r = await verify();
-    // Without the head the slot is unvouched, and the checkpoint names a record still there.
+    // The first checkpoint is kept (else nothing sealed is left): it vouches for records now gone.
     expect(r.issues).toContainEqual(expect.objectContaining({ kind: 'missing-head' }));
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({ kind: 'truncated', file: 'seclog.epochs', line: 1 }),
+    );
+    expect(r.notes.join('\n')).toMatch(/slot 0's sealing ends with epoch 0 /);
   });
 });
 

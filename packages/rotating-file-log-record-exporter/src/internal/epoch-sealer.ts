@@ -5,18 +5,10 @@
 // epoch sealed: the verifier finds the gap (journald's CVE-2023-31439, stripping seals and
 // re-sealing with the current key, is exactly such a gap).
 import { createHash, createHmac } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { epochsName } from './file-names.js';
+import { openReplacingPlanted, writeAllSync } from './fs-safe.js';
 import {
   epochOf,
   evolveKey,
@@ -25,8 +17,7 @@ import {
   writeSealingStateFile,
   type SealingState,
 } from './forward-secure-key.js';
-import type { SignatureCheck, SigningKey } from './seal.js';
-import { checkSignature } from './seal.js';
+import { checkSignature, type SignatureCheck, type SigningKey } from './seal.js';
 
 /**
  * Fixed size of a checkpoint line, padded with spaces: the last line of an idle run is rewritten in
@@ -140,9 +131,6 @@ export interface EpochSealerOptions {
   onProblem: (message: string) => void;
 }
 
-const { O_RDWR, O_CREAT, O_NOFOLLOW } = constants;
-const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
-
 /**
  * A writer slot's forward-secure key and checkpoint file. `open`, then `resume` once recovery has
  * found where the chain stands, then `advance` before each signature and at each epoch boundary.
@@ -169,7 +157,7 @@ export class EpochSealer {
     if (state.slot !== o.slot)
       throw new Error(`${statePath} holds the state of slot ${state.slot}, not ${o.slot}`);
     const name = epochsName(o.baseName, o.slot);
-    const fd = openCheckpoints(join(o.directory, name), o.fileMode, () =>
+    const fd = openReplacingPlanted(join(o.directory, name), o.fileMode, () =>
       o.onProblem(
         `${name} was not a regular file (possibly planted); replaced it, and verify will report the checkpoints it held as missing`,
       ),
@@ -285,7 +273,7 @@ export class EpochSealer {
     const at = extend ? this._size - EPOCH_LINE_BYTES : this._size;
     try {
       const bytes = renderEpochLine(line);
-      writeAllSyncAt(this._fd, bytes, at);
+      writeAllSync(this._fd, bytes, 0, bytes.length, at);
       fsyncSync(this._fd);
       this._size = at + EPOCH_LINE_BYTES;
       this._last = line;
@@ -333,32 +321,5 @@ export class EpochSealer {
     this._key = key;
     this._state = { ...this._state, epoch, key: Buffer.from(key).toString('hex') };
     this._dirty = true;
-  }
-}
-
-/**
- * Opens (creating) the checkpoint file. Something planted there that is not a regular file (a
- * symlink, a FIFO) is removed and a fresh file created, so a planted name cannot stop the writer.
- */
-function openCheckpoints(path: string, mode: number, onPlanted: () => void): number {
-  const flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
-  try {
-    const fd = openSync(path, flags, mode);
-    if (fstatSync(fd).isFile()) return fd;
-    closeSync(fd);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
-  }
-  onPlanted();
-  unlinkSync(path);
-  return openSync(path, flags | constants.O_EXCL, mode);
-}
-
-function writeAllSyncAt(fd: number, buf: Buffer, position: number): void {
-  let off = 0;
-  while (off < buf.length) {
-    const n = writeSync(fd, buf, off, buf.length - off, position + off);
-    if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-    off += n;
   }
 }

@@ -18,7 +18,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeAllSync } from './fs-safe.js';
+import { syncDirectorySync, writeAllSync } from './fs-safe.js';
 
 /**
  * Default epoch length: one minute. A seal is unforgeable once its epoch has ended, so the
@@ -369,19 +369,6 @@ export function readSealingStateFile(path: string): SealingState {
   return state;
 }
 
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // best effort: not every file system allows it
-  }
-}
-
 /**
  * Writes `state` to `path` atomically: a new temp file in the same directory (O_EXCL,
  * O_NOFOLLOW, mode 0600), fsync, then rename over the old file, so the previous key's file is
@@ -426,7 +413,7 @@ export function writeSealingStateFile(
     unlinkQuiet(tmp);
     throw err;
   }
-  syncDirectory(dir);
+  syncDirectorySync(dir);
 }
 
 function unlinkQuiet(path: string): void {

@@ -5,6 +5,7 @@ import {
   constants,
   fchmodSync,
   fdatasyncSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -234,11 +235,21 @@ export async function unlinkRetry(path: string): Promise<void> {
   }
 }
 
-/** Writes `buf[from, to)` to `fd` with synchronous I/O, looping over short writes. */
-export function writeAllSync(fd: number, buf: Uint8Array, from: number, to: number): void {
+/** Writes `buf[from, to)` to `fd` (at `position` when given) with synchronous I/O, looping over short writes. */
+export function writeAllSync(
+  fd: number,
+  buf: Uint8Array,
+  from: number,
+  to: number,
+  position?: number,
+): void {
   let off = from;
   while (off < to) {
-    const written = writeSync(fd, buf, off, to - off);
+    // With `position`, a pwrite at position + what is written so far (the file offset stays).
+    const written =
+      position === undefined
+        ? writeSync(fd, buf, off, to - off)
+        : writeSync(fd, buf, off, to - off, position + off - from);
     if (written <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     off += written;
   }
@@ -280,7 +291,7 @@ export function writeFileAtomicSync(
 }
 
 /** {@link syncDirectory} with synchronous I/O. */
-function syncDirectorySync(dir: string): void {
+export function syncDirectorySync(dir: string): void {
   try {
     const fd = openSync(dir, O_RDONLY);
     try {
@@ -353,4 +364,23 @@ export async function makeDirectory(dir: string, mode: number): Promise<boolean>
     }
   }
   return missing.length > 0;
+}
+
+/**
+ * Opens `path` read-write, creating it with `mode`. Something planted there that is not a regular
+ * file (a symlink, a FIFO) is removed and a fresh file created, so a planted name cannot stop a
+ * writer; `onPlanted` hears of it first.
+ */
+export function openReplacingPlanted(path: string, mode: number, onPlanted: () => void): number {
+  const flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
+  try {
+    const fd = openSync(path, flags, mode);
+    if (fstatSync(fd).isFile()) return fd;
+    closeSync(fd);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+  }
+  onPlanted();
+  unlinkSync(path);
+  return openSync(path, flags | O_EXCL, mode);
 }

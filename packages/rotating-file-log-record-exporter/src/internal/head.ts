@@ -1,11 +1,12 @@
 // The signed head: where a slot's chain stood after its last acknowledged batch. Seals vouch for
 // closed files; the head vouches for the newest one, so deleting or cutting the newest files (or a
 // whole slot) no longer leaves a directory that verifies.
-import { closeSync, constants, fstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headName } from './file-names.js';
 import { signedJson, type SignatureCheck, type SigningKey } from './seal.js';
+import { openReplacingPlanted } from './fs-safe.js';
 import { readSmall } from './slot-files.js';
 
 /** Contents of `<stem>.head`. */
@@ -123,20 +124,13 @@ export class HeadFile {
     onPlanted: (message: string) => void,
   ): HeadFile {
     const name = headName(baseName, slot);
-    const path = join(dir, name);
-    const flags =
-      constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-    let fd: number | undefined;
-    try {
-      fd = openSync(path, flags, mode);
-      if (fstatSync(fd).isFile()) return new HeadFile(fd);
-      closeSync(fd);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
-    }
-    onPlanted(`${name} was not a regular file (possibly planted); replaced it with a fresh head`);
-    unlinkSync(path);
-    return new HeadFile(openSync(path, flags | constants.O_EXCL, mode));
+    return new HeadFile(
+      openReplacingPlanted(join(dir, name), mode, () =>
+        onPlanted(
+          `${name} was not a regular file (possibly planted); replaced it with a fresh head`,
+        ),
+      ),
+    );
   }
 
   /** Overwrites the head (synchronously: one small write, at once visible to verify). */
