@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CONTENDERS } from './contenders/index.mjs';
 import { renderReport, renderTable } from './lib/report.mjs';
 import { describeMachine } from './lib/machine.mjs';
+import { childRuntime } from './lib/otel-line.mjs';
 import { parseArgs, parseResultLine, summarize } from './lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,15 +38,22 @@ const METRICS = [
 ];
 
 function runOne(id, dir, opts, verify) {
+  const runtime = childRuntime(CONTENDERS[id].line, {
+    ...process.env,
+    BENCH_VERIFY: verify ? '1' : '0',
+  });
+  if (runtime.missing) return { id, skipped: true, reason: runtime.missing };
   const child = spawnSync(
-    process.execPath,
-    [path.join(here, 'run-one.mjs'), id, dir, String(opts.records), String(opts.burst)],
-    {
-      encoding: 'utf8',
-      timeout: 300_000,
-      maxBuffer: 64 << 20,
-      env: { ...process.env, BENCH_VERIFY: verify ? '1' : '0' },
-    },
+    runtime.execPath,
+    [
+      ...runtime.execArgv,
+      path.join(here, 'run-one.mjs'),
+      id,
+      dir,
+      String(opts.records),
+      String(opts.burst),
+    ],
+    { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20, env: runtime.env },
   );
   const result = parseResultLine(child.stdout ?? '');
   if (result) return result;
@@ -137,6 +145,8 @@ async function main() {
     id,
     label: CONTENDERS[id].label,
     seclog: Boolean(CONTENDERS[id].seclog),
+    line: CONTENDERS[id].line,
+    runtime: raw[id][0]?.runtime,
     skipped: skipped[id],
     ...(skipped[id] ? {} : summarize(raw[id], METRICS)),
     verified: raw[id].find((r) => r.verified !== undefined)?.verified,
