@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTENDERS } from './contenders/index.mjs';
+import { renderChart } from './lib/chart.mjs';
 import { renderReport, renderTable } from './lib/report.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { childRuntime } from './lib/otel-line.mjs';
@@ -79,6 +80,8 @@ function runJson(script, args) {
 
 const LAST_RUN = path.join(here, 'results', 'last-run.json');
 const DOCS = path.join(here, '..', 'docs', 'benchmarks.md');
+// Linked from DOCS as `benchmarks.svg`: written beside it, from the same run.
+const CHART = path.join(here, '..', 'docs', 'benchmarks.svg');
 
 /** The saved run as the repo's Prettier would write it, so `prettier --check .` stays green. */
 async function formatJson(text) {
@@ -93,7 +96,8 @@ async function formatJson(text) {
 function writeDocs(report, log) {
   fs.mkdirSync(path.dirname(DOCS), { recursive: true });
   fs.writeFileSync(DOCS, renderReport(report));
-  log(`bench: wrote ${path.relative(process.cwd(), DOCS) || DOCS}`);
+  fs.writeFileSync(CHART, renderChart(report));
+  log(`bench: wrote ${path.relative(process.cwd(), DOCS) || DOCS} and ${path.basename(CHART)}`);
 }
 
 async function main() {
