@@ -168,7 +168,10 @@ export function renderReport(report) {
     .map(
       (r) =>
         `- \`${r.id}\`: ${r.label}` +
-        (r.runtime ? ` (ran on Node ${r.runtime.node}, sdk-logs ${r.runtime.sdkLogs})` : ''),
+        // The 0.223 rows run on the Node and libraries of the machine section; say what a 3.x row loaded.
+        (r.line && r.runtime
+          ? ` (ran on Node ${r.runtime.node}, sdk-logs ${r.runtime.sdkLogs})`
+          : ''),
     )
     .join('\n');
   return `# Benchmarks
