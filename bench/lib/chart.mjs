@@ -119,7 +119,8 @@ export function renderChart(report) {
     text(
       8,
       18,
-      `seclog bench: ${opts.records} records x ${opts.rounds} round(s), medians; ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node} (3.x rows: Node 22)`,
+      `seclog bench: ${opts.records} records x ${opts.rounds} round(s), medians; ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}` +
+        (rows.some((r) => r.line === '3') ? ' (3.x rows: Node 22)' : ''),
       'font-weight="bold"',
     ),
     ...rows.map((r, i) =>
