@@ -42,15 +42,23 @@ function run(id: string, line: string | undefined) {
   return result as { lost: number; skipped?: boolean; runtime: Record<string, string> };
 }
 
+// A fresh clone has no compat/otel-3 until scripts/test-otel3.mjs installs it, which CI's
+// test:all does after the first pass: this case then runs in the 3.x pass.
+const lineInstalled = childRuntime('3', {}).missing === undefined;
+
 describe('childRuntime', () => {
-  it('starts a 3.x-line contender on Node 22 with every OTel package from compat/otel-3', () => {
-    const result = run('otel-sdk-otel3', '3');
-    expect(result.skipped).toBeUndefined();
-    expect(result.lost).toBe(0);
-    expect(result.runtime.node).toMatch(/^v22\./);
-    expect(result.runtime.sdkLogs).toMatch(/^3\./);
-    expect(result.runtime.api).toBe('1.10.0');
-  }, 60_000);
+  it.skipIf(!lineInstalled)(
+    'starts a 3.x-line contender on Node 22 with every OTel package from compat/otel-3',
+    () => {
+      const result = run('otel-sdk-otel3', '3');
+      expect(result.skipped).toBeUndefined();
+      expect(result.lost).toBe(0);
+      expect(result.runtime.node).toMatch(/^v22\./);
+      expect(result.runtime.sdkLogs).toMatch(/^3\./);
+      expect(result.runtime.api).toBe('1.10.0');
+    },
+    60_000,
+  );
 
   it("starts every other contender on this Node with the workspace's 0.223 line", () => {
     const rt = childRuntime(undefined, cleanEnv);
