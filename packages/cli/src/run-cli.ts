@@ -1,14 +1,24 @@
 // The `seclog` command line: argument parsing and the verify, tail and keys commands, written against
 // injected streams so tests can drive it in-process.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import {
   verifyAnchors,
   verifyDirectory,
   type VerifyOptions,
   type VerifyResult,
-} from '@seclog/rotating-file-log-record-exporter';
-import { escapeForLine } from '@seclog/security-logger';
-import { formatPretty } from './format-pretty.js';
+} from '@seclog/rotating-file-log-record-exporter/verify';
+import { escapeForLine } from './internal/escape-for-line.js';
+import { formatPrettyLine } from './internal/format-pretty-line.js';
+import {
+  flatJsonLine,
+  listOf,
+  matchesFilter,
+  parseSeverity,
+  parseSince,
+  type RecordFilter,
+} from './internal/record-filter.js';
+import { readFileLine } from './format-pretty.js';
 import { keysCommand } from './keys-command.js';
 import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
@@ -30,14 +40,56 @@ export const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
 
+/** Each command's usage and what its options do: `seclog help <command>`. */
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  verify: `usage: seclog verify <dir> [options]
+  Checks the hash chains, seals and signatures of a log directory.
+  Exit 0 intact, 1 a break found (named on stderr), 2 usage or I/O error, 130 interrupted.
+  --max-age <5m>                 also fail when the newest record is older
+  --hmac-key-file <file>         check HMAC signatures with this key
+  --verification-key-file <file> check forward-secure seals (the key \`seclog keys init\` printed)
+  --anchors <file>               check the anchors kept off the host (catches a rollback)
+  --allow-unchained              accept files written with hashChain: false (structure only)
+  --base-name <name>             file name prefix (default seclog)
+  --max-line-bytes <n>           longest line checked (default 8 MiB)
+  --json                         the result as one JSON object
+`,
+  tail: `usage: seclog tail <dir> [options]
+  Follows every writer slot across rotations: the last lines first, then each new record.
+  -n <lines>                     lines shown first (default 10; with --since, all since then)
+  --event <name,...>             only these event names (\`seclog.authn_*\` matches by prefix)
+  --user <id,...>                only records whose user.id is one of these
+  --address <ip,...>             only records whose client.address is one of these
+  --since <15m | ISO time>       only records from then on (looks back within the current files)
+  --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
+  --pretty | --raw | --json      readable lines (default on a terminal), the file lines as
+                                 written, or one flat JSON object per record for jq
+  --base-name <name>             file name prefix (default seclog)
+`,
+  keys: `usage: seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
+       seclog keys show-epoch --state <file> [--json]
+  init writes one forward-secure sealing state file per writer slot and prints the
+  verification key once; show-epoch prints the epoch a state file is at.
+`,
+};
+
 const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
                 [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--anchors <file>]
                 [--json]
-  seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
+  seclog tail <dir> [-n <lines>] [--event <name>] [--user <id>] [--address <ip>] [--since <15m>]
+              [--severity <level>] [--raw | --pretty | --json] [--base-name <name>]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
+  seclog help <command>
+  seclog --version
 `;
+
+/** The version of @seclog/cli, from its package.json. */
+function version(): string {
+  const pkg = createRequire(import.meta.url)('../package.json') as { version?: unknown };
+  return String(pkg.version);
+}
 
 interface Parsed {
   positional: string[];
@@ -56,6 +108,11 @@ const VALUE_FLAGS = new Set([
   '--slots',
   '--epoch',
   '--state',
+  '--event',
+  '--user',
+  '--address',
+  '--since',
+  '--severity',
 ]);
 
 function parseArgs(args: string[]): Parsed | string {
@@ -217,25 +274,105 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The filters of `seclog tail`, or the usage error that names the bad one. */
+function tailFilter(p: Parsed): RecordFilter | string {
+  const filter: RecordFilter = {};
+  const events = p.flags.get('--event');
+  if (typeof events === 'string') filter.events = listOf(events);
+  const users = p.flags.get('--user');
+  if (typeof users === 'string') filter.userIds = listOf(users);
+  const addresses = p.flags.get('--address');
+  if (typeof addresses === 'string') filter.addresses = listOf(addresses);
+  const since = p.flags.get('--since');
+  if (typeof since === 'string') {
+    const ms = parseSince(since, Date.now());
+    if (ms === undefined)
+      return '--since takes a duration like 15m, 2h, 7d or an ISO time like 2026-12-07T10:00:00Z';
+    filter.sinceMs = ms;
+  }
+  const severity = p.flags.get('--severity');
+  if (typeof severity === 'string') {
+    const n = parseSeverity(severity);
+    if (n === undefined)
+      return '--severity takes trace, debug, info, warn, error, fatal (or WARN2, or 1 to 24)';
+    filter.minSeverity = n;
+  }
+  return filter;
+}
+
 async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
   const dir = p.positional[0];
   if (dir === undefined || p.positional.length > 1) {
-    io.stderr.write(`seclog tail: expected one directory\n${USAGE}`);
+    io.stderr.write(`seclog tail: expected one directory\n${COMMAND_HELP.tail}`);
     return EXIT_USAGE;
   }
   const n = p.flags.get('-n');
-  const initialLines = typeof n === 'string' ? Number(n) : 10;
-  if (!Number.isSafeInteger(initialLines) || initialLines < 0) {
+  const initialLines =
+    typeof n === 'string' ? Number(n) : p.flags.has('--since') ? Number.POSITIVE_INFINITY : 10;
+  if (typeof n === 'string' && (!Number.isSafeInteger(initialLines) || initialLines < 0)) {
     io.stderr.write('seclog tail: -n takes a non-negative integer\n');
     return EXIT_USAGE;
   }
-  const pretty = p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'));
+  const modes = ['--raw', '--pretty', '--json'].filter((f) => p.flags.has(f));
+  if (modes.length > 1) {
+    io.stderr.write(`seclog tail: give one of ${modes.join(', ')}\n`);
+    return EXIT_USAGE;
+  }
+  const filter = tailFilter(p);
+  if (typeof filter === 'string') {
+    io.stderr.write(`seclog tail: ${filter}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    if (!(await stat(dir)).isDirectory()) {
+      io.stderr.write(`seclog tail: ${escapeForLine(dir)} is not a directory\n`);
+      return EXIT_USAGE;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      io.stderr.write(
+        `seclog tail: cannot read ${escapeForLine(dir)}: ${escapeForLine((err as Error).message)}\n`,
+      );
+      return EXIT_USAGE;
+    }
+    // The application may not have started yet: say so, then follow it once it appears.
+    io.stderr.write(
+      `seclog tail: ${escapeForLine(dir)} does not exist (yet); waiting for it to appear\n`,
+    );
+  }
+  const mode = p.flags.has('--json')
+    ? 'json'
+    : p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'))
+      ? 'pretty'
+      : 'raw';
+  const filtered = Object.keys(filter).length > 0;
+  const selected = (line: string) =>
+    (readFileLine(line) ?? []).filter((record) => matchesFilter(record, filter));
   const base = p.flags.get('--base-name');
   await tailDirectory(dir, {
     ...(typeof base === 'string' ? { baseName: base } : {}),
     initialLines,
+    ...(filtered ? { select: (line: string) => selected(line).length > 0 } : {}),
     ...(io.signal !== undefined ? { signal: io.signal } : {}),
-    onLine: (line) => io.stdout.write(`${pretty ? formatPretty(line) : line}\n`),
+    onLine: (line) => {
+      // Unfiltered raw output is the file's line as written, whatever it holds.
+      if (mode === 'raw' && !filtered) {
+        io.stdout.write(`${line}\n`);
+        return;
+      }
+      const records = readFileLine(line);
+      if (records === undefined) {
+        // Not a record: shown (escaped) only when nothing was filtered out.
+        if (!filtered)
+          io.stdout.write(`${mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`);
+        return;
+      }
+      const shown = filtered ? records.filter((r) => matchesFilter(r, filter)) : records;
+      if (shown.length === 0) return;
+      if (mode === 'raw') io.stdout.write(`${line}\n`);
+      else if (mode === 'json') for (const r of shown) io.stdout.write(`${flatJsonLine(r)}\n`);
+      else for (const r of shown) io.stdout.write(`${formatPrettyLine(r)}\n`);
+    },
   });
   return EXIT_OK;
 }
@@ -247,17 +384,33 @@ async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
  */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
-  const parsed = parseArgs(rest);
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout.write(USAGE);
-    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  if (command === '--version' || command === 'version') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT_OK;
   }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic === undefined) {
+      io.stdout.write(USAGE);
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    const help = COMMAND_HELP[topic];
+    if (help === undefined) {
+      io.stderr.write(`seclog help: unknown command ${escapeForLine(topic)}\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    io.stdout.write(help);
+    return EXIT_OK;
+  }
+  const parsed = parseArgs(rest);
   if (typeof parsed === 'string') {
-    io.stderr.write(`seclog ${command}: ${parsed}\n${USAGE}`);
+    io.stderr.write(
+      `seclog ${escapeForLine(command)}: ${parsed}\n${COMMAND_HELP[command] ?? USAGE}`,
+    );
     return EXIT_USAGE;
   }
   if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
-    io.stdout.write(USAGE);
+    io.stdout.write(COMMAND_HELP[command] ?? USAGE);
     return EXIT_OK;
   }
   switch (command) {

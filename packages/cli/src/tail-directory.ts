@@ -16,6 +16,11 @@ export interface TailOptions {
   initialLines?: number;
   /** Poll interval in ms. Default 200. */
   pollMs?: number;
+  /**
+   * Which lines count toward `initialLines` (default all): with a filter, the first lines shown
+   * are the last `initialLines` that pass it.
+   */
+  select?: (line: string) => boolean;
   /** Receives each complete line (without its newline). */
   onLine: (line: string) => void;
   /** Stops following. */
@@ -135,7 +140,11 @@ export async function tailDirectory(directory: string, options: TailOptions): Pr
         const buf = (await readFrom(directory, current, 0)) ?? Buffer.alloc(0);
         const text = buf.toString('utf8');
         const end = text.lastIndexOf('\n') + 1;
-        const lines = text.slice(0, end).split('\n').slice(0, -1);
+        const lines = text
+          .slice(0, end)
+          .split('\n')
+          .slice(0, -1)
+          .filter(options.select ?? (() => true));
         for (const l of lines.slice(Math.max(0, lines.length - (options.initialLines ?? 10))))
           options.onLine(l);
         f = { file: current, offset: Buffer.byteLength(text.slice(0, end)), partial: '' };
