@@ -27,8 +27,9 @@ describe('@seclog/cli', () => {
   it('runs verify and keys with no OpenTelemetry package installed', async () => {
     const app = tempDir();
     const bin = installAlone(app.dir);
-    // NODE_PATH (set by package-manager shims) would reach the repository's node_modules.
-    const { NODE_PATH: _ignored, ...env } = process.env;
+    // NODE_PATH (set by package-manager shims) would reach the repository's node_modules, and the
+    // 3.x run's NODE_OPTIONS hook maps @opentelemetry/* to compat/otel-3.
+    const { NODE_PATH: _path, NODE_OPTIONS: _options, ...env } = process.env;
     const run = (...args: string[]) =>
       spawnSync(process.execPath, args, { encoding: 'utf8', cwd: app.dir, env });
     // The check means something only if no OTel package is reachable from there.
