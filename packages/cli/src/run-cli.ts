@@ -60,7 +60,7 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   --event <name,...>             only these event names (\`seclog.authn_*\` matches by prefix)
   --user <id,...>                only records whose user.id is one of these
   --address <ip,...>             only records whose client.address is one of these
-  --since <15m | ISO time>       only records from then on (looks back within the current files)
+  --since <15m | ISO time>       only records from then on (the rotated files included)
   --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
   --pretty | --raw | --json      readable lines (default on a terminal), the file lines as
                                  written, or one flat JSON object per record for jq
@@ -352,6 +352,8 @@ async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
   await tailDirectory(dir, {
     ...(typeof base === 'string' ? { baseName: base } : {}),
     initialLines,
+    // --since asks for a time, not for the current file: look back through the rotated files too.
+    ...(filter.sinceMs !== undefined ? { history: true } : {}),
     ...(filtered ? { select: (line: string) => selected(line).length > 0 } : {}),
     ...(io.signal !== undefined ? { signal: io.signal } : {}),
     onLine: (line) => {

@@ -1,6 +1,6 @@
 // `seclog tail` for people: filters on event, user, address, time and severity, the readable
 // flat view and `--json` flat records for jq, read from files the exporter wrote.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +118,22 @@ describe('seclog tail', () => {
       expect(
         events((await tail(dir, ['--json', '--user', 'bob', '--severity', 'error'])).lines),
       ).toEqual(['seclog.authz_fail:bob']);
+      cleanup();
+    });
+
+    it('looks back through the rotated files with --since', async () => {
+      const { dir, cleanup } = tempDir();
+      const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
+      for (let i = 0; i < 30; i++) {
+        const spec: Spec = { ...SPECS[0]!, user: `u${i}`, agoS: i < 5 ? 7200 : 300 - i };
+        await new Promise((resolve) => e.export([securityRecord(spec)], resolve));
+      }
+      await e.shutdown();
+      expect(readdirSync(dir).filter((f) => f.endsWith('.ndjson')).length).toBeGreaterThan(2);
+      const { lines } = await tail(dir, ['--json', '--since', '1h']);
+      expect(lines.map((l) => (JSON.parse(l) as { 'user.id': string })['user.id'])).toEqual(
+        Array.from({ length: 25 }, (_, i) => `u${i + 5}`),
+      );
       cleanup();
     });
 
