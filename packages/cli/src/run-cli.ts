@@ -1,6 +1,6 @@
-// The `seclog` command line: argument parsing and the verify, tail and keys commands, written against
-// injected streams so tests can drive it in-process.
-import { readFile, stat } from 'node:fs/promises';
+// The `seclog` command line: argument parsing, help, and the verify command (tail and keys have
+// their own files), written against injected streams so tests can drive it in-process.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import {
   verifyAnchors,
@@ -9,20 +9,10 @@ import {
   type VerifyResult,
 } from '@seclog/rotating-file-log-record-exporter/verify';
 import { escapeForLine } from './internal/escape-for-line.js';
-import { formatPrettyLine } from './internal/format-pretty-line.js';
-import {
-  flatJsonLine,
-  listOf,
-  matchesFilter,
-  parseSeverity,
-  parseSince,
-  type RecordFilter,
-} from './internal/record-filter.js';
-import { readFileLine } from './format-pretty.js';
 import { keysCommand } from './keys-command.js';
 import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
-import { tailDirectory } from './tail-directory.js';
+import { tailCommand } from './tail-command.js';
 
 /** Where the CLI writes, and whether stdout is a terminal. */
 export interface CliIo {
@@ -274,111 +264,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The filters of `seclog tail`, or the usage error that names the bad one. */
-function tailFilter(p: Parsed): RecordFilter | string {
-  const filter: RecordFilter = {};
-  const events = p.flags.get('--event');
-  if (typeof events === 'string') filter.events = listOf(events);
-  const users = p.flags.get('--user');
-  if (typeof users === 'string') filter.userIds = listOf(users);
-  const addresses = p.flags.get('--address');
-  if (typeof addresses === 'string') filter.addresses = listOf(addresses);
-  const since = p.flags.get('--since');
-  if (typeof since === 'string') {
-    const ms = parseSince(since, Date.now());
-    if (ms === undefined)
-      return '--since takes a duration like 15m, 2h, 7d or an ISO time like 2026-12-07T10:00:00Z';
-    filter.sinceMs = ms;
-  }
-  const severity = p.flags.get('--severity');
-  if (typeof severity === 'string') {
-    const n = parseSeverity(severity);
-    if (n === undefined)
-      return '--severity takes trace, debug, info, warn, error, fatal (or WARN2, or 1 to 24)';
-    filter.minSeverity = n;
-  }
-  return filter;
-}
-
-async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
-  const dir = p.positional[0];
-  if (dir === undefined || p.positional.length > 1) {
-    io.stderr.write(`seclog tail: expected one directory\n${COMMAND_HELP.tail}`);
-    return EXIT_USAGE;
-  }
-  const n = p.flags.get('-n');
-  const initialLines =
-    typeof n === 'string' ? Number(n) : p.flags.has('--since') ? Number.POSITIVE_INFINITY : 10;
-  if (typeof n === 'string' && (!Number.isSafeInteger(initialLines) || initialLines < 0)) {
-    io.stderr.write('seclog tail: -n takes a non-negative integer\n');
-    return EXIT_USAGE;
-  }
-  const modes = ['--raw', '--pretty', '--json'].filter((f) => p.flags.has(f));
-  if (modes.length > 1) {
-    io.stderr.write(`seclog tail: give one of ${modes.join(', ')}\n`);
-    return EXIT_USAGE;
-  }
-  const filter = tailFilter(p);
-  if (typeof filter === 'string') {
-    io.stderr.write(`seclog tail: ${filter}\n`);
-    return EXIT_USAGE;
-  }
-  try {
-    if (!(await stat(dir)).isDirectory()) {
-      io.stderr.write(`seclog tail: ${escapeForLine(dir)} is not a directory\n`);
-      return EXIT_USAGE;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      io.stderr.write(
-        `seclog tail: cannot read ${escapeForLine(dir)}: ${escapeForLine((err as Error).message)}\n`,
-      );
-      return EXIT_USAGE;
-    }
-    // The application may not have started yet: say so, then follow it once it appears.
-    io.stderr.write(
-      `seclog tail: ${escapeForLine(dir)} does not exist (yet); waiting for it to appear\n`,
-    );
-  }
-  const mode = p.flags.has('--json')
-    ? 'json'
-    : p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'))
-      ? 'pretty'
-      : 'raw';
-  const filtered = Object.keys(filter).length > 0;
-  const selected = (line: string) =>
-    (readFileLine(line) ?? []).filter((record) => matchesFilter(record, filter));
-  const base = p.flags.get('--base-name');
-  await tailDirectory(dir, {
-    ...(typeof base === 'string' ? { baseName: base } : {}),
-    initialLines,
-    // --since asks for a time, not for the current file: look back through the rotated files too.
-    ...(filter.sinceMs !== undefined ? { history: true } : {}),
-    ...(filtered ? { select: (line: string) => selected(line).length > 0 } : {}),
-    ...(io.signal !== undefined ? { signal: io.signal } : {}),
-    onLine: (line) => {
-      // Unfiltered raw output is the file's line as written, whatever it holds.
-      if (mode === 'raw' && !filtered) {
-        io.stdout.write(`${line}\n`);
-        return;
-      }
-      const records = readFileLine(line);
-      if (records === undefined) {
-        // Not a record: shown (escaped) only when nothing was filtered out.
-        if (!filtered)
-          io.stdout.write(`${mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`);
-        return;
-      }
-      const shown = filtered ? records.filter((r) => matchesFilter(r, filter)) : records;
-      if (shown.length === 0) return;
-      if (mode === 'raw') io.stdout.write(`${line}\n`);
-      else if (mode === 'json') for (const r of shown) io.stdout.write(`${flatJsonLine(r)}\n`);
-      else for (const r of shown) io.stdout.write(`${formatPrettyLine(r)}\n`);
-    },
-  });
-  return EXIT_OK;
-}
-
 /**
  * Runs `seclog <command> ...` with `args` (without the node and script paths) and resolves with
  * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind),
@@ -419,7 +304,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     case 'verify':
       return verifyCommand(parsed, io);
     case 'tail':
-      return tailCommand(parsed, io);
+      return tailCommand(parsed, io, COMMAND_HELP.tail as string);
     case 'keys':
       return keysCommand(parsed, io, USAGE);
     default:
