@@ -15,11 +15,7 @@ import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type {
-  DropReason,
-  RotatingFileExporterStats,
-  RotatingFileLogRecordExporterOptions,
-} from './types.js';
+import type { RotatingFileExporterStats, RotatingFileLogRecordExporterOptions } from './types.js';
 import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
 import { dataName, nameParser, pointerName, sealName } from './internal/file-names.js';
 import {
@@ -38,6 +34,7 @@ import { fixedKeyCheck, signedJson, type Seal, type SigningKey } from './interna
 import { EpochSealer } from './internal/epoch-sealer.js';
 import { readSealingStateFile, sealingStateFileName } from './internal/forward-secure-key.js';
 import { SelfMetrics } from './internal/self-metrics.js';
+import { Reporter, asError, errorCode } from './internal/reporter.js';
 import {
   acquireFreshSlotSync,
   acquireSlot,
@@ -104,36 +101,6 @@ function newOpenFile(
 /** Names already taken that opening a new data file skips before it gives up. */
 const MAX_PLANTED_SKIPS = 16;
 
-function errorCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-}
-
-function dropReason(err: unknown): DropReason {
-  switch (errorCode(err)) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-    case 'EFBIG':
-      return 'disk_full';
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-      return 'permission_denied';
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'directory_missing';
-    case 'ELOOP':
-    case 'EEXIST':
-    case 'EUNSAFE':
-      return 'unsafe_path';
-    default:
-      return 'io_error';
-  }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
 /** Smaller batches are rendered and hashed in place: a round trip to the worker would cost more. */
 const WORKER_MIN_RECORDS = 64;
 
@@ -170,6 +137,7 @@ function hrTimeMs(t: readonly [number, number]): number {
 export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
+  private readonly _reporter: Reporter;
   private readonly _batch: LineBatch;
   /** Off-host anchors of the chain (with `onAnchor`). */
   private readonly _anchors: AnchorPoints | undefined;
@@ -207,7 +175,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _file: OpenFile | undefined;
   private _pendingSeals: Seal[] = [];
   private _pointerDirty = false;
-  private _lastReported: string | undefined;
   private _timer: NodeJS.Timeout | undefined;
   /** Forward-secure mode: the slot's epoch key and checkpoints, once the slot is started. */
   private _epochs: EpochSealer | undefined;
@@ -232,6 +199,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   constructor(options: RotatingFileLogRecordExporterOptions) {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
+    this._reporter = new Reporter(this._metrics);
     const otlp = this._o.format === 'otlp-json';
     const chained = this._o.hashChain;
     // OTLP lines (format v2) join the records of a batch that share resource and scope; ECS lines
@@ -263,7 +231,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (onAnchor !== undefined && this._o.hashChain)
       this._anchors = new AnchorPoints(
         { onAnchor, anchorIntervalMs: this._o.anchorIntervalMs, signing: () => this._signing() },
-        (err, what) => this._report(err, what),
+        (err, what) => this._reporter.report(err, what),
       );
   }
 
@@ -475,7 +443,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }
       return { code: ExportResultCode.SUCCESS };
     } catch (err) {
-      return this._failed(err, pending);
+      return this._reporter.failed(err, pending);
     }
   }
 
@@ -498,7 +466,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       ...[...used].map((n) => n + 1),
     );
     this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
-      this._report(new Error(m), 'unsafe head'),
+      this._reporter.report(new Error(m), 'unsafe head'),
     );
     this._openEpochs(this._lock.slot)?.resume(Date.now(), this._chain);
     return this._chain;
@@ -623,20 +591,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     });
   }
 
-  private _report(err: unknown, context: string): void {
-    const key = `${context}:${errorCode(err)}`;
-    if (key === this._lastReported) return; // one report per condition, not one per batch
-    this._lastReported = key;
-    globalErrorHandler(new Error(`${PACKAGE}: ${context}: ${asError(err).message}`));
-  }
-
-  private _failed(err: unknown, dropped: number): ExportResult {
-    this._metrics.drop(dropReason(err), dropped);
-    // Not reported here: the error goes back in the result, and the processor that called says it
-    // (the SDK's through its error handler, @seclog/node's in its drop line, with the remedy).
-    return { code: ExportResultCode.FAILED, error: asError(err) };
-  }
-
   private async _start(): Promise<ChainState> {
     const o = this._o;
     if (this._lock !== undefined && this._chain !== undefined) return this._chain;
@@ -667,14 +621,14 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         try {
           o.onIntegrityViolation(v);
         } catch (err) {
-          this._report(err, 'onIntegrityViolation threw');
+          this._reporter.report(err, 'onIntegrityViolation threw');
         }
       }
     }
     this._chain = state;
     this._knownSlots = Math.max(this._knownSlots, slots);
     this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
-      this._report(new Error(m), 'unsafe head'),
+      this._reporter.report(new Error(m), 'unsafe head'),
     );
     // From here the head vouches for what recovery found (its seals keep what it found wrong).
     this._signHead(state);
@@ -699,7 +653,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         const code = errorCode(err);
         if (code === 'EEXIST' || code === 'ELOOP') {
           if (attempt < MAX_PLANTED_SKIPS) {
-            this._report(
+            this._reporter.report(
               new Error(
                 `${name} is already there (possibly planted); left it and moved on to the next index`,
               ),
@@ -779,14 +733,14 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       );
       this._pointerDirty = false;
     } catch (err) {
-      this._report(err, 'could not update the current-file pointer');
+      this._reporter.report(err, 'could not update the current-file pointer');
     }
   }
 
   /** Runs `work` on the background chain (see `_closing`); a failure is reported as `what`. */
   private _behind(work: () => Promise<void>, what: string): void {
     this._closing = this._closing.then(work).catch((err: unknown) => {
-      this._report(err, what);
+      this._reporter.report(err, what);
     });
   }
 
@@ -812,7 +766,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       try {
         await file.fh.datasync();
       } catch (err) {
-        this._report(err, `sync of ${file.name} failed`);
+        this._reporter.report(err, `sync of ${file.name} failed`);
       }
     };
     // With fsync 'batch' the lines this batch put in the old file are acknowledged with the batch,
@@ -907,7 +861,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           this._o.fileMode,
         );
       } catch (err) {
-        this._report(err, `could not seal ${seal.file} (will retry)`);
+        this._reporter.report(err, `could not seal ${seal.file} (will retry)`);
         return;
       }
       this._pendingSeals.shift();
@@ -946,7 +900,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         this._metrics.filesCompressed += r.compressed;
         this._metrics.filesDeleted += r.deleted;
       } catch (err) {
-        this._report(err, 'retention/compression failed');
+        this._reporter.report(err, 'retention/compression failed');
       }
     });
   }
@@ -963,7 +917,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       // round trip per batch.
       if (fstatSync(file.fh.fd).nlink === 0) {
         // Someone deleted the active file (or its directory): what it held is gone, start afresh.
-        this._report(
+        this._reporter.report(
           new Error(`${file.name} was deleted while being written`),
           'active file removed',
         );
@@ -1042,7 +996,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         items.push(`${h}:${hrTimeMs(record.hrTime)}:${otlpLineOpen(record)}`);
       } catch (err) {
         unserializable++;
-        this._report(err, 'a record could not be serialized');
+        this._reporter.report(err, 'a record could not be serialized');
       }
     }
     const heads = this._headTexts.slice();
@@ -1138,7 +1092,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         seq++;
       } catch (err) {
         unserializable++;
-        this._report(err, 'a record could not be serialized');
+        this._reporter.report(err, 'a record could not be serialized');
       }
     }
     batch.finish();
@@ -1156,7 +1110,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       if ((this._pendingSeals.length > 0 || this._pointerDirty) && this._retrying === undefined)
         this._behind(() => this._retryPending(), 'could not write pending seals');
     } catch (err) {
-      return this._failed(err, records.length);
+      return this._reporter.failed(err, records.length);
     }
     const batch = this._batch;
     const times: number[] = [];
@@ -1190,7 +1144,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }
     } catch (err) {
       // The batch's memory went down with the worker: do it here, as every later batch will be.
-      this._report(err, 'batch worker failed; rendering and hashing on the main thread');
+      this._reporter.report(err, 'batch worker failed; rendering and hashing on the main thread');
       // The chain moves on without the worker: it must learn the position again before it renders.
       this._workerSynced = false;
       times.length = 0;
@@ -1237,7 +1191,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       try {
         file = await this._fileFor(chain, (ends[i] as number) - from);
       } catch (err) {
-        return this._failed(err, left);
+        return this._reporter.failed(err, left);
       }
       if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
       // Take lines while the file has room; the first always goes (an oversized line gets a file).
@@ -1256,7 +1210,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         } catch {
           file.broken = true;
         }
-        return this._failed(err, left);
+        return this._reporter.failed(err, left);
       }
       let n = 0;
       for (let k = i; k < j; k++) n += counts[k] as number;
@@ -1279,12 +1233,12 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       try {
         await this._file.fh.datasync();
       } catch (err) {
-        this._report(err, 'fdatasync failed');
+        this._reporter.report(err, 'fdatasync failed');
         return { code: ExportResultCode.FAILED, error: asError(err) };
       }
     }
     this._signHead(chain);
-    this._lastReported = undefined;
+    this._reporter.succeeded();
     return { code: ExportResultCode.SUCCESS };
   }
 
@@ -1326,7 +1280,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         ),
       );
     } catch (err) {
-      this._report(
+      this._reporter.report(
         err,
         'could not write the signed head; verify will not vouch for the newest records',
       );
@@ -1366,7 +1320,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       slot,
       stateDir,
       fileMode: this._o.fileMode,
-      onProblem: (m) => this._report(new Error(m), 'forward-secure sealing'),
+      onProblem: (m) => this._reporter.report(new Error(m), 'forward-secure sealing'),
     });
     this._armEpochTimer();
     return this._epochs;
