@@ -30,9 +30,8 @@ import {
 import { runMaintenance } from './internal/maintenance.js';
 import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
-import { fixedKeyCheck, signedJson, type Seal, type SigningKey } from './internal/seal.js';
-import { EpochSealer } from './internal/epoch-sealer.js';
-import { readSealingStateFile, sealingStateFileName } from './internal/forward-secure-key.js';
+import { signedJson, type Seal } from './internal/seal.js';
+import { SealingScheme } from './internal/sealing-scheme.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import { Reporter, asError, errorCode } from './internal/reporter.js';
 import {
@@ -138,6 +137,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
   private readonly _reporter: Reporter;
+  private readonly _scheme: SealingScheme;
   private readonly _batch: LineBatch;
   /** Off-host anchors of the chain (with `onAnchor`). */
   private readonly _anchors: AnchorPoints | undefined;
@@ -176,9 +176,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _pendingSeals: Seal[] = [];
   private _pointerDirty = false;
   private _timer: NodeJS.Timeout | undefined;
-  /** Forward-secure mode: the slot's epoch key and checkpoints, once the slot is started. */
-  private _epochs: EpochSealer | undefined;
-  private _epochTimer: NodeJS.Timeout | undefined;
   /**
    * What the exit path ({@link exportSync}) must still write, because no async step runs after an
    * `exit` handler: batches accepted by `export()` and not yet rendered, in order; the line of the
@@ -200,6 +197,15 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
     this._reporter = new Reporter(this._metrics);
+    this._scheme = new SealingScheme(this._o, {
+      report: (err, context) => this._reporter.report(err, context),
+      stopped: () => this._isShutdown,
+      // A batch between its write and its head re-signs on its own; nothing to do then.
+      epochEnded: () => {
+        if (this._writing === undefined && this._chain !== undefined && !this._exited)
+          this._signHead(this._chain);
+      },
+    });
     const otlp = this._o.format === 'otlp-json';
     const chained = this._o.hashChain;
     // OTLP lines (format v2) join the records of a batch that share resource and scope; ECS lines
@@ -216,21 +222,14 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           maxLineBytes: Infinity,
         };
     this._batch = new LineBatch(this._shape);
-    const stateDir = this._o.sealingStateDir;
-    if (stateDir !== undefined) {
-      // Bad configuration fails here, not at the first export: slot 0 must have its state.
-      try {
-        readSealingStateFile(join(stateDir, sealingStateFileName(0)));
-      } catch (err) {
-        throw new TypeError(
-          `${PACKAGE}: sealingStateDir ${stateDir} has no usable sealing state (${(err as Error).message}); create it with \`seclog keys init --dir ${stateDir} --slots <writers>\``,
-        );
-      }
-    }
     const onAnchor = this._o.onAnchor;
     if (onAnchor !== undefined && this._o.hashChain)
       this._anchors = new AnchorPoints(
-        { onAnchor, anchorIntervalMs: this._o.anchorIntervalMs, signing: () => this._signing() },
+        {
+          onAnchor,
+          anchorIntervalMs: this._o.anchorIntervalMs,
+          signing: () => this._scheme.signing(),
+        },
         (err, what) => this._reporter.report(err, what),
       );
   }
@@ -317,7 +316,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           this._lock = undefined;
           this._head?.close();
           this._head = undefined;
-          this._closeEpochs();
+          this._scheme.close();
         }
         await this._worker?.close();
         this._anchors?.close();
@@ -429,7 +428,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         writeFileAtomicSync(
           dir,
           sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._signing()),
+          signedJson(seal, this._scheme.signing()),
           this._o.fileMode,
         );
       }
@@ -468,7 +467,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
       this._reporter.report(new Error(m), 'unsafe head'),
     );
-    this._openEpochs(this._lock.slot)?.resume(Date.now(), this._chain);
+    this._scheme.open(this._lock.slot)?.resume(Date.now(), this._chain);
     return this._chain;
   }
 
@@ -608,15 +607,14 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (this._lock === undefined)
       this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
-    const epochs = this._openEpochs(this._lock.slot);
+    const epochs = this._scheme.open(this._lock.slot);
     const loaded = await loadSlot(this._recoveryOptions(), this._lock.slot);
     const { state, recovered, slots } = loaded;
     // Epochs that ended while the writer was down are checkpointed with where recovery found the chain.
     epochs?.resume(Date.now(), state);
     for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
     if (o.onIntegrityViolation !== undefined) {
-      // In forward-secure mode older seals need the verification key: left to `seclog verify`.
-      const check = o.hmacKey === undefined ? undefined : fixedKeyCheck(o.hmacKey);
+      const check = this._scheme.fixedCheck();
       for (const v of await startUpCheck({ ...o, check }, this._lock.slot, loaded)) {
         try {
           o.onIntegrityViolation(v);
@@ -857,7 +855,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         await writeFileAtomic(
           this._o.directory,
           sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._signing()),
+          signedJson(seal, this._scheme.signing()),
           this._o.fileMode,
         );
       } catch (err) {
@@ -888,8 +886,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         const r = await runMaintenance(
           {
             ...o,
-            signing: () => this._signing(),
-            check: o.hmacKey === undefined ? undefined : fixedKeyCheck(o.hmacKey),
+            signing: () => this._scheme.signing(),
+            check: this._scheme.fixedCheck(),
           },
           slot,
           active,
@@ -1259,95 +1257,40 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _signHead(chain: ChainState): void {
     const head = this._head;
     if (head === undefined || this._lock === undefined) return;
+    const slot = this._lock.slot;
     const file = this._file;
-    // Epochs that ended are checkpointed under their keys, then the head is signed with the new
-    // key, and only then does the state file drop the old one (see EpochSealer.advance).
-    const moved = this._epochs?.advance(Date.now(), chain) ?? false;
-    try {
-      head.write(
-        renderHead(
-          {
-            v: 1,
-            slot: this._lock.slot,
-            index: file?.index ?? chain.nextIndex - 1,
-            seq: chain.lastSeq,
-            hash: chain.lastHash,
-            bytes: file?.size ?? 0,
-            slots: this._knownSlots,
-            at: new Date().toISOString(),
-          },
-          this._signing(),
-        ),
-      );
-    } catch (err) {
-      this._reporter.report(
-        err,
-        'could not write the signed head; verify will not vouch for the newest records',
-      );
-    }
-    if (moved) this._epochs?.persist();
-  }
-
-  /** The key that signs now: `hmacKey`, the current epoch's key, or none. */
-  private _signing(): SigningKey | undefined {
-    const o = this._o;
-    if (o.hmacKey !== undefined)
-      return o.keyId === undefined ? { key: o.hmacKey } : { key: o.hmacKey, keyId: o.keyId };
-    return this._epochs?.signing();
+    this._scheme.signHead(chain, () => {
+      try {
+        head.write(
+          renderHead(
+            {
+              v: 1,
+              slot,
+              index: file?.index ?? chain.nextIndex - 1,
+              seq: chain.lastSeq,
+              hash: chain.lastHash,
+              bytes: file?.size ?? 0,
+              slots: this._knownSlots,
+              at: new Date().toISOString(),
+            },
+            this._scheme.signing(),
+          ),
+        );
+      } catch (err) {
+        this._reporter.report(
+          err,
+          'could not write the signed head; verify will not vouch for the newest records',
+        );
+      }
+    });
   }
 
   private _recoveryOptions(): Parameters<typeof loadSlot>[0] {
     const o = this._o;
     return {
       ...o,
-      signing: () => this._signing(),
-      check:
-        o.hmacKey !== undefined
-          ? fixedKeyCheck(o.hmacKey)
-          : this._epochs === undefined
-            ? undefined
-            : this._epochs.check,
+      signing: () => this._scheme.signing(),
+      check: this._scheme.recoveryCheck(),
     };
-  }
-
-  /** Forward-secure mode: opens `slot`'s sealer and arms the epoch timer (else nothing). */
-  private _openEpochs(slot: number): EpochSealer | undefined {
-    const stateDir = this._o.sealingStateDir;
-    if (stateDir === undefined || this._epochs !== undefined) return this._epochs;
-    this._epochs = EpochSealer.open({
-      directory: this._o.directory,
-      baseName: this._o.baseName,
-      slot,
-      stateDir,
-      fileMode: this._o.fileMode,
-      onProblem: (m) => this._reporter.report(new Error(m), 'forward-secure sealing'),
-    });
-    this._armEpochTimer();
-    return this._epochs;
-  }
-
-  /**
-   * At each epoch end an idle writer still checkpoints the epoch and moves its key on: an
-   * unsealed idle epoch would let a later intruder pass off deleted records as idleness.
-   */
-  private _armEpochTimer(): void {
-    const epochs = this._epochs;
-    if (epochs === undefined || this._isShutdown) return;
-    const wait = Math.max(0, epochs.nextBoundaryMs() - Date.now()) + 5;
-    this._epochTimer = setTimeout(() => {
-      this._epochTimer = undefined;
-      // A batch between its write and its head re-signs on its own; nothing to do then.
-      if (this._writing === undefined && this._chain !== undefined && !this._exited)
-        this._signHead(this._chain);
-      this._armEpochTimer();
-    }, wait);
-    this._epochTimer.unref();
-  }
-
-  private _closeEpochs(): void {
-    if (this._epochTimer !== undefined) clearTimeout(this._epochTimer);
-    this._epochTimer = undefined;
-    this._epochs?.close();
-    this._epochs = undefined;
   }
 }
