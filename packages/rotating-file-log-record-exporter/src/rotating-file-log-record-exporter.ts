@@ -1,26 +1,14 @@
 // RotatingFileLogRecordExporter: appends hash-chained OTLP/JSON (or ECS) lines to size- and
 // time-rotated files, seals each closed file, and never throws out of the exporter interface.
-import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fstatSync,
-  ftruncateSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-} from 'node:fs';
-import { mkdir, open, stat, chmod, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fdatasyncSync, fstatSync, ftruncateSync, readdirSync } from 'node:fs';
+import { stat, chmod } from 'node:fs/promises';
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { RotatingFileExporterStats, RotatingFileLogRecordExporterOptions } from './types.js';
 import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
-import { dataName, nameParser, pointerName, sealName } from './internal/file-names.js';
+import { nameParser, pointerName, sealName } from './internal/file-names.js';
 import {
-  CREATE_EXCL,
-  syncDirectory,
   writeAllSync,
   makeDirectory,
   makeDirectorySync,
@@ -31,9 +19,10 @@ import { runMaintenance } from './internal/maintenance.js';
 import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import { signedJson, type Seal } from './internal/seal.js';
+import { openDataFile, openDataFileSync, sealOf, type OpenFile } from './internal/data-file.js';
 import { SealingScheme } from './internal/sealing-scheme.js';
 import { SelfMetrics } from './internal/self-metrics.js';
-import { Reporter, asError, errorCode } from './internal/reporter.js';
+import { Reporter, asError } from './internal/reporter.js';
 import {
   acquireFreshSlotSync,
   acquireSlot,
@@ -57,48 +46,6 @@ import {
   otlpLineHead,
   otlpLineOpen,
 } from './internal/otlp-json-line.js';
-
-interface OpenFile {
-  fh: FileHandle;
-  index: number;
-  name: string;
-  size: number;
-  count: number;
-  firstSeq: number;
-  prevHash: string;
-  openedAt: string;
-  boundaryEnd: number;
-  lastRecordMs: number | undefined;
-  /** A failed write could not be undone; the file must be recovered before anything else. */
-  broken: boolean;
-}
-
-/** The state of a data file just opened as `chain`'s next, rotating at the next `interval` boundary. */
-function newOpenFile(
-  fh: FileHandle,
-  name: string,
-  chain: ChainState,
-  now: number,
-  interval: number | undefined,
-): OpenFile {
-  return {
-    fh,
-    index: chain.nextIndex,
-    name,
-    size: 0,
-    count: 0,
-    firstSeq: chain.lastSeq + 1,
-    prevHash: chain.lastHash,
-    openedAt: new Date(now).toISOString(),
-    boundaryEnd:
-      interval === undefined ? Infinity : Math.floor(now / interval) * interval + interval,
-    lastRecordMs: undefined,
-    broken: false,
-  };
-}
-
-/** Names already taken that opening a new data file skips before it gives up. */
-const MAX_PLANTED_SKIPS = 16;
 
 /** Smaller batches are rendered and hashed in place: a round trip to the worker would cost more. */
 const WORKER_MIN_RECORDS = 64;
@@ -420,7 +367,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       const file = this._file;
       if (file !== undefined && !file.broken) {
         fdatasyncSync(file.fh.fd);
-        this._pendingSeals.push(this._sealOf(file));
+        this._pendingSeals.push(sealOf(this._o, this._lock?.slot ?? 0, file, this._chain));
       }
       this._signHead(chain);
       const dir = this._o.directory;
@@ -491,7 +438,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       if (file.size > 0 && file.size + (ends[i] as number) - start > this._o.maxFileBytes) {
         // Rotate as the async path does; the seal is written with the others at the end.
         fdatasyncSync(file.fh.fd);
-        this._pendingSeals.push(this._sealOf(file));
+        this._pendingSeals.push(sealOf(this._o, this._lock?.slot ?? 0, file, this._chain));
         this._metrics.rotated();
         this._file = undefined;
         file = this._openFileSync(chain);
@@ -528,30 +475,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (current !== undefined && !current.broken) return current;
     if (current !== undefined)
       throw new Error(`${current.name} needs recovery after a failed write`);
-    const o = this._o;
-    const name = dataName(o.baseName, this._lock?.slot ?? 0, chain.nextIndex);
-    const path = join(o.directory, name);
-    let fd: number;
-    try {
-      fd = openSync(path, CREATE_EXCL, o.fileMode);
-    } catch (err) {
-      // The async path may have created it an instant before the exit: still empty, still ours.
-      const st = errorCode(err) === 'EEXIST' ? lstatSync(path) : undefined;
-      if (this._opening !== name || st === undefined || !st.isFile() || st.size !== 0) throw err;
-      fd = openSync(
-        path,
-        constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-      );
-      // Swapped for a FIFO or device since the lstat: not ours.
-      if (!fstatSync(fd).isFile()) {
-        closeSync(fd);
-        throw err;
-      }
-    }
-    // Only fd is used from here on: no async step runs after the exit path.
-    const fh = { fd, close: () => Promise.resolve(closeSync(fd)) } as unknown as FileHandle;
-    const file = newOpenFile(fh, name, chain, Date.now(), undefined);
-    chain.nextIndex++;
+    const file = openDataFileSync(this._o, this._lock?.slot ?? 0, chain, this._opening);
     this._file = file;
     return file;
   }
@@ -635,65 +559,14 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   }
 
   private async _openFile(chain: ChainState): Promise<OpenFile> {
-    const o = this._o;
-    const slot = this._lock?.slot ?? 0;
-    let name = dataName(o.baseName, slot, chain.nextIndex);
-    let fh: FileHandle | undefined;
-    // Something already at the next name (planted there) is skipped over, so it cannot stop the
-    // writer; it stays for verify to report. A run of them is a failure of its own.
-    for (let attempt = 0; fh === undefined; attempt++) {
-      name = dataName(o.baseName, slot, chain.nextIndex);
-      const path = join(o.directory, name);
-      this._opening = name;
-      try {
-        fh = await open(path, CREATE_EXCL, o.fileMode);
-      } catch (err) {
-        const code = errorCode(err);
-        if (code === 'EEXIST' || code === 'ELOOP') {
-          if (attempt < MAX_PLANTED_SKIPS) {
-            this._reporter.report(
-              new Error(
-                `${name} is already there (possibly planted); left it and moved on to the next index`,
-              ),
-              'unexpected file',
-            );
-            chain.nextIndex++;
-            continue;
-          }
-          throw Object.assign(
-            new Error(
-              `refusing to open ${name}: something (possibly a planted symlink) is already there, as at the ${MAX_PLANTED_SKIPS} names before it`,
-            ),
-            { code: 'EUNSAFE' },
-          );
-        }
-        if (code !== 'ENOENT') throw err;
-        // The directory was removed: recreate the leaf only (a missing parent stays a failure).
-        await mkdir(o.directory, { mode: o.dirMode });
-        await chmod(o.directory, o.dirMode);
-        fh = await open(path, CREATE_EXCL, o.fileMode);
-      }
-    }
-    // The umask can only have taken permissions away, so the exact mode may follow. Without
-    // per-batch fsync nothing is promised durable, so the new entry is synced behind the writes too.
-    const settle = async (): Promise<void> => {
-      await fh.chmod(o.fileMode);
-      await syncDirectory(o.directory);
-    };
-    if (o.fsync === 'none') {
-      this._behind(settle, `could not set the mode of ${name} or sync its directory`);
-    } else {
-      try {
-        await settle();
-      } catch (err) {
-        await fh.close().catch(() => undefined);
-        throw err;
-      }
-    }
-    const now = Date.now();
-    const interval = o.rotateIntervalMs;
-    const file = newOpenFile(fh, name, chain, now, interval);
-    chain.nextIndex++;
+    const file = await openDataFile(this._o, this._lock?.slot ?? 0, chain, {
+      report: (err, context) => this._reporter.report(err, context),
+      behind: (work, what) => this._behind(work, what),
+      opening: (name) => {
+        this._opening = name;
+      },
+    });
+    const interval = this._o.rotateIntervalMs;
     this._file = file;
     this._opening = undefined;
     this._pointerDirty = true;
@@ -707,7 +580,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
               await this._closeFile();
           });
         },
-        Math.max(0, file.boundaryEnd - now),
+        Math.max(0, file.boundaryEnd - Date.now()),
       );
       this._timer.unref();
     }
@@ -756,7 +629,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       await this._recoverBroken(file);
       return;
     }
-    const seal = this._sealOf(file);
+    const seal = sealOf(this._o, this._lock?.slot ?? 0, file, this._chain);
     // The seal goes before anything reaches the next file, so a crash never leaves a sealless file
     // behind a newer one. With 'none' it may precede the data's fsync: durability across power
     // loss is not promised then.
@@ -794,29 +667,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       );
       this._scheduleMaintenance();
     }, `could not close ${file.name}`);
-  }
-
-  /** The seal that closes `file` as it stands. */
-  private _sealOf(file: OpenFile): Seal {
-    const chain = this._chain;
-    const seal: Seal = {
-      v: 1,
-      file: file.name,
-      slot: this._lock?.slot ?? 0,
-      index: file.index,
-      format: this._o.format,
-      prevHash: file.prevHash,
-      firstSeq: file.firstSeq,
-      lastSeq: this._o.hashChain ? file.firstSeq + file.count - 1 : file.firstSeq - 1,
-      count: file.count,
-      lastHash: this._o.hashChain ? (chain?.lastHash ?? file.prevHash) : file.prevHash,
-      bytes: file.size,
-      openedAt: file.openedAt,
-      closedAt: new Date().toISOString(),
-    };
-    if (!this._o.hashChain) seal.chained = false;
-    if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
-    return seal;
   }
 
   private async _recoverBroken(file: OpenFile): Promise<void> {
