@@ -7,19 +7,14 @@ import { ExportResultCode, globalErrorHandler, type ExportResult } from '@opente
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { RotatingFileExporterStats, RotatingFileLogRecordExporterOptions } from './types.js';
 import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
-import { nameParser, pointerName, sealName } from './internal/file-names.js';
-import {
-  writeAllSync,
-  makeDirectory,
-  makeDirectorySync,
-  writeFileAtomic,
-  writeFileAtomicSync,
-} from './internal/fs-safe.js';
+import { nameParser } from './internal/file-names.js';
+import { writeAllSync, makeDirectory, makeDirectorySync } from './internal/fs-safe.js';
 import { runMaintenance } from './internal/maintenance.js';
 import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
-import { signedJson, type Seal } from './internal/seal.js';
+import type { Seal } from './internal/seal.js';
 import { openDataFile, openDataFileSync, sealOf, type OpenFile } from './internal/data-file.js';
+import { SealQueue } from './internal/seal-queue.js';
 import { SealingScheme } from './internal/sealing-scheme.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import { Reporter, asError } from './internal/reporter.js';
@@ -109,7 +104,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
    * each file-system round trip waits for a turn of the event loop, and a rotation took about 25.
    */
   private _closing: Promise<void> = Promise.resolve();
-  private _retrying: Promise<void> | undefined;
   private _maintPending = false;
   private _queued = 0;
   private _isShutdown = false;
@@ -120,8 +114,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _knownSlots = 1;
   private _chain: ChainState | undefined;
   private _file: OpenFile | undefined;
-  private _pendingSeals: Seal[] = [];
-  private _pointerDirty = false;
+  private readonly _seals: SealQueue;
   private _timer: NodeJS.Timeout | undefined;
   /**
    * What the exit path ({@link exportSync}) must still write, because no async step runs after an
@@ -144,6 +137,12 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
     this._reporter = new Reporter(this._metrics);
+    this._seals = new SealQueue(this._o, {
+      report: (err, context) => this._reporter.report(err, context),
+      signing: () => this._scheme.signing(),
+      slot: () => this._lock?.slot ?? 0,
+      currentFile: () => this._file?.name,
+    });
     this._scheme = new SealingScheme(this._o, {
       report: (err, context) => this._reporter.report(err, context),
       stopped: () => this._isShutdown,
@@ -255,7 +254,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         this._clearTimer();
         if (this._file !== undefined) await this._closeFile();
         await this._closing;
-        await this._retryPending();
+        await this._seals.retry();
         this._scheduleMaintenance();
         await this._maint;
         if (this._lock !== undefined) {
@@ -327,7 +326,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       batches.length === 0 &&
       this._writing === undefined &&
       this._sealing === undefined &&
-      this._pendingSeals.length === 0;
+      this._seals.empty;
     // Nothing to write and no file to seal: no reason to touch the directory.
     if (idle && this._file === undefined) return { code: ExportResultCode.SUCCESS };
     this._exited = true;
@@ -350,7 +349,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         } catch {
           // its lines are as durable as the kernel made them
         }
-        this._pendingSeals.push(sealing.seal);
+        this._seals.push(sealing.seal);
       }
       if (this._writing !== undefined) {
         const next = this._writing.next;
@@ -367,26 +366,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       const file = this._file;
       if (file !== undefined && !file.broken) {
         fdatasyncSync(file.fh.fd);
-        this._pendingSeals.push(sealOf(this._o, this._lock?.slot ?? 0, file, this._chain));
+        this._seals.push(sealOf(this._o, this._lock?.slot ?? 0, file, this._chain));
       }
       this._signHead(chain);
-      const dir = this._o.directory;
-      for (const seal of this._pendingSeals.splice(0)) {
-        writeFileAtomicSync(
-          dir,
-          sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._scheme.signing()),
-          this._o.fileMode,
-        );
-      }
-      if (file !== undefined) {
-        writeFileAtomicSync(
-          dir,
-          pointerName(this._o.baseName, this._lock?.slot ?? 0),
-          `${file.name}\n`,
-          this._o.fileMode,
-        );
-      }
+      this._seals.writeSync(file?.name);
       return { code: ExportResultCode.SUCCESS };
     } catch (err) {
       return this._reporter.failed(err, pending);
@@ -438,7 +421,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       if (file.size > 0 && file.size + (ends[i] as number) - start > this._o.maxFileBytes) {
         // Rotate as the async path does; the seal is written with the others at the end.
         fdatasyncSync(file.fh.fd);
-        this._pendingSeals.push(sealOf(this._o, this._lock?.slot ?? 0, file, this._chain));
+        this._seals.push(sealOf(this._o, this._lock?.slot ?? 0, file, this._chain));
         this._metrics.rotated();
         this._file = undefined;
         file = this._openFileSync(chain);
@@ -569,8 +552,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     const interval = this._o.rotateIntervalMs;
     this._file = file;
     this._opening = undefined;
-    this._pointerDirty = true;
-    this._behind(() => this._writePointer(), 'could not update the current-file pointer');
+    this._seals.pointerMoved();
+    this._behind(() => this._seals.writePointer(), 'could not update the current-file pointer');
     if (interval !== undefined) {
       this._clearTimer();
       this._timer = setTimeout(
@@ -590,22 +573,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private _clearTimer(): void {
     if (this._timer !== undefined) clearTimeout(this._timer);
     this._timer = undefined;
-  }
-
-  private async _writePointer(): Promise<void> {
-    if (!this._pointerDirty || this._file === undefined) return;
-    const slot = this._lock?.slot ?? 0;
-    try {
-      await writeFileAtomic(
-        this._o.directory,
-        pointerName(this._o.baseName, slot),
-        `${this._file.name}\n`,
-        this._o.fileMode,
-      );
-      this._pointerDirty = false;
-    } catch (err) {
-      this._reporter.report(err, 'could not update the current-file pointer');
-    }
   }
 
   /** Runs `work` on the background chain (see `_closing`); a failure is reported as `what`. */
@@ -648,9 +615,9 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._sealing = undefined;
     }
     if (this._exited) return;
-    this._pendingSeals.push(seal);
+    this._seals.push(seal);
     this._metrics.rotated();
-    await this._retryPending();
+    await this._seals.retry();
     this._anchors?.sealed({
       slot: seal.slot,
       index: seal.index,
@@ -686,35 +653,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       this._chain.lastSeq = recovered.seal.lastSeq;
     }
     this._metrics.rotated();
-  }
-
-  /** Writes pending seals (then the pointer); one run at a time, so no seal is written twice. */
-  private async _retryPending(): Promise<void> {
-    // A run in progress may already have passed a seal queued since: wait for it, then run again.
-    while (this._retrying !== undefined) await this._retrying;
-    this._retrying = this._writePending().finally(() => {
-      this._retrying = undefined;
-    });
-    await this._retrying;
-  }
-
-  private async _writePending(): Promise<void> {
-    while (this._pendingSeals.length > 0) {
-      const seal = this._pendingSeals[0] as Seal;
-      try {
-        await writeFileAtomic(
-          this._o.directory,
-          sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._scheme.signing()),
-          this._o.fileMode,
-        );
-      } catch (err) {
-        this._reporter.report(err, `could not seal ${seal.file} (will retry)`);
-        return;
-      }
-      this._pendingSeals.shift();
-    }
-    await this._writePointer();
   }
 
   private _scheduleMaintenance(): void {
@@ -955,8 +893,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     try {
       chain = await this._start();
       // Seals and the pointer that could not be written before are retried behind the writes.
-      if ((this._pendingSeals.length > 0 || this._pointerDirty) && this._retrying === undefined)
-        this._behind(() => this._retryPending(), 'could not write pending seals');
+      if (this._seals.retryDue)
+        this._behind(() => this._seals.retry(), 'could not write pending seals');
     } catch (err) {
       return this._reporter.failed(err, records.length);
     }
