@@ -6,7 +6,6 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { RotatingFileExporterStats, RotatingFileLogRecordExporterOptions } from './types.js';
-import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
 import { nameParser } from './internal/file-names.js';
 import { writeAllSync, makeDirectory, makeDirectorySync } from './internal/fs-safe.js';
 import { runMaintenance } from './internal/maintenance.js';
@@ -14,6 +13,7 @@ import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/option
 import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
 import type { Seal } from './internal/seal.js';
 import { openDataFile, openDataFileSync, sealOf, type OpenFile } from './internal/data-file.js';
+import { LineRenderer, type Handover } from './internal/line-renderer.js';
 import { SealQueue } from './internal/seal-queue.js';
 import { SealingScheme } from './internal/sealing-scheme.js';
 import { SelfMetrics } from './internal/self-metrics.js';
@@ -27,40 +27,8 @@ import {
 } from './internal/slot-lock.js';
 import { GENESIS_HASH } from './internal/chain.js';
 import { countSlots, HeadFile, renderHead } from './internal/head.js';
-import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
 import { AnchorPoints, hasNonAnchor, type ChainPosition } from './internal/anchor-points.js';
 import { startUpCheck } from './internal/start-up-check.js';
-import { resourceSettled, settleResources } from './internal/settle-resources.js';
-import { compactRecord, type CompactRecord } from './internal/compact-record.js';
-import { LineBatch, type LineShape } from './internal/line-batch.js';
-import {
-  OTLP_LINE_END,
-  OTLP_RECORD_TAIL,
-  OTLP_UNCHAINED_RECORD_TAIL,
-  otlpLineBody,
-  otlpLineHead,
-  otlpLineOpen,
-} from './internal/otlp-json-line.js';
-
-/** Smaller batches are rendered and hashed in place: a round trip to the worker would cost more. */
-const WORKER_MIN_RECORDS = 64;
-
-/** A batch handed to the batch worker: its compact form, and the worker's answer on the way. */
-interface Handover {
-  readonly heads: string[];
-  readonly records: string;
-  /** Records that could not even be handed over (reported already). */
-  readonly unserializable: number;
-  /** The worker's rendering, asked for at once unless the worker must first learn the chain. */
-  rendered: Promise<WorkerBatch> | undefined;
-}
-
-/** Distinct (resource, scope) line heads compact records can refer to by index, per exporter. */
-const MAX_HEADS = 64;
-
-function hrTimeMs(t: readonly [number, number]): number {
-  return t[0] * 1000 + Math.floor(t[1] / 1e6);
-}
 
 /**
  * A `LogRecordExporter` writing durable, rotating, tamper-evident files of lines: by default
@@ -79,23 +47,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
   private readonly _reporter: Reporter;
+  private readonly _renderer: LineRenderer;
   private readonly _scheme: SealingScheme;
-  private readonly _batch: LineBatch;
   /** Off-host anchors of the chain (with `onAnchor`). */
   private readonly _anchors: AnchorPoints | undefined;
-  private _worker: BatchWorker | undefined;
-  /** Line heads of compact records, by the index they carry (see `_compact`). */
-  private readonly _heads: Buffer[] = [];
-  private readonly _headTexts: string[] = [];
-  private readonly _headIds = new Map<Buffer, number>();
-  /** Memory of a written batch, handed to the worker to build the next one in. */
-  private _spare: Buffer | undefined;
-  /** Batches handed to the worker and not yet written, in export order. */
-  private readonly _outstanding: Handover[] = [];
-  /** Whether the worker's chain continues the files' (false until the first write). */
-  private _workerSynced = false;
-  /** How records become lines (see LineShape). */
-  private readonly _shape: LineShape;
   private _queue: Promise<void> = Promise.resolve();
   private _maint: Promise<void> = Promise.resolve();
   /**
@@ -119,7 +74,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   /**
    * What the exit path ({@link exportSync}) must still write, because no async step runs after an
    * `exit` handler: batches accepted by `export()` and not yet rendered, in order; the line of the
-   * rendered batch (`_batch`) that is written next; the seal of a file being closed; the name of
+   * rendered batch (`_renderer.batch`) that is written next; the seal of a file being closed; the name of
    * a file being opened.
    */
   private readonly _accepted: ReadableLogRecord[][] = [];
@@ -152,22 +107,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           this._signHead(this._chain);
       },
     });
-    const otlp = this._o.format === 'otlp-json';
-    const chained = this._o.hashChain;
-    // OTLP lines (format v2) join the records of a batch that share resource and scope; ECS lines
-    // hold one record each.
-    this._shape = otlp
-      ? {
-          recordTail: chained ? OTLP_RECORD_TAIL : OTLP_UNCHAINED_RECORD_TAIL,
-          lineEnd: `${OTLP_LINE_END}\n`,
-          maxLineBytes: Math.min(this._o.maxLineBytes, this._o.maxFileBytes),
-        }
-      : {
-          recordTail: `${chained ? ECS_LINE_SUFFIX : ECS_UNCHAINED_SUFFIX}\n`,
-          lineEnd: undefined,
-          maxLineBytes: Infinity,
-        };
-    this._batch = new LineBatch(this._shape);
+    this._renderer = new LineRenderer(this._o, this._metrics, this._reporter);
     const onAnchor = this._o.onAnchor;
     if (onAnchor !== undefined && this._o.hashChain)
       this._anchors = new AnchorPoints(
@@ -208,7 +148,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     this._queued += n;
     let result: ExportResult = { code: ExportResultCode.FAILED };
-    const handover = this._handOver(logs);
+    const handover = this._renderer.handOver(logs);
     this._accepted.push(logs);
     void this._enqueue(async () => {
       try {
@@ -264,7 +204,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
           this._head = undefined;
           this._scheme.close();
         }
-        await this._worker?.close();
+        await this._renderer.close();
         this._anchors?.close();
       }),
       'shutdown',
@@ -336,7 +276,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     let pending = 0;
     for (const b of batches) pending += b.length;
     if (this._writing !== undefined) {
-      const counts = this._batch.counts;
+      const counts = this._renderer.batch.counts;
       for (let k = this._writing.next; k < counts.length; k++) pending += counts[k] as number;
     }
     try {
@@ -358,7 +298,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }
       for (const records of batches) {
         const times: number[] = [];
-        const unserializable = this._serialize(records, chain, times, false);
+        const unserializable = this._renderer.serialize(records, chain, times, false);
         this._metrics.drop('serialization', unserializable);
         pending -= unserializable;
         pending -= this._writeLinesSync(chain, 0, times);
@@ -402,12 +342,12 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   }
 
   /**
-   * Writes lines `from`.. of `_batch` to the active file (opening one if there is none), moving
+   * Writes lines `from`.. of `_renderer.batch` to the active file (opening one if there is none), moving
    * the chain as `_writeBatch` does; returns how many records were written. `times` are the
    * records' times when known (from line 0).
    */
   private _writeLinesSync(chain: ChainState, from: number, times: readonly number[]): number {
-    const batch = this._batch;
+    const batch = this._renderer.batch;
     const ends = batch.ends;
     const counts = batch.counts;
     const count = ends.length;
@@ -721,170 +661,6 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     return file ?? (await this._openFile(chain));
   }
 
-  /**
-   * `record`'s compact form, its head registered by index; undefined when it must be opened here
-   * (values JSON cannot carry, more distinct heads than MAX_HEADS).
-   */
-  private _compact(record: ReadableLogRecord): CompactRecord | undefined {
-    const head = otlpLineHead(record);
-    let h = this._headIds.get(head);
-    if (h === undefined) {
-      if (this._heads.length >= MAX_HEADS) return undefined;
-      h = this._heads.push(head) - 1;
-      this._headTexts.push(head.toString('utf8'));
-      this._headIds.set(head, h);
-    }
-    return compactRecord(record, h);
-  }
-
-  /** The batch worker, or undefined to work on this thread. */
-  private _usableWorker(): BatchWorker | undefined {
-    if (!this._o.worker) return undefined;
-    this._worker ??= new BatchWorker();
-    return this._worker.usable ? this._worker : undefined;
-  }
-
-  /**
-   * Hands an OTLP/JSON batch to the batch worker as soon as it is exported, before earlier batches
-   * are written: each record as a compact array, the whole batch in one native JSON.stringify (a
-   * record whose values JSON cannot carry is opened here and handed over as text). The worker
-   * renders and chains it on from its previous batch; {@link _adoptRendered} checks that start
-   * against the files' chain when the batch's turn to be written comes. Undefined when the batch
-   * is to be rendered here at write time (ECS lines, fewer than WORKER_MIN_RECORDS records, a
-   * resource still settling, no usable worker).
-   */
-  private _handOver(records: readonly ReadableLogRecord[]): Handover | undefined {
-    if (this._o.format !== 'otlp-json') return undefined;
-    if (records.length < WORKER_MIN_RECORDS) {
-      // A round trip would cost more than it saves (a SimpleLogRecordProcessor exports records one
-      // by one). Rendered here at write time, this batch moves the chain without the worker.
-      this._workerSynced = false;
-      return undefined;
-    }
-    const worker = this._usableWorker();
-    if (worker === undefined) return undefined;
-    if (!records.every(resourceSettled)) {
-      // Rendered at write time, after waiting (bounded) for the resource's async attributes.
-      this._workerSynced = false;
-      return undefined;
-    }
-    const items: (CompactRecord | string)[] = [];
-    const extraHeads: Buffer[] = [];
-    let unserializable = 0;
-    for (const record of records) {
-      try {
-        const compact = this._compact(record);
-        if (compact !== undefined) {
-          items.push(compact);
-          continue;
-        }
-        const h = MAX_HEADS + extraHeads.push(otlpLineHead(record)) - 1;
-        items.push(`${h}:${hrTimeMs(record.hrTime)}:${otlpLineOpen(record)}`);
-      } catch (err) {
-        unserializable++;
-        this._reporter.report(err, 'a record could not be serialized');
-      }
-    }
-    const heads = this._headTexts.slice();
-    if (extraHeads.length > 0) {
-      while (heads.length < MAX_HEADS) heads.push('');
-      for (const head of extraHeads) heads.push(head.toString('utf8'));
-    }
-    const handover: Handover = {
-      heads,
-      records: JSON.stringify(items),
-      unserializable,
-      rendered: undefined,
-    };
-    this._outstanding.push(handover);
-    if (this._workerSynced || !this._o.hashChain) this._render(worker, handover);
-    return handover;
-  }
-
-  private _render(worker: BatchWorker, h: Handover): void {
-    // Never the batch being written: its memory must stay here until the write is done.
-    const spare = this._spare === this._batch.buf ? undefined : this._spare;
-    this._spare = undefined;
-    h.rendered = worker.render(
-      { heads: h.heads, records: h.records, shape: this._shape, chained: this._o.hashChain },
-      spare,
-    );
-    // Failures are handled when the batch's turn to be written comes.
-    h.rendered.catch(() => undefined);
-  }
-
-  /**
-   * Points the worker's chain at the files' and hands over again every batch not yet written, in
-   * order: at the first write, and after a write that failed left the chain elsewhere.
-   */
-  private _sync(worker: BatchWorker, chain: ChainState): void {
-    worker.reset(chain.lastHash, chain.lastSeq).catch(() => undefined);
-    for (const h of this._outstanding) this._render(worker, h);
-    this._workerSynced = true;
-  }
-
-  /**
-   * Puts the worker's rendering of `h` into the batch, after making sure it chains on from `chain`
-   * (the files' position). Throws if the worker fails.
-   */
-  private async _adoptRendered(h: Handover, chain: ChainState, times: number[]): Promise<number> {
-    const worker = this._usableWorker();
-    if (worker === undefined) throw new Error('batch worker unusable');
-    const chained = this._o.hashChain;
-    if (chained && !this._workerSynced) this._sync(worker, chain);
-    let done = await (h.rendered as Promise<WorkerBatch>);
-    const off = (d: WorkerBatch): boolean =>
-      chained && (d.startPrev !== chain.lastHash || d.startSeq !== chain.lastSeq);
-    if (off(done)) {
-      this._sync(worker, chain);
-      done = await (h.rendered as Promise<WorkerBatch>);
-      if (off(done)) throw new Error('batch worker chained from the wrong position');
-    }
-    // The previous batch's memory goes back to the worker with the next hand-over.
-    const previous = this._batch.buf;
-    this._batch.adopt(done.buf, done.len, done.ends ?? [], done.counts);
-    if (previous.byteLength > 0 && this._spare === undefined) this._spare = previous;
-    const rendered = done.times ?? [];
-    for (let k = 0; k < rendered.length; k++) times.push(rendered[k] as number);
-    return h.unserializable;
-  }
-
-  /**
-   * Serializes `records` into the (reset) batch, chained from `chain`, hashing each line now or
-   * leaving its hash slot for the worker. Returns how many records could not be serialized.
-   */
-  private _serialize(
-    records: readonly ReadableLogRecord[],
-    chain: ChainState,
-    times: number[],
-    deferHashes: boolean,
-  ): number {
-    const batch = this._batch;
-    batch.reset();
-    const otlp = this._o.format === 'otlp-json';
-    const chained = this._o.hashChain;
-    let prev = chain.lastHash;
-    let seq = chain.lastSeq;
-    let unserializable = 0;
-    for (const record of records) {
-      try {
-        const head = otlp ? otlpLineHead(record) : undefined;
-        const next = chained ? seq + 1 : undefined;
-        const body = otlp ? otlpLineBody(record, next) : ecsLinePrefix(record, next, this._metrics);
-        if (!chained) batch.addPlain(head, body);
-        else if (deferHashes) batch.addUnhashed(head, body);
-        else prev = batch.add(prev, head, body);
-        times.push(hrTimeMs(record.hrTime));
-        seq++;
-      } catch (err) {
-        unserializable++;
-        this._reporter.report(err, 'a record could not be serialized');
-      }
-    }
-    batch.finish();
-    return unserializable;
-  }
-
   private async _writeBatch(
     records: ReadableLogRecord[],
     handover: Handover | undefined,
@@ -898,45 +674,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     } catch (err) {
       return this._reporter.failed(err, records.length);
     }
-    const batch = this._batch;
     const times: number[] = [];
-    let unserializable: number;
-    try {
-      if (handover !== undefined) {
-        try {
-          unserializable = await this._adoptRendered(handover, chain, times);
-        } finally {
-          const k = this._outstanding.indexOf(handover);
-          if (k !== -1) this._outstanding.splice(k, 1);
-        }
-      } else {
-        await settleResources(records);
-        // Only ECS lines go to the worker to be hashed: they have no head (see chainHash).
-        const worker =
-          this._o.format === 'ecs-json' && records.length >= WORKER_MIN_RECORDS
-            ? this._usableWorker()
-            : undefined;
-        unserializable = this._serialize(records, chain, times, worker !== undefined);
-        if (worker !== undefined && this._o.hashChain) {
-          const filled = await worker.fill(
-            batch.buf,
-            batch.len,
-            batch.ends,
-            batch.tailLength,
-            chain.lastHash,
-          );
-          batch.adopt(filled.buf, batch.len, batch.ends);
-        }
-      }
-    } catch (err) {
-      // The batch's memory went down with the worker: do it here, as every later batch will be.
-      this._reporter.report(err, 'batch worker failed; rendering and hashing on the main thread');
-      // The chain moves on without the worker: it must learn the position again before it renders.
-      this._workerSynced = false;
-      times.length = 0;
-      await settleResources(records);
-      unserializable = this._serialize(records, chain, times, false);
-    }
+    const unserializable = await this._renderer.render(records, handover, chain, times);
     // Every await above may have been the last turn of the event loop: the exit path has written
     // these records then (from `_accepted`), and nothing here may touch the files.
     if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
@@ -959,11 +698,11 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   }
 
   /**
-   * Writes the rendered batch (`_batch`) into the files, rotating as needed; `_writing.next` is
+   * Writes the rendered batch (`_renderer.batch`) into the files, rotating as needed; `_writing.next` is
    * kept at the first line not yet written, for the exit path.
    */
   private async _writeLines(chain: ChainState, times: readonly number[]): Promise<ExportResult> {
-    const batch = this._batch;
+    const batch = this._renderer.batch;
     const ends = batch.ends;
     const counts = batch.counts;
     const count = ends.length;
