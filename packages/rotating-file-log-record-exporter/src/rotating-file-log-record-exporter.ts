@@ -13,7 +13,8 @@ import type { ChainState } from './internal/recovery.js';
 import { Reporter, asError } from './internal/reporter.js';
 import { SelfMetrics } from './internal/self-metrics.js';
 import { SlotWriter } from './internal/slot-writer.js';
-import { writeLines, writeLinesSync } from './internal/write-lines.js';
+import { writeLines } from './internal/write-lines.js';
+import { sealSync, startSync, takeOverSealingSync, writeLinesSync } from './internal/exit-path.js';
 
 /**
  * A `LogRecordExporter` writing durable, rotating, tamper-evident files of lines: by default
@@ -214,8 +215,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       for (let k = w.writing.next; k < counts.length; k++) pending += counts[k] as number;
     }
     try {
-      const chain = w.startSync();
-      w.takeOverSealingSync();
+      const chain = startSync(w);
+      takeOverSealingSync(w);
       if (w.writing !== undefined) {
         const next = w.writing.next;
         w.writing = undefined;
@@ -228,7 +229,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         pending -= unserializable;
         pending -= writeLinesSync(w, batch, chain, 0, times);
       }
-      w.sealSync(chain);
+      sealSync(w, chain);
       return { code: ExportResultCode.SUCCESS };
     } catch (err) {
       return this._reporter.failed(err, pending);

@@ -1,14 +1,13 @@
 // The slot writer: the exporter's writer slot and its files: starting the slot (recovery, the
 // start-up check), opening, rotating, sealing, closing and recovering data files, the signed
-// head, and retention/compression behind the writes. The write loops are in write-lines.ts.
-import { fdatasyncSync, fstatSync, readdirSync } from 'node:fs';
+// head, and retention/compression behind the writes. Its write loop is in write-lines.ts, its exit
+// path (synchronous I/O only) in exit-path.ts.
+import { fstatSync } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import { diag } from '@opentelemetry/api';
 import type { ChainPosition } from './anchor-points.js';
-import { GENESIS_HASH } from './chain.js';
-import { openDataFile, openDataFileSync, sealOf, type OpenFile } from './data-file.js';
-import { nameParser } from './file-names.js';
-import { makeDirectory, makeDirectorySync } from './fs-safe.js';
+import { openDataFile, sealOf, type OpenFile } from './data-file.js';
+import { makeDirectory } from './fs-safe.js';
 import { countSlots, HeadFile, renderHead } from './head.js';
 import { runMaintenance } from './maintenance.js';
 import { PACKAGE, type ResolvedOptions } from './options.js';
@@ -18,13 +17,7 @@ import type { Seal, SigningKey } from './seal.js';
 import { SealQueue } from './seal-queue.js';
 import { SealingScheme } from './sealing-scheme.js';
 import type { SelfMetrics } from './self-metrics.js';
-import {
-  acquireFreshSlotSync,
-  acquireSlot,
-  releaseSlot,
-  removeStaleTemps,
-  type SlotLock,
-} from './slot-lock.js';
+import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './slot-lock.js';
 import { startUpCheck } from './start-up-check.js';
 
 /** What the slot writer needs of the exporter. */
@@ -39,11 +32,11 @@ export interface SlotWriterHooks {
 
 export class SlotWriter {
   readonly seals: SealQueue;
-  private readonly _scheme: SealingScheme;
-  private _lock: SlotLock | undefined;
-  private _head: HeadFile | undefined;
+  readonly scheme: SealingScheme;
+  lock: SlotLock | undefined;
+  head: HeadFile | undefined;
   /** Writer slots known in the directory (from start-up and each maintenance scan). */
-  private _knownSlots = 1;
+  knownSlots = 1;
   chain: ChainState | undefined;
   file: OpenFile | undefined;
   private _timer: NodeJS.Timeout | undefined;
@@ -61,8 +54,8 @@ export class SlotWriter {
    * a file being opened.
    */
   writing: { next: number } | undefined;
-  private _sealing: { seal: Seal; fd: number } | undefined;
-  private _opening: string | undefined;
+  sealing: { seal: Seal; fd: number } | undefined;
+  opening: string | undefined;
   /** Set by the exit path: from then on only the exporter's `exportSync` writes. */
   exited = false;
 
@@ -75,11 +68,11 @@ export class SlotWriter {
   ) {
     this.seals = new SealQueue(o, {
       report: (err, context) => reporter.report(err, context),
-      signing: () => this._scheme.signing(),
+      signing: () => this.scheme.signing(),
       slot: () => this.slot,
       currentFile: () => this.file?.name,
     });
-    this._scheme = new SealingScheme(o, {
+    this.scheme = new SealingScheme(o, {
       report: (err, context) => reporter.report(err, context),
       stopped: () => _hooks.stopped(),
       // A batch between its write and its head re-signs on its own; nothing to do then.
@@ -92,23 +85,23 @@ export class SlotWriter {
 
   /** The writer slot held, once started. */
   get lockedSlot(): number | undefined {
-    return this._lock?.slot;
+    return this.lock?.slot;
   }
 
-  private get slot(): number {
-    return this._lock?.slot ?? 0;
+  get slot(): number {
+    return this.lock?.slot ?? 0;
   }
 
   /** The key that signs now (see SealingScheme). */
   signing(): SigningKey | undefined {
-    return this._scheme.signing();
+    return this.scheme.signing();
   }
 
   /** Nothing to write and no file to seal: the exit path need not touch the directory. */
   get idle(): boolean {
     return (
       this.writing === undefined &&
-      this._sealing === undefined &&
+      this.sealing === undefined &&
       this.seals.empty &&
       this.file === undefined
     );
@@ -125,30 +118,29 @@ export class SlotWriter {
 
   private async _start(): Promise<ChainState> {
     const o = this.o;
-    if (this._lock !== undefined && this.chain !== undefined) return this.chain;
+    if (this.lock !== undefined && this.chain !== undefined) return this.chain;
     const created = await makeDirectory(o.directory, o.dirMode);
     if (created) await chmod(o.directory, o.dirMode);
     const dirStat = await stat(o.directory);
     if (!dirStat.isDirectory()) {
       throw Object.assign(new Error(`${o.directory} is not a directory`), { code: 'ENOTDIR' });
     }
-    if (this._lock === undefined && (dirStat.mode & 0o022) !== 0) {
+    if (this.lock === undefined && (dirStat.mode & 0o022) !== 0) {
       diag.warn(
         `${PACKAGE}: ${o.directory} is writable by group or others; anyone there can plant or delete log files`,
       );
     }
-    if (this._lock === undefined)
-      this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
+    if (this.lock === undefined) this.lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
-    const epochs = this._scheme.open(this._lock.slot);
-    const loaded = await loadSlot(this._recoveryOptions(), this._lock.slot);
+    const epochs = this.scheme.open(this.lock.slot);
+    const loaded = await loadSlot(this._recoveryOptions(), this.lock.slot);
     const { state, recovered, slots } = loaded;
     // Epochs that ended while the writer was down are checkpointed with where recovery found the chain.
     epochs?.resume(Date.now(), state);
     for (const r of recovered) if (r.tornBytes > 0) this.metrics.tornLinesSetAside++;
     if (o.onIntegrityViolation !== undefined) {
-      const check = this._scheme.fixedCheck();
-      for (const v of await startUpCheck({ ...o, check }, this._lock.slot, loaded)) {
+      const check = this.scheme.fixedCheck();
+      for (const v of await startUpCheck({ ...o, check }, this.lock.slot, loaded)) {
         try {
           o.onIntegrityViolation(v);
         } catch (err) {
@@ -157,82 +149,14 @@ export class SlotWriter {
       }
     }
     this.chain = state;
-    this._knownSlots = Math.max(this._knownSlots, slots);
-    this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
+    this.knownSlots = Math.max(this.knownSlots, slots);
+    this.head ??= HeadFile.open(o.directory, o.baseName, this.lock.slot, o.fileMode, (m) =>
       this.reporter.report(new Error(m), 'unsafe head'),
     );
     // From here the head vouches for what recovery found (its seals keep what it found wrong).
     this.signHead(state);
     this.scheduleMaintenance();
     return state;
-  }
-
-  /** The chain to write on at exit: the started one, else a fresh slot's (see acquireFreshSlotSync). */
-  startSync(): ChainState {
-    if (this._lock !== undefined && this.chain !== undefined) return this.chain;
-    const o = this.o;
-    makeDirectorySync(o.directory, o.dirMode);
-    const parse = nameParser(o.baseName);
-    const used = new Set<number>();
-    for (const name of readdirSync(o.directory)) {
-      const parsed = parse(name);
-      if (parsed !== undefined) used.add(parsed.slot);
-    }
-    this._lock = acquireFreshSlotSync(o.directory, o.baseName, o.fileMode, (s) => !used.has(s));
-    this.chain = { lastHash: GENESIS_HASH, lastSeq: 0, nextIndex: 1, lastRecordMs: undefined };
-    this._knownSlots = Math.max(
-      this._knownSlots,
-      this._lock.slot + 1,
-      ...[...used].map((n) => n + 1),
-    );
-    this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
-      this.reporter.report(new Error(m), 'unsafe head'),
-    );
-    this._scheme.open(this._lock.slot)?.resume(Date.now(), this.chain);
-    return this.chain;
-  }
-
-  /** The exit path: the seal of a file whose closing the exit cut short joins the pending ones. */
-  takeOverSealingSync(): void {
-    const sealing = this._sealing;
-    if (sealing === undefined) return;
-    this._sealing = undefined;
-    try {
-      fdatasyncSync(sealing.fd);
-    } catch {
-      // its lines are as durable as the kernel made them
-    }
-    this.seals.push(sealing.seal);
-  }
-
-  /** The exit path, last: syncs and seals the active file, signs the head, writes the seals. */
-  sealSync(chain: ChainState): void {
-    const file = this.file;
-    if (file !== undefined && !file.broken) {
-      fdatasyncSync(file.fh.fd);
-      this.seals.push(sealOf(this.o, this.slot, file, this.chain));
-    }
-    this.signHead(chain);
-    this.seals.writeSync(file?.name);
-  }
-
-  /** The exit path: the active file is full; its seal is written with the others at the end. */
-  rotateSync(file: OpenFile): void {
-    fdatasyncSync(file.fh.fd);
-    this.seals.push(sealOf(this.o, this.slot, file, this.chain));
-    this.metrics.rotated();
-    this.file = undefined;
-  }
-
-  /** The active file, or a new one opened with synchronous I/O (see {@link fileFor}). */
-  openFileSync(chain: ChainState): OpenFile {
-    const current = this.file;
-    if (current !== undefined && !current.broken) return current;
-    if (current !== undefined)
-      throw new Error(`${current.name} needs recovery after a failed write`);
-    const file = openDataFileSync(this.o, this.slot, chain, this._opening);
-    this.file = file;
-    return file;
   }
 
   /** Makes sure an open, healthy file with room for `bytes` is active (rotating as needed). */
@@ -270,12 +194,12 @@ export class SlotWriter {
       report: (err, context) => this.reporter.report(err, context),
       behind: (work, what) => this._behind(work, what),
       opening: (name) => {
-        this._opening = name;
+        this.opening = name;
       },
     });
     const interval = this.o.rotateIntervalMs;
     this.file = file;
-    this._opening = undefined;
+    this.opening = undefined;
     this.seals.pointerMoved();
     this._behind(() => this.seals.writePointer(), 'could not update the current-file pointer');
     if (interval !== undefined) {
@@ -335,9 +259,9 @@ export class SlotWriter {
     // With fsync 'batch' the lines this batch put in the old file are acknowledged with the batch,
     // so they are synced before anything else; with 'none' the sync may follow.
     if (this.o.fsync === 'batch') {
-      this._sealing = { seal, fd: file.fh.fd };
+      this.sealing = { seal, fd: file.fh.fd };
       await sync();
-      this._sealing = undefined;
+      this.sealing = undefined;
     }
     if (this.exited) return;
     this.seals.push(seal);
@@ -353,8 +277,8 @@ export class SlotWriter {
       if (this.o.fsync !== 'batch') await sync();
       await file.fh.close().catch(() => undefined);
       // Slots that started since: later heads name them, so deleting one whole slot shows.
-      this._knownSlots = Math.max(
-        this._knownSlots,
+      this.knownSlots = Math.max(
+        this.knownSlots,
         await countSlots(this.o.directory, this.o.baseName),
       );
       this.scheduleMaintenance();
@@ -383,8 +307,8 @@ export class SlotWriter {
   private _recoveryOptions(): Parameters<typeof loadSlot>[0] {
     return {
       ...this.o,
-      signing: () => this._scheme.signing(),
-      check: this._scheme.recoveryCheck(),
+      signing: () => this.scheme.signing(),
+      check: this.scheme.recoveryCheck(),
     };
   }
 
@@ -398,21 +322,21 @@ export class SlotWriter {
       o.maxTotalBytes === undefined
     )
       return;
-    if (this._maintPending || this._lock === undefined) return;
+    if (this._maintPending || this.lock === undefined) return;
     this._maintPending = true;
-    const slot = this._lock.slot;
+    const slot = this.lock.slot;
     this._maint = this._maint.then(async () => {
       this._maintPending = false;
       const active = this.file?.index ?? this.chain?.nextIndex ?? 1;
       try {
         const r = await runMaintenance(
-          { ...o, signing: () => this._scheme.signing(), check: this._scheme.fixedCheck() },
+          { ...o, signing: () => this.scheme.signing(), check: this.scheme.fixedCheck() },
           slot,
           active,
           this.file?.size,
           Date.now(),
         );
-        this._knownSlots = Math.max(this._knownSlots, r.slots);
+        this.knownSlots = Math.max(this.knownSlots, r.slots);
         this.metrics.filesCompressed += r.compressed;
         this.metrics.filesDeleted += r.deleted;
       } catch (err) {
@@ -436,11 +360,11 @@ export class SlotWriter {
    * and before it is acknowledged, so every acknowledged record is vouched for by the key.
    */
   signHead(chain: ChainState): void {
-    const head = this._head;
-    if (head === undefined || this._lock === undefined) return;
-    const slot = this._lock.slot;
+    const head = this.head;
+    if (head === undefined || this.lock === undefined) return;
+    const slot = this.lock.slot;
     const file = this.file;
-    this._scheme.signHead(chain, () => {
+    this.scheme.signHead(chain, () => {
       try {
         head.write(
           renderHead(
@@ -451,10 +375,10 @@ export class SlotWriter {
               seq: chain.lastSeq,
               hash: chain.lastHash,
               bytes: file?.size ?? 0,
-              slots: this._knownSlots,
+              slots: this.knownSlots,
               at: new Date().toISOString(),
             },
-            this._scheme.signing(),
+            this.scheme.signing(),
           ),
         );
       } catch (err) {
@@ -480,12 +404,12 @@ export class SlotWriter {
     await this.seals.retry();
     this.scheduleMaintenance();
     await this._maint;
-    if (this._lock !== undefined) {
-      await releaseSlot(this._lock);
-      this._lock = undefined;
-      this._head?.close();
-      this._head = undefined;
-      this._scheme.close();
+    if (this.lock !== undefined) {
+      await releaseSlot(this.lock);
+      this.lock = undefined;
+      this.head?.close();
+      this.head = undefined;
+      this.scheme.close();
     }
   }
 }

@@ -1,13 +1,6 @@
-// The two write loops of the slot writer: the exporter's (async, between awaits) and the exit
-// path's (synchronous I/O only, in an exit handler). They take lines into files the same way and
-// move the chain the same way, and differ on purpose in two places, marked where they are:
-// - lastRecordMs: the async loop always has the times of the records it writes (rendered with
-//   the batch), so it sets the file's and chain's last record time from every write. The exit loop
-//   may be finishing a batch the async path had begun, whose times it does not have (it is called
-//   with none); it sets them only when known, so an unknown time never overwrites a known one.
-// - rotation: only the async loop rotates on a time boundary or when the active file was deleted
-//   (see SlotWriter.fileFor). The exit loop rotates only when the file is full: it runs once,
-//   without timers, and the file it writes is sealed right after (SlotWriter.sealSync).
+// The slot writer's write loop: how a rendered batch goes into the slot's files, between awaits.
+// The exit path has its own loop (exit-path.ts), which differs from this one on purpose in when
+// it sets lastRecordMs and when it rotates: see the top of that file.
 import { ftruncateSync } from 'node:fs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { OpenFile } from './data-file.js';
@@ -38,7 +31,8 @@ export async function writeLines(
   while (i < count) {
     let file: OpenFile;
     try {
-      // Rotates on size, on the time boundary and when the active file was deleted.
+      // Rotates on size, on the time boundary and when the active file was deleted (unlike the
+      // exit path's loop: see exit-path.ts).
       file = await w.fileFor(chain, (ends[i] as number) - from);
     } catch (err) {
       return w.reporter.failed(err, left);
@@ -72,7 +66,7 @@ export async function writeLines(
     }
     done += n;
     left -= n;
-    // Always: this loop has every record's time (see the top of this file).
+    // Always: this loop has every record's time (unlike the exit path's: see exit-path.ts).
     file.lastRecordMs = times[done - 1];
     chain.lastRecordMs = file.lastRecordMs;
     w.metrics.written(n, to - from);
@@ -91,58 +85,4 @@ export async function writeLines(
   w.signHead(chain);
   w.reporter.succeeded();
   return { code: ExportResultCode.SUCCESS };
-}
-
-/**
- * The exit path's loop: writes lines `from`.. of `batch` to `w`'s active file (opening one if
- * there is none), moving the chain as {@link writeLines} does; returns how many records were
- * written. `times` are the records' times when known (from line 0). Throws.
- */
-export function writeLinesSync(
-  w: SlotWriter,
-  batch: LineBatch,
-  chain: ChainState,
-  from: number,
-  times: readonly number[],
-): number {
-  const ends = batch.ends;
-  const counts = batch.counts;
-  const count = ends.length;
-  let i = from;
-  let records = 0;
-  let done = 0;
-  for (let k = 0; k < from; k++) done += counts[k] as number;
-  while (i < count) {
-    const start = i === 0 ? 0 : (ends[i - 1] as number);
-    // On size only, not on time or a deleted file (see the top of this file).
-    let file = w.openFileSync(chain);
-    if (file.size > 0 && file.size + (ends[i] as number) - start > w.o.maxFileBytes) {
-      w.rotateSync(file);
-      file = w.openFileSync(chain);
-    }
-    // Take lines while the file has room; the first always goes (an oversized line gets a file).
-    let j = i + 1;
-    while (j < count && file.size + (ends[j] as number) - start <= w.o.maxFileBytes) j++;
-    const end = ends[j - 1] as number;
-    writeAllSync(file.fh.fd, batch.buf, start, end);
-    let n = 0;
-    for (let k = i; k < j; k++) n += counts[k] as number;
-    file.size += end - start;
-    file.count += n;
-    if (w.o.hashChain) {
-      chain.lastHash = batch.hashAt(j - 1);
-      chain.lastSeq += n;
-    }
-    done += n;
-    records += n;
-    // Only when known: the rest of a batch the async path began comes without times.
-    const last = times[done - 1];
-    if (last !== undefined) {
-      file.lastRecordMs = last;
-      chain.lastRecordMs = last;
-    }
-    w.metrics.written(n, end - start);
-    i = j;
-  }
-  return records;
 }
