@@ -201,7 +201,7 @@ from \`bench/results/last-run.json\` without measuring.
 
 ## Workload and method
 
-- The security event of \`../shared/reference/performance.md\`: a message and 8 attributes under
+- One security event, the same for every logger: a message and 8 attributes under
   their OpenTelemetry names (\`event.name\`, \`user.id\`, \`client.address\`,
   \`http.request.method\`, \`url.path\`, \`event.outcome\`, \`http.request.id\`, and the nested
   \`session: { id, mfa: { method, verified } }\`). 4096 variants are built before the clock

@@ -1,5 +1,5 @@
 // The vocabulary as data: the 57 OWASP logging vocabulary events plus sys_config_change, each with
-// its level, default description, parameters, and ECS 9.4 / OCSF 1.8.0 mapping (reference §3.3).
+// its level, default description, parameters, and ECS 9.4 / OCSF 1.8.0 mapping.
 import type {
   EcsCategorization,
   OcsfClassification,

@@ -11,7 +11,7 @@ import {
   isValidEventName,
 } from '@seclog/semconv';
 
-// Reference §1.2: the 57 OWASP events and their levels (upload_validation is INFO|CRITICAL; its
+// The OWASP logging vocabulary: the 57 events and their levels (upload_validation is INFO|CRITICAL; its
 // default is INFO), plus our sys_config_change (WARN).
 const OWASP_LEVELS: Readonly<Record<string, 'INFO' | 'WARN' | 'CRITICAL'>> = {
   authn_login_success: 'INFO',
@@ -74,7 +74,7 @@ const OWASP_LEVELS: Readonly<Record<string, 'INFO' | 'WARN' | 'CRITICAL'>> = {
   sys_config_change: 'WARN',
 };
 
-// Reference §4: the expected event.type values per ECS 9.4 event.category.
+// ECS 9.4: the event.type values allowed per event.category.
 const ECS_ALLOWED_TYPES: Readonly<Record<string, readonly string[]>> = {
   api: [
     'access',
@@ -110,7 +110,7 @@ const ECS_ALLOWED_TYPES: Readonly<Record<string, readonly string[]>> = {
   web: ['access', 'error', 'info'],
 };
 
-// Reference §3.3 and OCSF 1.8.0: the classes we use, their category, and the activities we may pick.
+// OCSF 1.8.0: the classes we use, their category, and the activities we may pick.
 const OCSF_CLASSES: Readonly<Record<number, { category: number; activities: readonly number[] }>> =
   {
     1001: { category: 1, activities: [1, 2, 3, 4, 5, 7, 10, 11] },
