@@ -7,6 +7,7 @@ import {
   SECURITY_EVENT_PARAMETERS,
   SECURITY_EVENTS,
   SEVERITY_NUMBER_BY_LEVEL,
+  UPLOAD_VALIDATION_VERDICTS,
   getSecurityEvent,
   isValidEventName,
 } from '@seclog/semconv';
@@ -219,6 +220,29 @@ describe('SECURITY_EVENTS', () => {
         expect(event.ocsf.statusId).toBe(event.ecs.outcome === 'failure' ? 2 : 1);
       }
     });
+  });
+});
+
+describe('UPLOAD_VALIDATION_VERDICTS', () => {
+  it('has the event defaults as the passed verdict, so data and rule agree', () => {
+    const event = getSecurityEvent('upload_validation');
+    expect(UPLOAD_VALIDATION_VERDICTS.passed).toEqual({
+      level: event?.level,
+      outcome: event?.ecs.outcome,
+    });
+  });
+
+  it('reads the verdicts the validationResult parameter names, lowercased', () => {
+    expect(SECURITY_EVENT_PARAMETERS.validationResult.description).toMatch(
+      /passed, incomplete or FAILED/,
+    );
+    expect(Object.keys(UPLOAD_VALIDATION_VERDICTS).sort()).toEqual([
+      'failed',
+      'incomplete',
+      'passed',
+    ]);
+    expect(UPLOAD_VALIDATION_VERDICTS.failed).toEqual({ level: 'CRITICAL', outcome: 'failure' });
+    expect(UPLOAD_VALIDATION_VERDICTS.incomplete).toEqual({ level: 'INFO', outcome: 'failure' });
   });
 });
 
