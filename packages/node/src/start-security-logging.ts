@@ -43,6 +43,7 @@ import { installStderrFallback } from './internal/stderr-diag-logger.js';
 import { QueueingLogRecordProcessor } from './internal/queueing-log-record-processor.js';
 import { RequestContextLogRecordProcessor } from './internal/request-context-log-record-processor.js';
 import { buildResource, settleResource } from './internal/resource.js';
+import { withTimeout } from './internal/with-timeout.js';
 import type {
   DropReason,
   ExportPathStats,
@@ -309,8 +310,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     what: string,
     onTimeout?: () => void,
   ): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+    withTimeout(work, shutdownTimeoutMillis, {
+      onTimeout: () => {
         globalErrorHandler(
           new Error(
             `@seclog/node: ${what} did not finish within ${shutdownTimeoutMillis} ms${describeUnfinished()}`,
@@ -321,20 +322,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         } catch (error) {
           reportError(error);
         }
-        resolve();
-      }, shutdownTimeoutMillis);
-      timer.unref();
-      work().then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reportError(error);
-          resolve();
-        },
-      );
+      },
+      onError: reportError,
     });
 
   // Which paths a timed-out flush or shutdown is still waiting for, and what to do about them.
