@@ -95,7 +95,7 @@ async function main() {
     process.env.BENCH_VERIFY === '1' && target.verify ? await target.verify() : undefined;
   const lat = samples.subarray(0, sampled).slice().sort();
   // The same samples without the first 10% of calls, where the JIT is still compiling the call
-  // path: what a long-running service sees (the target stays on the whole run).
+  // path: what a long-running service sees (the target stays on the whole run).
   const steady = samples.subarray(Math.ceil(N / 10 / STRIDE), sampled).sort();
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
   const result = {

@@ -1,9 +1,9 @@
-// The ratios the issues ask for (seclog full against pino + redact, pino-roll, the bare SDK and
+// The ratios seclog is held to (seclog full against pino + redact, pino-roll, the bare SDK and
 // its own variants), each with its target and whether the run meets it.
 
 const get = (rows, id) => rows.find((r) => r.id === id && !r.skipped);
 
-/** The ratios the issues ask for, each with its target and whether this run meets it. */
+/** The ratios seclog is held to, each with its target and whether this run meets it. */
 export function ratios(rows) {
   const full = get(rows, 'seclog-full');
   const out = [];
@@ -36,7 +36,7 @@ export function ratios(rows) {
     '(ceiling)',
   );
   add(
-    'seclog with the defaults (fsync per batch) / pino + redact, rec/s (issue 14)',
+    'seclog with the defaults (fsync per batch) / pino + redact, rec/s',
     get(rows, 'seclog-fsync'),
     get(rows, 'pino-redact'),
     'recPerSec',

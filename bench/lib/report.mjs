@@ -1,5 +1,5 @@
 // Renders a bench run: the stdout table and docs/benchmarks.md (machine, method, tables, ratios
-// against the issue's targets, micro-benchmarks, profile, and the hand-written notes in bench/NOTES.md).
+// against its targets, micro-benchmarks, profile, and the hand-written notes in bench/NOTES.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -201,7 +201,7 @@ from \`bench/results/last-run.json\` without measuring.
 
 ## Workload and method
 
-- The security event of \`../shared/reference/performance.md\`: a message and 8 attributes under
+- One security event, the same for every logger: a message and 8 attributes under
   their OpenTelemetry names (\`event.name\`, \`user.id\`, \`client.address\`,
   \`http.request.method\`, \`url.path\`, \`event.outcome\`, \`http.request.id\`, and the nested
   \`session: { id, mfa: { method, verified } }\`). 4096 variants are built before the clock
@@ -225,7 +225,7 @@ from \`bench/results/last-run.json\` without measuring.
   \`performance.now()\` on the calling thread (7 is coprime with the pool size, so every variant
   is sampled; timing 1 call in 7 keeps the clock's own cost out of rec/s). **p99 after 10%**:
   the same samples without the first 10% of calls, while the JIT is still compiling the call
-  path; the issue's target is on the whole run. **loop delay p99**:
+  path; the target is on the whole run. **loop delay p99**:
   \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) over the run; it includes each
   1000-call burst itself (a few ms for every contender) plus whatever export work blocks the
   loop. **peak RSS**: \`process.resourceUsage().maxRSS\` at the end of the process.
@@ -277,7 +277,7 @@ above 1x costs more CPU per record. A 3.x-line row is compared with the bare SDK
 
 ${baselineTable(rows)}
 
-## Ratios and targets (issues 3, 4, 6 and 14)
+## Ratios and targets
 
 ${markdownTable(RATIO_COLUMNS, ratios(rows))}
 

@@ -108,7 +108,7 @@ function slotDataFiles(names: readonly string[], pointer: string): [number, stri
  * Follows `directory` until `signal` aborts: first the last `initialLines` lines of the current
  * file of each slot already there, then every new line; a slot (or the directory) that appears
  * after the start is shown from its first line, including files it rotated out of before the next
- * poll (#12). When a pointer moves to a new file, the old file is read to its end first, so no line
+ * poll. When a pointer moves to a new file, the old file is read to its end first, so no line
  * is skipped at a rotation. Resolves when stopped.
  */
 export async function tailDirectory(directory: string, options: TailOptions): Promise<void> {
