@@ -24,6 +24,11 @@ import {
   SECLOG_EXPORT_RESULT_VALUE_EXPORTED,
   SECLOG_EXPORT_RESULT_VALUE_SPILLED,
 } from '@seclog/semconv';
+import {
+  BridgedRecordLogRecordProcessor,
+  withoutBridgedRecords,
+} from './internal/bridges/bridged-record-log-record-processor.js';
+import { installBridges, loadBridges } from './internal/bridges/install-bridges.js';
 import { anchorRecord, integrityViolationRecord } from './internal/chain-events.js';
 import { ConsoleLineLogRecordExporter } from './internal/console-log-record-exporter.js';
 import { installExitHooks } from './internal/exit-hooks.js';
@@ -87,6 +92,7 @@ interface PathCounters {
  */
 export function startSecurityLogging(options?: StartSecurityLoggingOptions): SecurityLogging {
   const opts = validateOptions(options);
+  const bridges = loadBridges(opts.bridges ?? []);
   // Before anything can warn: without a diag logger of the application's, warnings go to stderr.
   const undoStderrFallback = installStderrFallback();
   const env = process.env;
@@ -203,7 +209,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     const consoleOptions = typeof opts.console === 'object' ? opts.console : {};
     const stream = consoleOptions.stream ?? process.stdout;
     const format = consoleOptions.format ?? (stream.isTTY === true ? 'pretty' : 'json');
-    exportProcessors.push(addPath('console', new ConsoleLineLogRecordExporter({ stream, format })));
+    const consolePath = addPath('console', new ConsoleLineLogRecordExporter({ stream, format }));
+    exportProcessors.push(bridges.length > 0 ? withoutBridgedRecords(consolePath) : consolePath);
   }
   if (enabled.file) {
     const fileOptions = typeof opts.file === 'object' ? opts.file : {};
@@ -246,6 +253,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   }
 
   const processors: LogRecordProcessor[] = [new RequestContextLogRecordProcessor()];
+  if (bridges.length > 0) processors.push(new BridgedRecordLogRecordProcessor());
   if (opts.redaction !== false) {
     processors.push(
       new RedactingLogRecordProcessor(typeof opts.redaction === 'object' ? opts.redaction : {}),
@@ -266,6 +274,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const undoContextManager = ensureContextManager();
   const undoGlobal =
     opts.registerGlobal === false ? () => undefined : registerGlobalLoggerProvider(loggerProvider);
+  // After the global registration: the bridges look their loggers up there.
+  const undoBridges = installBridges(bridges, loggerProvider);
 
   // After shutdown the SDK's loggers discard records before any processor sees them; our own
   // loggers go through this guard so those records are still counted (as dropped by shutdown).
@@ -355,6 +365,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         // The seal at shutdown would anchor again, into paths already closing.
         chainRecordsOpen = false;
         await loggerProvider.shutdown();
+        undoBridges();
         undoGlobal();
         undoContextManager();
       },

@@ -111,6 +111,14 @@ export interface StartSecurityLoggingOptions {
   readonly shutdownTimeoutMillis?: number;
   /** Register the provider as the global LoggerProvider of every installed logs API. Default: true. */
   readonly registerGlobal?: boolean;
+  /**
+   * Loggers whose records also go through this pipeline (request context, redaction, files,
+   * OTLP; not the console, where the application prints them already): `pino` needs
+   * `@opentelemetry/instrumentation-pino`, `winston` needs `@opentelemetry/instrumentation-winston`
+   * and `@opentelemetry/winston-transport`. Reaches loggers created after startSecurityLogging.
+   * Default: none (see docs/bridges.md for why).
+   */
+  readonly bridges?: readonly ('pino' | 'winston')[];
 }
 
 /** Delivery counters of one export path. */

@@ -2,6 +2,7 @@
 // variables. Bad configuration throws here, at setup, naming the package and the option.
 import { diag } from '@opentelemetry/api';
 import type { BatchOptions, StartSecurityLoggingOptions } from '../types.js';
+import { BRIDGE_NAMES } from './bridges/install-bridges.js';
 
 const KNOWN_OPTIONS = new Set([
   'serviceName',
@@ -17,6 +18,7 @@ const KNOWN_OPTIONS = new Set([
   'meterProvider',
   'shutdownTimeoutMillis',
   'registerGlobal',
+  'bridges',
 ]);
 
 const EXPORTER_NAMES = ['console', 'file', 'otlp'] as const;
@@ -76,6 +78,15 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
   }
   for (const key of ['handleExit', 'registerGlobal']) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(key, 'must be a boolean');
+  }
+  if (o.bridges !== undefined) {
+    const known = BRIDGE_NAMES as readonly string[];
+    if (!Array.isArray(o.bridges) || o.bridges.some((b) => !known.includes(b as string))) {
+      fail('bridges', `must be an array of ${known.map((b) => `'${b}'`).join(', ')}`);
+    }
+    if (o.bridges.length > 0 && o.registerGlobal === false) {
+      fail('bridges', 'need the global LoggerProvider, which registerGlobal: false turns off');
+    }
   }
   if (o.shutdownTimeoutMillis !== undefined)
     positiveInt('shutdownTimeoutMillis', o.shutdownTimeoutMillis);

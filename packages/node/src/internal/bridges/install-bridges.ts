@@ -1,0 +1,158 @@
+// Bridges pino and winston into the pipeline with the official OpenTelemetry instrumentations,
+// which are optional peers: they are loaded only when `bridges` names them. Their module hooks
+// cover both module systems: require-in-the-middle (installed by the instrumentations) patches
+// CommonJS `require`, and import-in-the-middle's loader, registered here with `module.register`,
+// patches ESM `import` of the same packages.
+import { createRequire, register } from 'node:module';
+import { diag } from '@opentelemetry/api';
+import { pathToFileURL } from 'node:url';
+
+export const BRIDGE_NAMES = ['pino', 'winston'] as const;
+export type BridgeName = (typeof BRIDGE_NAMES)[number];
+
+interface Instrumentation {
+  disable(): void;
+}
+type InstrumentationClass = new (config?: Record<string, unknown>) => Instrumentation;
+
+interface LoadedBridge {
+  readonly name: BridgeName;
+  readonly Instrumentation: InstrumentationClass;
+  /** Where the instrumentation was found, to resolve its own import-in-the-middle loader. */
+  readonly resolvedFrom: string;
+}
+
+const INSTRUMENTATIONS: Record<BridgeName, { module: string; exportName: string }> = {
+  pino: { module: '@opentelemetry/instrumentation-pino', exportName: 'PinoInstrumentation' },
+  winston: {
+    module: '@opentelemetry/instrumentation-winston',
+    exportName: 'WinstonInstrumentation',
+  },
+};
+
+/** What `npm install` needs for each bridge. */
+const PEERS: Record<BridgeName, readonly string[]> = {
+  pino: ['@opentelemetry/instrumentation-pino'],
+  winston: ['@opentelemetry/instrumentation-winston', '@opentelemetry/winston-transport'],
+};
+
+function missing(name: BridgeName, packageName: string, why = 'is not installed'): never {
+  throw new TypeError(
+    `@seclog/node: bridges: '${name}' needs ${packageName}, which ${why}; run npm install ${PEERS[name].join(' ')} (the version of your OpenTelemetry line), or remove '${name}' from the bridges option`,
+  );
+}
+
+/**
+ * Finds the instrumentation packages of every bridge, at setup: a missing one throws a TypeError
+ * naming the package and the `bridges` option, before anything is started.
+ */
+export function loadBridges(names: readonly BridgeName[]): LoadedBridge[] {
+  const require = createRequire(import.meta.url);
+  return names.map((name) => {
+    const { module, exportName } = INSTRUMENTATIONS[name];
+    let exports: Record<string, unknown>;
+    try {
+      exports = require(module) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') missing(name, module);
+      missing(name, module, `failed to load (${(error as Error).message})`);
+    }
+    // Where the module was loaded from: require() goes through module hooks, require.resolve not.
+    const resolvedFrom =
+      Object.values(require.cache).find((m) => m?.exports === exports)?.filename ??
+      require.resolve(module);
+    if (name === 'winston') {
+      // The winston instrumentation requires the transport itself, from where it is installed.
+      try {
+        createRequire(resolvedFrom).resolve('@opentelemetry/winston-transport');
+      } catch {
+        missing(name, '@opentelemetry/winston-transport', `${module} cannot find`);
+      }
+    }
+    const Instrumentation = exports[exportName];
+    if (typeof Instrumentation !== 'function') {
+      missing(name, module, `does not export ${exportName}`);
+    }
+    return { name, Instrumentation: Instrumentation as InstrumentationClass, resolvedFrom };
+  });
+}
+
+// One loader per process: a second startSecurityLogging (after a shutdown) reuses it.
+const LOADER_KEY = Symbol.for('@seclog/node.bridges.esm-loader');
+
+/**
+ * ESM `import` of pino goes through the loader only for the bridged packages (its `include`
+ * list), so the rest of the application loads as it did. Already-loaded modules are not
+ * affected: bridges reach loggers created after startSecurityLogging.
+ */
+function registerEsmLoader(bridges: readonly LoadedBridge[]): void {
+  const globals = globalThis as { [LOADER_KEY]?: true };
+  if (globals[LOADER_KEY] === true || bridges.length === 0) return;
+  const instrumentationRequire = createRequire(bridges[0]!.resolvedFrom);
+  const hook = instrumentationRequire.resolve('@opentelemetry/instrumentation/hook.mjs');
+  register(pathToFileURL(hook), {
+    data: { include: bridges.map((b) => b.name) },
+  });
+  globals[LOADER_KEY] = true;
+}
+
+interface LogsApiLike {
+  setGlobalLoggerProvider(provider: unknown): unknown;
+  getLoggerProvider(): unknown;
+  disable(): void;
+}
+
+/**
+ * The logs API a bridge emits through, when it is not one seclog registered with: an
+ * instrumentation of the 0.223 line installed next to a 3.x SDK brings its own
+ * `@opentelemetry/api-logs`, whose global would otherwise stay a no-op and lose every record.
+ */
+function ownLogsApis(bridges: readonly LoadedBridge[], provider: object): LogsApiLike[] {
+  const found: LogsApiLike[] = [];
+  for (const { resolvedFrom } of bridges) {
+    const from = createRequire(resolvedFrom);
+    const candidates = [resolvedFrom];
+    if (bridges.some((b) => b.name === 'winston')) {
+      try {
+        candidates.push(from.resolve('@opentelemetry/winston-transport'));
+      } catch {
+        // Checked at load.
+      }
+    }
+    for (const candidate of candidates) {
+      try {
+        const api = (createRequire(candidate)('@opentelemetry/api-logs') as { logs?: LogsApiLike })
+          .logs;
+        if (api !== undefined && api.getLoggerProvider() !== provider && !found.includes(api))
+          found.push(api);
+      } catch {
+        // The 3.x line's bridges use the logs API of @opentelemetry/api.
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Enables the bridges' module hooks, after `provider` is registered globally; returns an undo that
+ * disables them.
+ */
+export function installBridges(bridges: readonly LoadedBridge[], provider: object): () => void {
+  if (bridges.length === 0) return () => undefined;
+  const registered: LogsApiLike[] = [];
+  for (const api of ownLogsApis(bridges, provider)) {
+    api.setGlobalLoggerProvider(provider);
+    if (api.getLoggerProvider() === provider) registered.push(api);
+    else
+      diag.warn(
+        '@seclog/node: bridges: the logs API the bridges emit through already has another LoggerProvider; their records go there, not to seclog',
+      );
+  }
+  registerEsmLoader(bridges);
+  // Constructing an instrumentation enables it (its require and import hooks).
+  const enabled = bridges.map(({ Instrumentation }) => new Instrumentation());
+  return () => {
+    for (const instrumentation of enabled) instrumentation.disable();
+    for (const api of registered) if (api.getLoggerProvider() === provider) api.disable();
+  };
+}
