@@ -7,7 +7,7 @@ import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-
 import { OTLPLogExporter as OtlpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { RedactingLogRecordProcessor } from '@seclog/redacting-log-record-processor';
+import { RedactingLogRecordProcessor, Redactor } from '@seclog/redacting-log-record-processor';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
 import {
   createComponentLogger,
@@ -254,10 +254,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
 
   const processors: LogRecordProcessor[] = [new RequestContextLogRecordProcessor()];
   if (bridges.length > 0) processors.push(new BridgedRecordLogRecordProcessor());
+  const redactionOptions = typeof opts.redaction === 'object' ? opts.redaction : {};
   if (opts.redaction !== false) {
-    processors.push(
-      new RedactingLogRecordProcessor(typeof opts.redaction === 'object' ? opts.redaction : {}),
-    );
+    processors.push(new RedactingLogRecordProcessor(redactionOptions));
   }
   processors.push(...exportProcessors);
   if (exportProcessors.length === 0) {
@@ -275,7 +274,11 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const undoGlobal =
     opts.registerGlobal === false ? () => undefined : registerGlobalLoggerProvider(loggerProvider);
   // After the global registration: the bridges look their loggers up there.
-  const undoBridges = installBridges(bridges, loggerProvider);
+  const undoBridges = installBridges(
+    bridges,
+    loggerProvider,
+    opts.redaction === false || bridges.length === 0 ? undefined : new Redactor(redactionOptions),
+  );
 
   // After shutdown the SDK's loggers discard records before any processor sees them; our own
   // loggers go through this guard so those records are still counted (as dropped by shutdown).

@@ -155,11 +155,13 @@ for (const app of ['app.mjs', 'app.cjs']) {
         expect(record?.attributes['seclog.request.id']).toEqual(expect.any(String));
       }
 
-      // The app prints each record once, through the logger's own stdout destination; seclog's
-      // console adds no second copy.
+      // The app prints each record once, through the logger's own stdout destination, redacted
+      // with the same rules and correlated; seclog's console adds no second copy.
       const printed = stdout.split('\n').filter((l) => l.includes('login rejected'));
       expect(printed).toHaveLength(2);
       expect(printed.every((l) => l.includes(traceId))).toBe(true);
+      expect(stdout).not.toContain(secret);
+      expect(printed.every((l) => l.includes('[REDACTED:github-token]'))).toBe(true);
     });
   });
 }

@@ -5,6 +5,11 @@
 // patches ESM `import` of the same packages.
 import { createRequire, register } from 'node:module';
 import { diag } from '@opentelemetry/api';
+import type { Redactor } from '@seclog/redacting-log-record-processor';
+import {
+  redactingPinoInstrumentation,
+  redactingWinstonInstrumentation,
+} from './redacting-instrumentations.js';
 import { pathToFileURL } from 'node:url';
 
 export const BRIDGE_NAMES = ['pino', 'winston'] as const;
@@ -135,9 +140,13 @@ function ownLogsApis(bridges: readonly LoadedBridge[], provider: object): LogsAp
 
 /**
  * Enables the bridges' module hooks, after `provider` is registered globally; returns an undo that
- * disables them.
+ * disables them. With a `redactor`, pino's and winston's own output is redacted too.
  */
-export function installBridges(bridges: readonly LoadedBridge[], provider: object): () => void {
+export function installBridges(
+  bridges: readonly LoadedBridge[],
+  provider: object,
+  redactor: Redactor | undefined,
+): () => void {
   if (bridges.length === 0) return () => undefined;
   const registered: LogsApiLike[] = [];
   for (const api of ownLogsApis(bridges, provider)) {
@@ -150,7 +159,12 @@ export function installBridges(bridges: readonly LoadedBridge[], provider: objec
   }
   registerEsmLoader(bridges);
   // Constructing an instrumentation enables it (its require and import hooks).
-  const enabled = bridges.map(({ Instrumentation }) => new Instrumentation());
+  const enabled = bridges.map(({ name, Instrumentation }) => {
+    if (redactor === undefined) return new Instrumentation();
+    const redacting =
+      name === 'pino' ? redactingPinoInstrumentation : redactingWinstonInstrumentation;
+    return new (redacting(Instrumentation, redactor))();
+  });
   return () => {
     for (const instrumentation of enabled) instrumentation.disable();
     for (const api of registered) if (api.getLoggerProvider() === provider) api.disable();
