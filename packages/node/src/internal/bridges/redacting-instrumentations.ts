@@ -38,7 +38,7 @@ function redactOwnOutput(logger: PinoLogger, hooksSym: symbol | undefined, redac
   if (hooksSym === undefined || hooks === undefined) {
     if (!warnedOldPino) {
       diag.warn(
-        "@seclog/node: bridges: this pino has no streamWrite hook (pino >= 8.7 has it), so pino's own output is not redacted; seclog's files and OTLP are",
+        "@seclog/node: bridges: this pino version has no streamWrite hook, so pino's own output is not redacted (seclog's files and OTLP are); upgrade pino to redact it too",
       );
       warnedOldPino = true;
     }
