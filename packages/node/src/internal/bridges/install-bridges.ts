@@ -82,23 +82,26 @@ export function loadBridges(names: readonly BridgeName[]): LoadedBridge[] {
   });
 }
 
-// One loader per process: a second startSecurityLogging (after a shutdown) reuses it.
+// The packages a loader of ours already covers in this process: a second startSecurityLogging
+// (after a shutdown) adds a loader only for bridges not covered yet.
 const LOADER_KEY = Symbol.for('@seclog/node.bridges.esm-loader');
 
 /**
- * ESM `import` of pino goes through the loader only for the bridged packages (its `include`
- * list), so the rest of the application loads as it did. Already-loaded modules are not
- * affected: bridges reach loggers created after startSecurityLogging.
+ * ESM `import` of pino and winston goes through import-in-the-middle's loader for the bridged
+ * packages only (its `include` list), so the rest of the application loads as it did.
+ * Already-loaded modules are not affected: bridges reach loggers created after
+ * startSecurityLogging.
  */
 function registerEsmLoader(bridges: readonly LoadedBridge[]): void {
-  const globals = globalThis as { [LOADER_KEY]?: true };
-  if (globals[LOADER_KEY] === true || bridges.length === 0) return;
-  const instrumentationRequire = createRequire(bridges[0]!.resolvedFrom);
-  const hook = instrumentationRequire.resolve('@opentelemetry/instrumentation/hook.mjs');
-  register(pathToFileURL(hook), {
-    data: { include: bridges.map((b) => b.name) },
-  });
-  globals[LOADER_KEY] = true;
+  const globals = globalThis as { [LOADER_KEY]?: Set<string> };
+  const covered = (globals[LOADER_KEY] ??= new Set());
+  const include = bridges.map((b) => b.name).filter((name) => !covered.has(name));
+  if (include.length === 0) return;
+  const hook = createRequire(bridges[0]!.resolvedFrom).resolve(
+    '@opentelemetry/instrumentation/hook.mjs',
+  );
+  register(pathToFileURL(hook), { data: { include } });
+  for (const name of include) covered.add(name);
 }
 
 interface LogsApiLike {
@@ -157,14 +160,30 @@ export function installBridges(
         '@seclog/node: bridges: the logs API the bridges emit through already has another LoggerProvider; their records go there, not to seclog',
       );
   }
-  registerEsmLoader(bridges);
+  try {
+    registerEsmLoader(bridges);
+  } catch (error) {
+    diag.warn(
+      `@seclog/node: bridges: the ESM loader could not be registered (${(error as Error).message}); pino and winston imported with import are not bridged, required ones are`,
+    );
+  }
   // Constructing an instrumentation enables it (its require and import hooks).
-  const enabled = bridges.map(({ name, Instrumentation }) => {
-    if (redactor === undefined) return new Instrumentation();
+  const enabled: Instrumentation[] = [];
+  for (const { name, Instrumentation } of bridges) {
     const redacting =
       name === 'pino' ? redactingPinoInstrumentation : redactingWinstonInstrumentation;
-    return new (redacting(Instrumentation, redactor))();
-  });
+    try {
+      enabled.push(
+        redactor === undefined
+          ? new Instrumentation()
+          : new (redacting(Instrumentation, redactor))(),
+      );
+    } catch (error) {
+      diag.warn(
+        `@seclog/node: bridges: '${name}' could not be enabled (${(error as Error).message}); its records are not bridged`,
+      );
+    }
+  }
   return () => {
     for (const instrumentation of enabled) instrumentation.disable();
     for (const api of registered) if (api.getLoggerProvider() === provider) api.disable();
