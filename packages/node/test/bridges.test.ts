@@ -14,15 +14,20 @@ import { fileURLToPath } from 'node:url';
 import { startSecurityLogging } from '@seclog/node';
 import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
 import { githubToken } from '../../redacting-log-record-processor/test/fixtures/secrets.js';
+import { startOtlpReceiver } from './support/otlp-receiver.js';
+import type { OtlpReceiver } from './support/otlp-receiver.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/bridges/', import.meta.url));
 let dir: string;
+let receiver: OtlpReceiver;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seclog-bridges-'));
+  receiver = await startOtlpReceiver();
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await receiver.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -84,7 +89,12 @@ async function serveOneRequest(
   const child = spawn(process.execPath, ['--import', './telemetry.mjs', app], {
     cwd: fixtures,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SECLOG_TEST_DIR: dir, SECLOG_TEST_SECRET: secret },
+    env: {
+      ...process.env,
+      SECLOG_TEST_DIR: dir,
+      SECLOG_TEST_SECRET: secret,
+      SECLOG_TEST_OTLP_URL: receiver.url,
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -134,7 +144,7 @@ function installedVersion(name: string): string {
 
 for (const app of ['app.mjs', 'app.cjs']) {
   describe(`bridges in ${app === 'app.mjs' ? 'an ESM' : 'a CommonJS'} app`, () => {
-    it("writes pino's and winston's records to the files, redacted, with the request's trace id", async () => {
+    it("writes pino's and winston's records to the files and OTLP, redacted, with the request's trace id", async () => {
       const secret = githubToken();
       const traceId = randomBytes(16).toString('hex');
       const { code, stdout, stderr } = await serveOneRequest(app, secret, traceId);
@@ -153,6 +163,15 @@ for (const app of ['app.mjs', 'app.cjs']) {
         expect(record?.traceId).toBe(traceId);
         expect(record?.severityText).toBe('WARN');
         expect(record?.attributes['seclog.request.id']).toEqual(expect.any(String));
+      }
+
+      expect(receiver.rawBodies.some((b) => b.includes(secret))).toBe(false);
+      for (const [logger, scope] of Object.entries(BRIDGED)) {
+        const sent = receiver.records.filter((r) => r.scope === scope);
+        expect(sent, `${logger} records sent over OTLP`).toHaveLength(1);
+        expect(sent[0]?.traceId).toBe(traceId);
+        expect(sent[0]?.severityText).toBe('WARN');
+        expect(sent[0]?.body).toBe(`${logger}: login rejected with [REDACTED:github-token]`);
       }
 
       // The app prints each record once, through the logger's own stdout destination, redacted
