@@ -162,7 +162,11 @@ for (const app of ['app.mjs', 'app.cjs']) {
         expect(record?.scopeVersion).toBe(installedVersion(scope));
         expect(record?.traceId).toBe(traceId);
         expect(record?.severityText).toBe('WARN');
+        // The request's attributes, as seclog's own records inside the request get them.
         expect(record?.attributes['seclog.request.id']).toEqual(expect.any(String));
+        expect(record?.attributes['http.request.method']).toBe('GET');
+        expect(record?.attributes['url.path']).toBe('/');
+        expect(record?.attributes['client.address']).toBe('127.0.0.1');
       }
 
       expect(receiver.rawBodies.some((b) => b.includes(secret))).toBe(false);
