@@ -59,7 +59,7 @@ export function escapeForLine(text: string): string {
 export function escapeJsonLine(json: string): string {
   try {
     // Scanning first: most JSON holds none of these, and a replace with a callback costs more
-    // than a scan even when nothing matches (the file exporter's hot path, #14).
+    // than a scan even when nothing matches (the file exporter's hot path).
     return HAS_JSON_UNSAFE.test(json) ? json.replace(JSON_UNSAFE, unicodeEscape) : json;
   } catch {
     return '"[unserializable]"';
