@@ -12,6 +12,7 @@ import { formatPretty } from './format-pretty.js';
 import { keysCommand } from './keys-command.js';
 import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
+import { rulesCommand } from './rules-command.js';
 import { tailDirectory } from './tail-directory.js';
 
 /** Where the CLI writes, and whether stdout is a terminal. */
@@ -37,6 +38,7 @@ const USAGE = `usage:
   seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
+  seclog rules [--sigma]
 `;
 
 interface Parsed {
@@ -69,7 +71,9 @@ function parseArgs(args: string[]): Parsed | string {
         if (v === undefined) return `${a} needs a value`;
         flags.set(a, v);
         i++;
-      } else if (['--json', '--raw', '--pretty', '--allow-unchained', '--help', '-h'].includes(a)) {
+      } else if (
+        ['--json', '--raw', '--pretty', '--allow-unchained', '--sigma', '--help', '-h'].includes(a)
+      ) {
         flags.set(a, true);
       } else {
         return `unknown option ${a}`;
@@ -267,6 +271,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return tailCommand(parsed, io);
     case 'keys':
       return keysCommand(parsed, io, USAGE);
+    case 'rules':
+      return rulesCommand(parsed.flags.has('--sigma'), io);
     default:
       io.stderr.write(`seclog: unknown command ${escapeForLine(command)}\n${USAGE}`);
       return EXIT_USAGE;
