@@ -162,6 +162,43 @@ describe('DetectionLogRecordProcessor', () => {
     });
   });
 
+  describe('rule kinds', () => {
+    it('ends a run of failures at a success, so failures on either side do not add up', async () => {
+      const { emit, alerts } = setup();
+      const fail = () =>
+        emit({ eventName: 'seclog.authn_login_fail', attributes: { 'user.id': 'alice' } });
+      const succeed = () =>
+        emit({ eventName: 'seclog.authn_login_success', attributes: { 'user.id': 'alice' } });
+      for (let i = 0; i < 4; i += 1) fail();
+      succeed();
+      for (let i = 0; i < 4; i += 1) fail();
+      succeed();
+      expect(await alerts('ae2_login_success_after_failures')).toHaveLength(0);
+    });
+
+    it('counts long distinct values apart even when they share a long prefix', async () => {
+      const { emit, alerts } = setup();
+      const prefix = 'u'.repeat(200);
+      for (let i = 0; i < 20; i += 1) {
+        emit({
+          eventName: 'seclog.authn_login_fail',
+          attributes: { 'user.id': `${prefix}${i}`, 'client.address': '198.51.100.7' },
+        });
+      }
+      const [alert] = await alerts('ae1_users_per_address');
+      expect(alert?.attributes['seclog.alert.count']).toBe(20);
+    });
+
+    it('skips records whose group-by attribute is missing or not a scalar', () => {
+      const { emit, detection } = setup();
+      for (let i = 0; i < 20; i += 1) {
+        emit({ eventName: 'seclog.authn_login_fail', attributes: { 'user.id': ['a', 'b'] } });
+        emit({ eventName: 'seclog.authn_login_fail', attributes: {} });
+      }
+      expect(detection.getStats().rules.ae2_login_failures_per_user?.trackedKeys).toBe(0);
+    });
+  });
+
   describe('alert record', () => {
     it('is a CRITICAL seclog.alert with the rule, the key, the count, the window and the first and last trace ids', async () => {
       const { emit, alerts } = setup();
