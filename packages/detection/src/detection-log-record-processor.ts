@@ -1,6 +1,6 @@
 // DetectionLogRecordProcessor: counts the security events it sees in sliding windows, per rule and
 // key, and emits a `seclog.alert` record through a logger of the same provider when a rule fires.
-import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { diag, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
@@ -53,6 +53,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private _pending: AlertLogRecord[] = [];
   private _alerts = 0;
   private _alertsDropped = 0;
+  private readonly _warned = new Set<string>();
 
   /** @param options see `DetectionLogRecordProcessorOptions`; only `logger` is required. */
   constructor(options: DetectionLogRecordProcessorOptions) {
@@ -158,7 +159,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
 
   private _enqueue(state: RuleState, attributes: Record<string, unknown>, firing: Firing): void {
     if (this._pending.length >= MAX_PENDING_ALERTS) {
-      this._alertsDropped += 1;
+      this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
       return;
     }
     const keyAttributes: Record<string, string | number> = {};
@@ -180,7 +181,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         typeof this._loggerOption === 'function' ? this._loggerOption() : this._loggerOption;
     } catch (error) {
       report(error);
-      this._alertsDropped += pending.length;
+      this._drop(pending.length, 'the logger option failed');
       return;
     }
     for (const record of pending) {
@@ -191,16 +192,24 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
           eventName: record.eventName,
         });
         if (enabled === false) {
-          this._alertsDropped += 1;
+          this._drop(1, 'the logger takes no records (its provider was shut down)');
           continue;
         }
         logger.emit(record);
         this._alerts += 1;
       } catch (error) {
-        this._alertsDropped += 1;
+        this._drop(1, 'the logger failed');
         report(error);
       }
     }
+  }
+
+  /** Counts dropped alerts; the first drop for each reason is also said once through diag. */
+  private _drop(n: number, reason: string): void {
+    this._alertsDropped += n;
+    if (this._warned.has(reason)) return;
+    this._warned.add(reason);
+    diag.warn(`@seclog/detection: alert dropped: ${reason}; getStats().alertsDropped counts them`);
   }
 }
 

@@ -1,7 +1,7 @@
 // DetectionLogRecordProcessor through a real LoggerProvider: every built-in rule fires once at its
 // threshold and not below, windows slide (fake clock), alerts follow their evidence, memory is capped.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { diag, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import {
   InMemoryLogRecordExporter,
   LoggerProvider,
@@ -270,9 +270,14 @@ describe('DetectionLogRecordProcessor', () => {
       const { emit, provider, detection } = setup();
       for (let i = 0; i < 10; i += 1)
         emit({ eventName: 'seclog.authn_login_fail', attributes: { 'user.id': 'alice' } });
+      const warn = vi.spyOn(diag, 'warn');
       // The SDK marks itself shut down before it shuts the processors down.
       await provider.shutdown();
       expect(detection.getStats()).toMatchObject({ alerts: 0, alertsDropped: 1 });
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('@seclog/detection: alert dropped'),
+      );
+      warn.mockRestore();
     });
   });
 
