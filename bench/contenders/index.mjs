@@ -298,6 +298,7 @@ async function seclog({ dir }, variant) {
     otlp: false,
     file,
     redaction: variant.redaction,
+    ...(variant.detection === false && { detection: false }),
     handleExit: false,
     // The clock stops when shutdown has written everything: never let the bound cut it short.
     shutdownTimeoutMillis: 600_000,
@@ -395,6 +396,11 @@ export const CONTENDERS = {
     label: 'seclog, redaction: false',
     seclog: true,
     create: (ctx) => seclog(ctx, { redaction: false, chain: true }),
+  },
+  'seclog-no-detection': {
+    label: 'seclog full pipeline, detection: false (detection is on in every other seclog row)',
+    seclog: true,
+    create: (ctx) => seclog(ctx, { redaction: true, chain: true, detection: false }),
   },
   'seclog-no-chain': {
     label: 'seclog, hash chain off',

@@ -23,10 +23,12 @@ function countMarks(buf, n) {
 export const OTLP_RECORD_MARK = Buffer.from('{"timeUnixNano":"');
 
 /**
- * seclog's chain anchors (one per sealed file) are records of its own, not the workload's: they
- * are not counted, so "lost" compares the workload's records only.
+ * seclog's chain anchors (one per sealed file) and detection's alerts (the workload repeats users
+ * and addresses, so the login rules fire) are records of its own, not the workload's: they are
+ * not counted, so "lost" compares the workload's records only.
  */
 const ANCHOR_MARK = Buffer.from('"eventName":"seclog.chain.anchor"');
+const ALERT_MARK = Buffer.from('"eventName":"seclog.alert"');
 
 function countOccurrences(buf, mark) {
   let found = 0;
@@ -54,7 +56,9 @@ export function countLinesInFile(file, recordMark) {
       records:
         recordMark === undefined
           ? countNewlines(data, data.length)
-          : countOccurrences(data, recordMark) - countOccurrences(data, ANCHOR_MARK),
+          : countOccurrences(data, recordMark) -
+            countOccurrences(data, ANCHOR_MARK) -
+            countOccurrences(data, ALERT_MARK),
       bytes: data.length,
       files: 1,
       secrets: countMarks(data, data.length),

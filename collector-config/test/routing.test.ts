@@ -1,5 +1,5 @@
 // What the routing tables do with every seclog event, evaluated from the YAML (first match wins).
-import { SECURITY_EVENTS } from '@seclog/semconv';
+import { EVENT_SECLOG_ALERT, SECURITY_EVENTS } from '@seclog/semconv';
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition, parseCondition, type OttlRecord } from './support/ottl.js';
 import { loadConfig } from './support/load-configs.js';
@@ -24,6 +24,9 @@ function router(file: string, id: string): (record: OttlRecord) => readonly stri
     table.find((route) => evaluateCondition(route.condition, record))?.pipelines ??
     connector.default_pipelines;
 }
+
+/** The application's own threshold detections: WARN, yet alerting (#15). */
+const LOCKOUTS: readonly string[] = ['seclog.authn_login_lock', 'seclog.authn_login_fail_max'];
 
 const SIEMS = ['logs/splunk', 'logs/elasticsearch', 'logs/kafka', 'logs/archive', 'logs/otlp_siem'];
 
@@ -57,12 +60,20 @@ describe('gateway.yaml routing/siem', () => {
       const pipelines = route({ eventName, severityNumber });
       expect(pipelines).toEqual(expect.arrayContaining(SIEMS));
       expect(pipelines.includes('logs/alerting')).toBe(
-        severityNumber >= 18 || group === 'malicious',
+        severityNumber >= 18 || group === 'malicious' || LOCKOUTS.includes(eventName),
       );
       expect(pipelines.includes('logs/syslog_cef')).toBe(severityNumber >= 13);
       expect(pipelines).not.toContain('logs/application');
     },
   );
+
+  it('sends the alerts of in-process detection to alerting and every SIEM (#15)', () => {
+    const pipelines = route({ eventName: EVENT_SECLOG_ALERT, severityNumber: 18 });
+    expect(pipelines).toContain('logs/alerting');
+    expect(pipelines).toEqual(expect.arrayContaining([...SIEMS, 'logs/syslog_cef']));
+    // By name, not only by severity: a seclog.alert* record is an alert whatever its level.
+    expect(route({ eventName: EVENT_SECLOG_ALERT, severityNumber: 13 })).toContain('logs/alerting');
+  });
 
   it('alerts on an INFO event raised to CRITICAL for one call', () => {
     expect(route({ eventName: 'seclog.upload_validation', severityNumber: 18 })).toContain(

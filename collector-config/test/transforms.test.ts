@@ -122,6 +122,14 @@ describe('transform/elastic_ecs', () => {
     );
     expect(record.attributes['event.kind']).toBe('alert');
   });
+
+  it('marks the alerts of in-process detection as ECS alerts (#15)', () => {
+    const record = transform(
+      'transform/elastic_ecs',
+      setup({ eventName: 'seclog.alert', severityNumber: 18 }),
+    );
+    expect(record.attributes['event.kind']).toBe('alert');
+  });
 });
 
 describe('transform/splunk_event_name', () => {

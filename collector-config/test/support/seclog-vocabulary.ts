@@ -4,6 +4,9 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
   EMITTED_ATTRIBUTE_KEYS,
+  EVENT_SECLOG_ALERT,
+  EVENT_SECLOG_CHAIN_ANCHOR,
+  EVENT_SECLOG_LOG_INTEGRITY_VIOLATION,
   SECURITY_EVENTS,
 } from '@seclog/semconv';
 import type { SeclogVocabulary } from './check-collector-config.js';
@@ -22,7 +25,13 @@ export const RESOURCE_ATTRIBUTE_KEYS: readonly string[] = [
 
 /** seclog's vocabulary as the config checks use it. */
 export const SECLOG_VOCABULARY: SeclogVocabulary = {
-  eventNames: SECURITY_EVENTS.map((event) => event.eventName),
+  // The vocabulary, plus seclog's own events: detection's alert and the file exporter's records.
+  eventNames: [
+    ...SECURITY_EVENTS.map((event) => event.eventName),
+    EVENT_SECLOG_ALERT,
+    EVENT_SECLOG_CHAIN_ANCHOR,
+    EVENT_SECLOG_LOG_INTEGRITY_VIOLATION,
+  ],
   attributeKeys: EMITTED_ATTRIBUTE_KEYS,
   resourceAttributeKeys: RESOURCE_ATTRIBUTE_KEYS,
 };

@@ -61,6 +61,11 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   init writes one forward-secure sealing state file per writer slot and prints the
   verification key once; show-epoch prints the epoch a state file is at.
 `,
+  rules: `usage: seclog rules [--sigma]
+  Lists the built-in detection rules of @seclog/detection (id, kind, group key, threshold,
+  window); --sigma prints them as Sigma rules with event_count, value_count or
+  temporal_ordered correlations, for a SIEM to apply across the fleet.
+`,
 };
 
 const USAGE = `usage:
@@ -71,6 +76,7 @@ const USAGE = `usage:
               [--severity <level>] [--raw | --pretty | --json] [--base-name <name>]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
+  seclog rules [--sigma]
   seclog help <command>
   seclog --version
 `;
@@ -116,7 +122,9 @@ function parseArgs(args: string[]): Parsed | string {
         if (v === undefined) return `${a} needs a value`;
         flags.set(a, v);
         i++;
-      } else if (['--json', '--raw', '--pretty', '--allow-unchained', '--help', '-h'].includes(a)) {
+      } else if (
+        ['--json', '--raw', '--pretty', '--allow-unchained', '--sigma', '--help', '-h'].includes(a)
+      ) {
         flags.set(a, true);
       } else {
         return `unknown option ${a}`;
@@ -307,6 +315,12 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return tailCommand(parsed, io, COMMAND_HELP.tail as string);
     case 'keys':
       return keysCommand(parsed, io, USAGE);
+    case 'rules': {
+      // Loaded only here: the rules come with @seclog/detection, which loads OpenTelemetry, and
+      // verify, tail and keys load none.
+      const { rulesCommand } = await import('./rules-command.js');
+      return rulesCommand(parsed.flags.has('--sigma'), io);
+    }
     default:
       io.stderr.write(`seclog: unknown command ${escapeForLine(command)}\n${USAGE}`);
       return EXIT_USAGE;

@@ -7,6 +7,8 @@ import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-
 import { OTLPLogExporter as OtlpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { DetectionLogRecordProcessor } from '@seclog/detection';
+import type { AlertLogger } from '@seclog/detection';
 import { RedactingLogRecordProcessor, Redactor } from '@seclog/redacting-log-record-processor';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
 import {
@@ -59,6 +61,8 @@ import type {
 import { reportError } from './internal/report-error.js';
 
 const SECURITY_SCOPE = '@seclog/security';
+/** Scope of the `seclog.alert` records detection emits. */
+const DETECTION_SCOPE = '@seclog/detection';
 /** Scope of the file exporter's `seclog.chain.anchor` records. */
 const CHAIN_SCOPE = '@seclog/rotating-file-log-record-exporter';
 /**
@@ -255,6 +259,17 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const processors: LogRecordProcessor[] = [new RequestContextLogRecordProcessor()];
   if (bridges.length > 0) processors.push(new BridgedRecordLogRecordProcessor());
   const redactionOptions = typeof opts.redaction === 'object' ? opts.redaction : {};
+  // Detection reads the values as logged (redaction may replace a session id by a placeholder);
+  // its alerts come back through the whole chain, redaction included.
+  const detection =
+    opts.detection === false
+      ? undefined
+      : new DetectionLogRecordProcessor({
+          ...(typeof opts.detection === 'object' ? opts.detection : {}),
+          // Called at the first alert, once the provider exists.
+          logger: () => alertLoggerOf(loggerProvider),
+        });
+  if (detection !== undefined) processors.push(detection);
   if (opts.redaction !== false) {
     processors.push(new RedactingLogRecordProcessor(redactionOptions));
   }
@@ -358,6 +373,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     // The exit hooks stay until the provider is shut down: an exit meanwhile still writes the rest.
     shutdownPromise ??= bounded(
       async () => {
+        // Alerts of the last records go out while every export path still takes records (the
+        // drain is synchronous, so records emitted after shutdown() are still counted as dropped).
+        void detection?.forceFlush();
         isShutdown = true;
         if (fileExporter !== undefined) {
           // A last anchor while every export path still takes records: once what is queued is
@@ -422,12 +440,23 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
       }
       return result;
     },
+    detectionStats: () => detection?.getStats(),
     forceFlush,
     shutdown,
   };
 }
 
 const DROP_REMINDER_MS = 60_000;
+
+/** The logger detection emits its alerts through. */
+function alertLoggerOf(provider: LoggerProvider): AlertLogger {
+  const logger = provider.getLogger(DETECTION_SCOPE);
+  // An alert belongs to no request, whichever one made the rule fire (its ids are attributes).
+  return {
+    emit: (record) => runWithoutRequestContext(() => logger.emit(record)),
+    enabled: (o) => logger.enabled(o),
+  };
+}
 
 /** A component name as the warning shows it; JSON.stringify throws on a BigInt or a cycle. */
 function describeName(name: unknown): string {

@@ -2,6 +2,7 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import type { LogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { ComponentLogger, SecurityLogger } from '@seclog/security-logger';
+import type { DetectionOptions, DetectionStats } from '@seclog/detection';
 import type { RedactingLogRecordProcessorOptions } from '@seclog/redacting-log-record-processor';
 import type { RotatingFileLogRecordExporterOptions } from '@seclog/rotating-file-log-record-exporter';
 
@@ -93,6 +94,12 @@ export interface StartSecurityLoggingOptions {
   readonly exporters?: Readonly<Record<string, LogRecordExporter>>;
   /** In-process redaction ahead of every exporter. Default: on with the built-in rules. */
   readonly redaction?: RedactingLogRecordProcessorOptions | boolean;
+  /**
+   * In-process detection ahead of redaction: the built-in rules (docs/detection.md) count security
+   * events per user, address and session in sliding windows and emit a `seclog.alert` record
+   * (CRITICAL) through every export path when one fires. Default: on with the built-in rules.
+   */
+  readonly detection?: DetectionOptions | boolean;
   /** Queueing of every export path. */
   readonly batch?: BatchOptions;
   /**
@@ -145,6 +152,8 @@ export interface SecurityLogging {
    * whole (at least once: part of it may have been written).
    */
   stats(): Readonly<Record<string, ExportPathStats>>;
+  /** Detection counters (alerts, tracked and evicted keys per rule); `undefined` with `detection: false`. */
+  detectionStats(): DetectionStats | undefined;
   /** Exports everything queued; bounded by `shutdownTimeoutMillis`. Never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes and releases everything; idempotent; bounded by `shutdownTimeoutMillis`. Never rejects. */

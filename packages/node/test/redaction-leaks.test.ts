@@ -72,7 +72,9 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
       await seclog.forceFlush();
 
       const emitted = values.length * 4 + keys.length;
-      expect(receiver.records).toHaveLength(emitted);
+      // So many failed logins for alice also make detection alert once (and the alert is checked too).
+      expect(receiver.records.filter((r) => r.eventName !== 'seclog.alert')).toHaveLength(emitted);
+      expect(receiver.records.filter((r) => r.eventName === 'seclog.alert')).toHaveLength(1);
       const outputs = {
         files: readdirSync(dir)
           .map((f) => readFileSync(join(dir, f), 'latin1'))

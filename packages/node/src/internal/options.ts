@@ -12,6 +12,7 @@ const KNOWN_OPTIONS = new Set([
   'file',
   'otlp',
   'redaction',
+  'detection',
   'exporters',
   'batch',
   'handleExit',
@@ -51,7 +52,7 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
       }
     }
   }
-  for (const key of ['console', 'file', 'otlp', 'redaction']) {
+  for (const key of ['console', 'file', 'otlp', 'redaction', 'detection']) {
     const v = o[key];
     if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v)) {
       fail(key, 'must be an options object, true or false');
@@ -72,6 +73,12 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
         fail(`exporters.${name}`, 'must be a LogRecordExporter (export, shutdown, forceFlush)');
       }
     }
+  }
+  if (isPlainObject(o.detection) && o.detection.logger !== undefined) {
+    fail(
+      'detection.logger',
+      'is not an option: alerts go through the provider startSecurityLogging builds',
+    );
   }
   if (o.meterProvider !== undefined && !hasMethod(o.meterProvider, 'getMeter')) {
     fail('meterProvider', 'must be an OpenTelemetry MeterProvider (an object with getMeter())');

@@ -1,0 +1,261 @@
+// DetectionLogRecordProcessor: counts the security events it sees in sliding windows, per rule and
+// key, and emits a `seclog.alert` record through a logger of the same provider when a rule fires.
+import { diag, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { globalErrorHandler } from '@opentelemetry/core';
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { ATTR_SECLOG_REQUEST_ID, EVENT_SECLOG_ALERT } from '@seclog/semconv';
+import { alertRecord } from './internal/alert-record.js';
+import { resolveOptions } from './internal/options.js';
+import { RuleState } from './internal/rule-state.js';
+import type { Evidence, Firing } from './internal/rule-state.js';
+import type {
+  AlertLogger,
+  AlertLogRecord,
+  DetectionLogRecordProcessorOptions,
+  DetectionMatch,
+  DetectionRuleStats,
+  DetectionStats,
+} from './types.js';
+
+const MAX_KEY_LENGTH = 256;
+/** Alerts waiting for the end of the current emit; beyond it they are dropped and counted. */
+const MAX_PENDING_ALERTS = 1024;
+
+interface Entry {
+  readonly state: RuleState;
+  readonly match: DetectionMatch;
+  readonly role: 'first' | 'then' | undefined;
+}
+
+/**
+ * A `LogRecordProcessor` that runs detection rules over every record and emits an alert record
+ * (`seclog.alert`, CRITICAL) when one fires, at most once per rule and key per window. It only
+ * reads records. Register it before the redacting processor, so that it groups by the values the
+ * application logged (redaction may replace a session id by a placeholder), and give it a logger of
+ * the same provider: the alert then passes redaction and every export path.
+ *
+ * Alerts are emitted in a microtask after the record that fired them has passed every processor,
+ * so an alert never overtakes its evidence and never re-enters a processor's `onEmit`; records
+ * named `seclog.alert*` are never matched, so alerts cannot feed detection. `forceFlush` emits
+ * pending alerts at once. Memory is bounded: each rule tracks at most `maxKeys` keys with at most
+ * `threshold` entries each (see `DetectionOptions.maxKeys` for the eviction).
+ *
+ * Options are validated in the constructor (TypeError naming the option); after that nothing
+ * throws: failures go to the OTel global error handler and alerts not emitted are counted.
+ */
+export class DetectionLogRecordProcessor implements LogRecordProcessor {
+  private readonly _states: RuleState[];
+  private readonly _byEvent = new Map<string, Entry[]>();
+  private readonly _anyEvent: Entry[] = [];
+  private readonly _loggerOption: DetectionLogRecordProcessorOptions['logger'];
+  private _logger: AlertLogger | undefined;
+  private _pending: AlertLogRecord[] = [];
+  private _alerts = 0;
+  private _alertsDropped = 0;
+  private readonly _warned = new Set<string>();
+
+  /** @param options see `DetectionLogRecordProcessorOptions`; only `logger` is required. */
+  constructor(options: DetectionLogRecordProcessorOptions) {
+    const { rules, maxKeys } = resolveOptions(options);
+    const logger: unknown = (options as { logger?: unknown }).logger;
+    if (
+      typeof logger !== 'function' &&
+      (typeof logger !== 'object' ||
+        logger === null ||
+        typeof (logger as { emit?: unknown }).emit !== 'function')
+    ) {
+      throw new TypeError(
+        '@seclog/detection: logger must be an OpenTelemetry Logger (an object with emit()) or a function returning one',
+      );
+    }
+    this._loggerOption = options.logger;
+    this._states = rules.map((rule) => new RuleState(rule, maxKeys));
+    for (const state of this._states) {
+      const rule = state.rule;
+      if (rule.kind === 'sequence') {
+        this._index({ state, match: rule.first, role: 'first' });
+        this._index({ state, match: rule.then, role: 'then' });
+      } else {
+        this._index({ state, match: rule.match, role: undefined });
+      }
+    }
+  }
+
+  /** Runs every matching rule on the record; never throws, never changes the record. */
+  onEmit(logRecord: ReadWriteLogRecord, _context?: Context): void {
+    try {
+      const eventName = logRecord.eventName;
+      if (eventName !== undefined && eventName.startsWith(EVENT_SECLOG_ALERT)) return;
+      const named = eventName === undefined ? undefined : this._byEvent.get(eventName);
+      if (named === undefined && this._anyEvent.length === 0) return;
+      let evidence: Evidence | undefined;
+      const attributes = logRecord.attributes as Record<string, unknown>;
+      for (const list of [named, this._anyEvent]) {
+        if (list === undefined) continue;
+        for (const entry of list) {
+          if (!matchesWhere(entry.match, attributes)) continue;
+          const rule = entry.state.rule;
+          const key = groupKey(rule.groupBy, attributes);
+          if (key === undefined) continue;
+          let value: string | undefined;
+          if (rule.kind === 'value_count') {
+            value = scalar(attributes[rule.field]);
+            if (value === undefined) continue;
+          }
+          evidence ??= {
+            at: Date.now(),
+            traceId: logRecord.spanContext?.traceId,
+            requestId: scalar(attributes[ATTR_SECLOG_REQUEST_ID]),
+          };
+          const firing = entry.state.observe(key, evidence, entry.role, value);
+          if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
+        }
+      }
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  /** Emits the pending alerts now (they are otherwise emitted in a microtask); resolves at once. */
+  forceFlush(): Promise<void> {
+    this._drain();
+    return Promise.resolve();
+  }
+
+  /** Emits the pending alerts; idempotent. */
+  shutdown(): Promise<void> {
+    this._drain();
+    return Promise.resolve();
+  }
+
+  /** Counters: alerts emitted and dropped, and per rule its tracked, evicted and expired keys. */
+  getStats(): DetectionStats {
+    const rules: Record<string, DetectionRuleStats> = {};
+    for (const s of this._states) {
+      rules[s.rule.id] = {
+        trackedKeys: s.trackedKeys,
+        evictedKeys: s.evictedKeys,
+        expiredKeys: s.expiredKeys,
+        alerts: s.alerts,
+        suppressed: s.suppressed,
+      };
+    }
+    return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
+  }
+
+  private _index(entry: Entry): void {
+    const events = entry.match.events;
+    if (events === undefined) {
+      this._anyEvent.push(entry);
+      return;
+    }
+    for (const name of events) {
+      let list = this._byEvent.get(name);
+      if (list === undefined) this._byEvent.set(name, (list = []));
+      list.push(entry);
+    }
+  }
+
+  private _enqueue(state: RuleState, attributes: Record<string, unknown>, firing: Firing): void {
+    if (this._pending.length >= MAX_PENDING_ALERTS) {
+      this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
+      return;
+    }
+    const keyAttributes: Record<string, string | number> = {};
+    for (const k of state.rule.groupBy) {
+      const v = attributes[k];
+      keyAttributes[k] = typeof v === 'number' ? v : cut(scalar(v) ?? '');
+    }
+    this._pending.push(alertRecord(state.rule, keyAttributes, firing, ROOT_CONTEXT));
+    if (this._pending.length === 1) queueMicrotask(() => this._drain());
+  }
+
+  private _drain(): void {
+    if (this._pending.length === 0) return;
+    const pending = this._pending;
+    this._pending = [];
+    let logger: AlertLogger;
+    try {
+      logger = this._logger ??=
+        typeof this._loggerOption === 'function' ? this._loggerOption() : this._loggerOption;
+    } catch (error) {
+      report(error);
+      this._drop(pending.length, 'the logger option failed');
+      return;
+    }
+    for (const record of pending) {
+      try {
+        const enabled = logger.enabled?.({
+          context: record.context,
+          severityNumber: record.severityNumber,
+          eventName: record.eventName,
+        });
+        if (enabled === false) {
+          this._drop(1, 'the logger takes no records (its provider was shut down)');
+          continue;
+        }
+        logger.emit(record);
+        this._alerts += 1;
+      } catch (error) {
+        this._drop(1, 'the logger failed');
+        report(error);
+      }
+    }
+  }
+
+  /** Counts dropped alerts; the first drop for each reason is also said once through diag. */
+  private _drop(n: number, reason: string): void {
+    this._alertsDropped += n;
+    if (this._warned.has(reason)) return;
+    this._warned.add(reason);
+    diag.warn(`@seclog/detection: alert dropped: ${reason}; getStats().alertsDropped counts them`);
+  }
+}
+
+function matchesWhere(match: DetectionMatch, attributes: Record<string, unknown>): boolean {
+  const where = match.where;
+  if (where === undefined) return true;
+  for (const key in where) {
+    const expected = where[key];
+    const actual = attributes[key];
+    if (Array.isArray(expected) ? !expected.includes(actual) : expected !== actual) return false;
+  }
+  return true;
+}
+
+/** A string, number or boolean attribute as a string; anything else counts as absent. */
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function cut(value: string): string {
+  return value.length > MAX_KEY_LENGTH ? value.slice(0, MAX_KEY_LENGTH) : value;
+}
+
+function groupKey(
+  groupBy: readonly string[],
+  attributes: Record<string, unknown>,
+): string | undefined {
+  if (groupBy.length === 1) {
+    const v = scalar(attributes[groupBy[0] as string]);
+    return v === undefined ? undefined : cut(v);
+  }
+  const parts: string[] = [];
+  for (const k of groupBy) {
+    const v = scalar(attributes[k]);
+    if (v === undefined) return undefined;
+    parts.push(cut(v));
+  }
+  return parts.join('\u001f');
+}
+
+function report(error: unknown): void {
+  try {
+    globalErrorHandler(error instanceof Error ? error : String(error));
+  } catch {
+    // Nothing more can be done without throwing out of onEmit.
+  }
+}

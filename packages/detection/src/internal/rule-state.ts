@@ -1,0 +1,162 @@
+// The state of one rule: a bounded table of keys, each with the evidence of its sliding window
+// (at most `threshold` entries), and the decision whether a record makes the rule fire.
+import type { DetectionRule } from '../types.js';
+
+/** One contributing record: when it was seen and what an analyst pivots on. */
+export interface Evidence {
+  readonly at: number;
+  readonly traceId: string | undefined;
+  readonly requestId: string | undefined;
+}
+
+/** What a rule reports when it fires. */
+export interface Firing {
+  readonly count: number;
+  readonly first: Evidence;
+  readonly last: Evidence;
+}
+
+interface KeyState {
+  /** Contributing records in the window, oldest first (count and sequence rules). */
+  events: Evidence[];
+  /** Distinct values with the evidence of their latest record, least recent first (value rules). */
+  values: Map<string, Evidence> | undefined;
+  lastSeen: number;
+  suppressedUntil: number;
+}
+
+const MAX_VALUE_LENGTH = 64;
+
+/** A distinct value as stored: short values as they are, long ones as a prefix, length and hash. */
+function valueKey(value: string): string {
+  if (value.length <= MAX_VALUE_LENGTH) return value;
+  // FNV-1a over the whole string: two long values with one prefix stay distinct.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i += 1) {
+    hash ^= value.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${value.slice(0, 32)}…${value.length}#${(hash >>> 0).toString(16)}`;
+}
+
+/**
+ * Per-rule table of at most `maxKeys` keys, in two generations of `maxKeys / 2`: a key seen again
+ * moves to the young one; when the young one is full, the old one is dropped whole (its keys whose
+ * window had passed count as expired, the others as evicted). A key thus survives at least
+ * `maxKeys / 2` newer keys, and every operation is O(1) (a Map emptied from its front one key at a
+ * time is not: its iterator walks the deleted entries again on every eviction).
+ */
+export class RuleState {
+  readonly rule: DetectionRule;
+  evictedKeys = 0;
+  expiredKeys = 0;
+  alerts = 0;
+  suppressed = 0;
+  private _young = new Map<string, KeyState>();
+  private _old = new Map<string, KeyState>();
+  private readonly _maxKeys: number;
+  private readonly _half: number;
+
+  constructor(rule: DetectionRule, maxKeys: number) {
+    this.rule = rule;
+    this._maxKeys = maxKeys;
+    this._half = Math.max(1, Math.ceil(maxKeys / 2));
+  }
+
+  get trackedKeys(): number {
+    return this._young.size + this._old.size;
+  }
+
+  /**
+   * Records one matching record for `key`. `role` is `first` or `then` for sequence rules; `value`
+   * is the counted field's value for value-count rules. Returns a Firing when the rule fires.
+   */
+  observe(
+    key: string,
+    evidence: Evidence,
+    role: 'first' | 'then' | undefined,
+    value: string | undefined,
+  ): Firing | undefined {
+    const rule = this.rule;
+    const now = evidence.at;
+    const horizon = now - rule.windowMillis;
+    let state = this._young.get(key);
+    if (state === undefined) {
+      state = this._old.get(key);
+      if (state !== undefined) {
+        this._old.delete(key);
+        this._admit(key, state, now);
+      } else {
+        // A sequence's `then` with no run before it leaves nothing worth tracking.
+        if (role === 'then') return undefined;
+        state = { events: [], values: undefined, lastSeen: now, suppressedUntil: 0 };
+        this._admit(key, state, now);
+      }
+    }
+    state.lastSeen = now;
+
+    let firing: Firing | undefined;
+    if (rule.kind === 'value_count') {
+      const values = (state.values ??= new Map<string, Evidence>());
+      const stored = valueKey(value as string);
+      values.delete(stored);
+      values.set(stored, evidence);
+      for (const [v, e] of values) {
+        if (e.at > horizon) break;
+        values.delete(v);
+      }
+      if (values.size >= rule.threshold) {
+        const first = values.values().next().value as Evidence;
+        firing = { count: values.size, first, last: evidence };
+      }
+    } else {
+      const events = state.events;
+      while (events.length > 0 && (events[0] as Evidence).at <= horizon) events.shift();
+      if (role === 'then') {
+        if (events.length >= rule.threshold) {
+          firing = { count: events.length, first: events[0] as Evidence, last: evidence };
+        }
+        // A success ends the run of failures, whether or not it was long enough.
+        events.length = 0;
+      } else {
+        events.push(evidence);
+        if (events.length > rule.threshold) events.shift();
+        // A sequence's `first` records only build the run; its `then` record fires.
+        if (role === undefined && events.length >= rule.threshold) {
+          firing = { count: events.length, first: events[0] as Evidence, last: evidence };
+        }
+      }
+    }
+    if (firing === undefined) return undefined;
+    if (now < state.suppressedUntil) {
+      this.suppressed += 1;
+      return undefined;
+    }
+    // At most one alert per key per window; the next one needs the threshold reached afresh.
+    state.suppressedUntil = now + rule.windowMillis;
+    state.events.length = 0;
+    state.values?.clear();
+    this.alerts += 1;
+    return firing;
+  }
+
+  private _admit(key: string, state: KeyState, now: number): void {
+    if (this._young.size >= this._half) {
+      this._dropOld(now);
+      this._old = this._young;
+      this._young = new Map();
+    }
+    if (this._young.size + this._old.size >= this._maxKeys) this._dropOld(now);
+    this._young.set(key, state);
+  }
+
+  private _dropOld(now: number): void {
+    const horizon = now - this.rule.windowMillis;
+    for (const s of this._old.values()) {
+      // A key with nothing in its window and no alert held back loses nothing when it goes.
+      if (s.lastSeen <= horizon && s.suppressedUntil <= now) this.expiredKeys += 1;
+      else this.evictedKeys += 1;
+    }
+    this._old = new Map();
+  }
+}
