@@ -21,6 +21,7 @@ export const REMOVE: unique symbol = Symbol('seclog.redaction.remove');
 export const ERROR_PLACEHOLDER = '[REDACTED:error]';
 export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
+const CUT_PLACEHOLDER = '[REDACTED:truncated]';
 
 /** Thrown inside a scan when the per-record work budget is spent; caught at the value. */
 class BudgetExceededError extends Error {
@@ -38,6 +39,8 @@ export interface Tally {
   leaves: number;
   /** Errors raised by rules, reported after the record (allocated on the first one). */
   errors: unknown[] | undefined;
+  /** The SDK's attribute value length limit while attributes are walked: strings this long were cut. */
+  cutLength: number;
 }
 
 interface Hit {
@@ -142,11 +145,22 @@ function isB64Url(c: number): boolean {
 
 const PEM_BEGIN_RE = /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
-// The password ends at `@`, or at the end of a value cut by the SDK's length limit.
+// The password runs to the last `@` before the host (it may hold unencoded `@`, `#` or `?`), or to
+// the end of a value cut by the SDK's length limit.
 const USERINFO_RE =
-  /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})(?:@|$)/g;
+  /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)(?:([^\s/'"]{1,256})@(?=[A-Za-z0-9[])|([^\s/@?#'"]{1,256})$)/g;
+// `key=value` in text: shell and JVM flags (`--password=`, `-Dx.keyStorePassword=`), env lines,
+// bracketed form fields (`user[password]=`), quoted values with escapes, and an opening bracket.
 const KV_RE =
-  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023}))/dg;
+  /(?<![A-Za-z0-9_.-])(?:--?)?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63}(?:\[[A-Za-z0-9_.-]{0,63}\]){0,4})(?<q>\\?["']?)[ \t]{0,3}(?<op>=>|:=|==|=|:)[ \t]{0,3}(?:\\"(?<edq>[^"\\\r\n]{0,1024})\\"|"(?<dq>(?:[^"\\\r\n]|\\.){0,1024})"|'(?<sq>(?:[^'\\\r\n]|\\.){0,1024})'|(?<bare>[^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023})|(?<open>[[{]))/dg;
+/** `--password value` (a flag and the next argument). */
+const CLI_FLAG_RE =
+  /(?<![^\s"'])--?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63})[ \t]{1,3}(?:"(?<dq>[^"\r\n]{1,1024})"|'(?<sq>[^'\r\n]{1,1024})'|(?<bare>[^\s"'-][^\s"']{0,1023}))/dg;
+/** A bracketed value that holds only keys and this processor's placeholders (already redacted). */
+const OWN_STRUCTURE_RE =
+  /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
+/** Longest bracketed value read under a credential key; a longer one is redacted to this length. */
+const MAX_BRACKET_VALUE = 4096;
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
 const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 const BEARER_RE =
@@ -154,8 +168,9 @@ const BEARER_RE =
 const BEARER_GATE_RE = /[Bb]earer|BEARER|[Bb]asic|BASIC/;
 const IBAN_RE = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])/g;
 const USERINFO_TAIL_RE = /:\/\/[^\s/@]{0,256}:$/;
+// After one `/` an address is a path segment (`/users/jane@example.com`); after `//` it is userinfo.
 const EMAIL_RE =
-  /(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]{1,64}@((?:[A-Za-z0-9-]{1,63}\.){1,8}([A-Za-z]{2,24}))(?![A-Za-z0-9-]|\.[A-Za-z0-9]|:[A-Za-z0-9_.~-]{0,200}\/)/g;
+  /(?<![A-Za-z0-9._%+-])(?<!\/\/)[A-Za-z0-9._%+-]{1,64}@((?:[A-Za-z0-9-]{1,63}\.){1,8}([A-Za-z]{2,24}))(?![A-Za-z0-9-]|\.[A-Za-z0-9]|:[A-Za-z0-9_.~-]{0,200}\/)/g;
 const IPV4_RE =
   /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
 const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
@@ -251,7 +266,7 @@ export class RedactionEngine {
 
   /** A fresh tally for one record. */
   newTally(): Tally {
-    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined };
+    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined, cutLength: -1 };
   }
 
   /** Redacts the value found under `key`; returns the same reference when nothing changed. */
@@ -295,12 +310,45 @@ export class RedactionEngine {
           tally.leaves++;
           return BUDGET_PLACEHOLDER;
         }
-        return Array.isArray(value)
-          ? this._redactArray(value, cls, tally, depth)
-          : this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        if (Array.isArray(value)) return this._redactArray(value, cls, tally, depth);
+        if (!isPlainObject(value)) return this._redactInstance(value, cls, tally, depth, key);
+        return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
       default:
         return value;
     }
+  }
+
+  /**
+   * A class instance (a `URL`, a `Date`, an object with `toJSON` or `toString`) reaches an exporter
+   * through `JSON.stringify` or `String()`, not through its own fields: redact what it will print.
+   * It is kept as is when that text has nothing to redact.
+   */
+  private _redactInstance(
+    value: object,
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+    key: string | undefined,
+  ): unknown {
+    const o = value as { toJSON?: unknown; toString?: unknown };
+    let printed: unknown;
+    try {
+      if (typeof o.toJSON === 'function') printed = (o.toJSON as () => unknown).call(value);
+      else if (typeof o.toString === 'function' && o.toString !== Object.prototype.toString) {
+        const fields = this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        if (fields !== value) return fields;
+        printed = (o.toString as () => unknown).call(value);
+      } else {
+        return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+      }
+    } catch (err) {
+      (tally.errors ??= []).push(err);
+      tally.leaves++;
+      return ERROR_PLACEHOLDER;
+    }
+    if (printed === value) return value;
+    const r = this.redactValue(printed, cls, tally, depth + 1, key);
+    return r === printed ? value : r;
   }
 
   private _redactArray(
@@ -384,6 +432,7 @@ export class RedactionEngine {
       (tally.errors ??= []).push(err);
       return ERROR_PLACEHOLDER;
     }
+    if (value.length === tally.cutLength) r = redactCutTail(r);
     if (r !== value) tally.leaves++;
     return r;
   }
@@ -581,10 +630,11 @@ export class RedactionEngine {
     if (flags & F_COLON && on.urlUserinfo && s.includes('://')) {
       this._charge(tally, n);
       for (const m of s.matchAll(USERINFO_RE)) {
-        const pw = m[2]!;
+        const pw = m[2] ?? m[3]!;
         if (TEMPLATE_RE.test(pw)) continue;
-        // `http://localhost:3000` at the end of a string is a port, not a cut password.
-        if (!m[0].endsWith('@') && /^[0-9]{1,5}$/.test(pw)) continue;
+        // `http://localhost:3000` at the end of a string is a port, not a cut password; so is
+        // `http://host:8080?next=a@b.example` before its query.
+        if (m[2] === undefined ? /^[0-9]{1,5}$/.test(pw) : /^[0-9]{1,5}[?#]/.test(pw)) continue;
         const start = m.index + m[1]!.length;
         push(start, start + pw.length, '[REDACTED:url-userinfo]');
       }
@@ -596,12 +646,15 @@ export class RedactionEngine {
         const basic = /^b/i.test(m[0]) && m[0].charAt(1).toLowerCase() === 'a';
         if (basic ? !isBasicCredential(value) : !looksSecret(value)) continue;
         const [start, end] = m.indices![1]!;
+        // `Bearer expires_in=3600`: padding is never followed by more of the word.
+        if (value.endsWith('=') && isB64Url(s.charCodeAt(end))) continue;
         push(start, end, '[REDACTED:authorization-header]');
       }
     }
     if (flags & (F_EQ | F_COLON) && on.keyValue && this._kvGate.test(s)) {
       this._charge(tally, n);
       this._matchKeyValues(s, push);
+      if (flags & F_SPACE && s.includes('-')) this._matchCliFlags(s, push);
     }
     if (n >= 20) {
       for (const rule of this._keywordRules) {
@@ -702,24 +755,52 @@ export class RedactionEngine {
     const re = KV_RE;
     re.lastIndex = 0;
     for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-      const key = m[1]!;
+      const g = m.groups!;
+      const key = g['key']!;
       const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
       const inQuery = before === 63 || before === 38 || before === 59;
       const cls = inQuery ? this._keys.classifyParam(key) : this._keys.classify(key);
-      const group = m[4] !== undefined ? 4 : m[5] !== undefined ? 5 : 6;
-      let [start, end] = m.indices![group]!;
+      const group =
+        g['edq'] !== undefined
+          ? 'edq'
+          : g['dq'] !== undefined
+            ? 'dq'
+            : g['sq'] !== undefined
+              ? 'sq'
+              : g['bare'] !== undefined
+                ? 'bare'
+                : 'open';
+      let [start, end] = m.indices!.groups![group]!;
       // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
       if (cls === undefined || cls === 'allow' || this._keyAction(cls) === 'keep') {
         re.lastIndex = start;
         continue;
       }
       const action = this._keyAction(cls);
+      if (group === 'open') {
+        // `password=[...]`, `"secret": {"value": ...}`: the whole bracketed value, bounded.
+        if (cls !== 'credential' && cls !== 'cookie') {
+          re.lastIndex = end;
+          continue;
+        }
+        end = bracketEnd(s, start, MAX_BRACKET_VALUE);
+        if (OWN_STRUCTURE_RE.test(s.slice(start, end))) {
+          re.lastIndex = start + 1;
+          continue;
+        }
+        // Inside JSON (`"key": {...}`) the placeholder stays a JSON string.
+        const q = g['q']!;
+        const rep = q.endsWith('"') ? `${q}[REDACTED:credential]${q}` : '[REDACTED:credential]';
+        push(start, end, rep);
+        re.lastIndex = end;
+        continue;
+      }
       let value = s.slice(start, end);
       if (value.length === 0 || TEMPLATE_RE.test(value)) continue;
-      const quoted = group !== 6 || m[2]!.length > 0;
-      const operator = m[3]!;
+      const quoted = group !== 'bare' || g['q']!.length > 0;
+      const operator = g['op']!;
       if (cls === 'credential' || cls === 'cookie') {
-        if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 6) {
+        if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 'bare') {
           AUTH_FOLLOW_RE.lastIndex = end;
           const f = AUTH_FOLLOW_RE.exec(s);
           if (f === null) {
@@ -737,7 +818,7 @@ export class RedactionEngine {
         continue;
       }
       const c: RedactionClass = cls;
-      if (c === 'phone' && group === 6) {
+      if (c === 'phone' && group === 'bare') {
         // Phone numbers are written with spaces and brackets: `+1 (415) 555 2671`.
         PHONE_TAIL_RE.lastIndex = end;
         const tail = PHONE_TAIL_RE.exec(s);
@@ -748,6 +829,18 @@ export class RedactionEngine {
       }
       push(start, end, this._classRep(c, value, action, classLabel(c)));
       re.lastIndex = Math.max(re.lastIndex, end);
+    }
+  }
+
+  /** `--password value`: a credential flag and the argument after it. */
+  private _matchCliFlags(s: string, push: (start: number, end: number, rep: string) => void): void {
+    for (const m of s.matchAll(CLI_FLAG_RE)) {
+      const g = m.groups!;
+      if (this._keys.classify(g['key']!) !== 'credential') continue;
+      const group = g['dq'] !== undefined ? 'dq' : g['sq'] !== undefined ? 'sq' : 'bare';
+      const [start, end] = m.indices!.groups![group]!;
+      if (TEMPLATE_RE.test(s.slice(start, end))) continue;
+      push(start, end, '[REDACTED:credential]');
     }
   }
 
@@ -855,6 +948,36 @@ export class RedactionEngine {
   }
 }
 
+/**
+ * A value the SDK cut at its length limit may end in the first part of a token that no rule knows
+ * without its end: a token-shaped tail (8 or more of `[A-Za-z0-9_+/=.~-]` with a digit or both
+ * cases) is replaced. Runs only on strings exactly at the limit.
+ */
+function redactCutTail(s: string): string {
+  const floor = Math.max(0, s.length - 4096);
+  let start = s.length;
+  let digit = false;
+  let upper = false;
+  let lower = false;
+  while (start > floor) {
+    const c = s.charCodeAt(start - 1);
+    if (c >= 48 && c <= 57) digit = true;
+    else if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+    else if (!(c === 95 || c === 45 || c === 43 || c === 47 || c === 61 || c === 46 || c === 126)) {
+      break;
+    }
+    start--;
+  }
+  if (s.length - start < 8 || !(digit || (upper && lower))) return s;
+  return `${s.slice(0, start)}${CUT_PLACEHOLDER}`;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Whether a string is exactly something this processor writes (placeholder or pseudonym). */
 export function isOwnOutput(value: string): boolean {
   const c = value.charCodeAt(0);
@@ -934,12 +1057,17 @@ function redactCookie(value: string): string {
     .join(';');
 }
 
-/** Token shape for a free-text bearer value: not a plain lower-case word. */
+/**
+ * Token shape for a free-text bearer value: not a word or words (`Authorization`, `tokens.`), not the
+ * next pair of an OAuth response (`token_type=Bearer expires_in=3600`).
+ */
 function looksSecret(value: string): boolean {
-  return (
-    /[0-9]/.test(value) || (/[A-Z]/.test(value) && /[a-z]/.test(value)) || /[._~+/-]/.test(value)
-  );
+  const v = value.replace(/[.,:;!?)]+$/, '');
+  if (/=./.test(v.replace(/=+$/, ''))) return false;
+  if (/^[A-Za-z]+$/.test(v)) return /[A-Z]/.test(v) && /[a-z]/.test(v) && !CAMEL_WORDS_RE.test(v);
+  return /[0-9]/.test(v) || /[._~+/-]/.test(v);
 }
+const CAMEL_WORDS_RE = /^(?:[A-Z][a-z]{1,}){1,4}$/;
 
 function looksSecretAfterColon(value: string): boolean {
   if (/^[a-z]{1,16}$/.test(value) && STOPWORDS.has(value)) return false;
@@ -1056,6 +1184,26 @@ function percentDecode(s: string): string {
       String.fromCharCode(parseInt(hex, 16)),
     );
   }
+}
+
+/**
+ * End of the bracketed value opening at `open` (`[` or `{`), skipping brackets inside JSON strings;
+ * an unclosed or longer value ends at `max` characters. Runs only under a credential key.
+ */
+function bracketEnd(s: string, open: number, max: number): number {
+  const limit = Math.min(s.length, open + max);
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
+  }
+  return limit;
 }
 
 function applyHits(s: string, hits: Hit[]): string {
