@@ -86,6 +86,9 @@ const STOPWORDS = new Set([
 ]); // prettier-ignore
 const CARD_CONTEXT_RE =
   /card|visa|master|amex|\bpan\b|\bcc|credit|debit|discover|jcb|diners|maestro|unionpay/i;
+// The word right before a bare digit run that makes it an id (`order 4…`, `ref=`, `#`), not a card.
+const ID_CONTEXT_RE =
+  /(?:(?<![A-Za-z])(?:id|ids|no|nr|num|order|orders|tracking|invoice|shipment|parcel|account|acct|ref|reference|request|req|txn|transaction|customer|document|doc|batch|job|ticket|sequence|seq|offset|snowflake|message|msg|event|trace|build|run|(?:tracking|order|invoice|account|reference|serial|parcel)[ _-]?number)|#)[^A-Za-z0-9]{0,4}$/i;
 const COMMON_TLDS = new Set(
   (
     'com net org edu gov mil int info biz name pro aero coop museum mobi asia tel travel jobs cat io ai ' +
@@ -933,9 +936,12 @@ export class RedactionEngine {
           b === a ? s.slice(segStarts[a], segEnds[a]) : digitsOf(s, segStarts, segEnds, a, b);
         if (!isValidCardNumber(digits)) continue;
         const bare = b === a;
-        if (bare && (digits.length < 14 || digits.length > 16)) {
+        if (bare) {
           const ctx = s.slice(Math.max(0, segStarts[a]! - 40), segStarts[a]);
-          if (!CARD_CONTEXT_RE.test(ctx)) continue;
+          const card = CARD_CONTEXT_RE.test(ctx);
+          if (!card && (digits.length < 14 || digits.length > 16 || ID_CONTEXT_RE.test(ctx))) {
+            continue;
+          }
         }
         found = b;
       }
@@ -1064,10 +1070,12 @@ function redactCookie(value: string): string {
 function looksSecret(value: string): boolean {
   const v = value.replace(/[.,:;!?)]+$/, '');
   if (/=./.test(v.replace(/=+$/, ''))) return false;
-  if (/^[A-Za-z]+$/.test(v)) return /[A-Z]/.test(v) && /[a-z]/.test(v) && !CAMEL_WORDS_RE.test(v);
+  if (CAMEL_WORDS_RE.test(v)) return false;
+  if (/^[A-Za-z]+$/.test(v)) return /[A-Z]/.test(v) && /[a-z]/.test(v);
   return /[0-9]/.test(v) || /[._~+/-]/.test(v);
 }
-const CAMEL_WORDS_RE = /^(?:[A-Z][a-z]{1,}){1,4}$/;
+const CAMEL_WORDS_RE =
+  /^(?:[A-Z][a-z]{1,}){1,4}$|^(?:[A-Z]+|[A-Z][a-z]+)(?:-(?:[A-Z]+|[A-Z][a-z]+)){1,4}$/;
 
 function looksSecretAfterColon(value: string): boolean {
   if (/^[a-z]{1,16}$/.test(value) && STOPWORDS.has(value)) return false;
