@@ -1,73 +1,13 @@
 // The shapes real services log that redaction v1 let through (issue 13): each one emitted through a
 // real LoggerProvider as a body and as nested attributes, and looked for in the exported output.
 import { describe, expect, it } from 'vitest';
-import { githubToken, LOWER, rand, randMixed } from './fixtures/secrets.js';
+import { KEY_FAMILIES, leakShapes, NOT_CREDENTIAL_KEYS } from './fixtures/leak-shapes.js';
+import { githubToken, randMixed } from './fixtures/secrets.js';
 import { leaks, serialize, setup } from './setup.js';
-
-/** A text as logged and the secrets it holds. */
-interface Shape {
-  readonly name: string;
-  readonly text: string;
-  readonly forbidden: readonly string[];
-}
-
-function shapes(): Shape[] {
-  const s = (): string => randMixed(16);
-  const out: Shape[] = [];
-  const add = (name: string, make: (secret: string) => string, secret = s()): void => {
-    out.push({ name, text: make(secret), forbidden: [secret] });
-  };
-  add('--password=', (x) => `exec java -jar app.jar --password=${x} --port 8080`);
-  add('--db-password value', (x) => `argv: node server.js --db-password ${x} --verbose`);
-  add('-D...keyStorePassword=', (x) => `JAVA_OPTS=-Xmx1g -Djavax.net.ssl.keyStorePassword=${x}`);
-  add('DB_PASSWORD= (env dump)', (x) => `env: HOME=/root\nDB_PASSWORD=${x}\nPATH=/usr/bin`);
-  add('export SECRET_KEY_BASE=', (x) => `export SECRET_KEY_BASE=${x}`);
-  add('user[password]=', (x) => `user[name]=bob&user[password]=${x}&commit=Sign+in`);
-  add('login[pass]=', (x) => `POST /login body login[pass]=${x}`);
-  add('password=[...]', (x) => `password=[${x}]`);
-  add('password={...}', (x) => `password={${x}}`);
-  add('"client_secret": {...}', (x) => `{"client_secret": {"value": "${x}", "v": 2}, "n": 1}`);
-  add('"password": ["..."]', (x) => `config {"password": ["${x}"]} loaded`);
-  add(
-    'quoted passphrase',
-    (x) => `password="correct horse ${x} staple"`,
-    `${rand(LOWER, 6)} ${randMixed(10)}`,
-  );
-  add('passphrase with escaped quote', (x) => `note passphrase="a\\"b ${x}" end`);
-  add('userinfo with #', (x) => `postgres://app:p#${x}@db.internal:5432/app`);
-  add('userinfo with @', (x) => `amqp://app:p@${x}@mq.internal/vhost`);
-  add('passwords=', (x) => `passwords=${x}`);
-  add('password_confirmation=', (x) => `password_confirmation=${x}`);
-  add('passwordConfirm:', (x) => `passwordConfirm: ${x}`);
-  add('tokens=', (x) => `tokens=${x}`);
-  add('creds=', (x) => `creds=${x}`);
-  add('Ocp-Apim-Subscription-Key:', (x) => `Ocp-Apim-Subscription-Key: ${x}`);
-  const email = `${rand(LOWER, 8)}.${rand(LOWER, 5)}@example.com`;
-  out.push({ name: 'e-mail after /', text: `GET /users/${email}/orders`, forbidden: [email] });
-  out.push({
-    name: 'e-mail in url.full path',
-    text: `https://shop.example.com/account/${email}`,
-    forbidden: [email],
-  });
-  return out;
-}
-
-const KEY_FAMILIES = [
-  'password_confirmation', 'passwordConfirm', 'password2', 'passwords', 'secrets', 'tokens',
-  'creds', 'password_hash', 'secret_key_base', 'Ocp-Apim-Subscription-Key', 'x-functions-key',
-  'DB_PASSWORD', 'keyStorePassword', 'user[password]', 'newPassword', 'SMTP_PASS',
-  'http.request.header.ocp-apim-subscription-key', 'http.request.header.x-functions-key',
-]; // prettier-ignore
-
-/** Keys that mention a credential word but name something about it, not the secret. */
-const NOT_CREDENTIAL_KEYS = [
-  'token_type', 'password_policy', 'secret_name', 'password_changed_at', 'gen_ai.usage.input_tokens',
-  'max_tokens', 'auth_method', 'token_expires_in', 'key_id', 'password_length',
-]; // prettier-ignore
 
 describe('RedactingLogRecordProcessor', () => {
   describe('onEmit: shapes of issue 13', () => {
-    for (const shape of shapes()) {
+    for (const shape of leakShapes()) {
       it(`leaves nothing of ${shape.name}`, () => {
         const { emit, exporter } = setup();
         emit({ body: shape.text, attributes: { 'app.msg': shape.text } });
