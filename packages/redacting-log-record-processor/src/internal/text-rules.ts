@@ -384,8 +384,9 @@ function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
         continue;
       }
       end = bracketEnd(s, start, MAX_BRACKET_VALUE);
+      // Already redacted (only keys and placeholders inside): nothing in it to scan again.
       if (OWN_STRUCTURE_RE.test(s.slice(start, end))) {
-        re.lastIndex = start + 1;
+        re.lastIndex = end;
         continue;
       }
       // Inside JSON (`"key": {...}`) the placeholder stays a JSON string.
