@@ -122,7 +122,7 @@ const SAME_SECRET = new Set([
   'hash', 'hashed', 'digest', 'base', 'value', 'val', 'plain', 'plaintext', 'raw', 'old', 'new',
   'current', 'previous', 'prev', 'encrypted', 'enc', 'cipher', 'ciphertext', 'b64', 'base64', 'hex',
   'pem', 'der', 'str', 'string', 'text', 'data', 'bytes', 'salt', 'key', 'secret', 'token',
-  'password', 'literal', 'override',
+  'password', 'literal', 'override', 'phrase', 'word', 'code',
 ]); // prettier-ignore
 /** Words before `tokens` that count model tokens (`gen_ai.usage.input_tokens`), not credentials. */
 const TOKEN_COUNTS = new Set([
