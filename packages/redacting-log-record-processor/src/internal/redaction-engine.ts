@@ -7,7 +7,7 @@ import { buildDispatch, PREFIX_RULES } from './builtin-rules.js';
 import type { KeyClass } from './key-classifier.js';
 import { KeyClassifier } from './key-classifier.js';
 import type { CompiledRule, ResolvedOptions } from './options.js';
-import type { Prefilter, RuleContext, TextRule } from './text-rules.js';
+import type { Prefilter, RuleContext } from './rule-context.js';
 import {
   AUTH_SCHEMES,
   C_DIGIT,
@@ -16,8 +16,9 @@ import {
   CHAR_TABLE,
   classLabel,
   isAlnum,
-  TEXT_RULES,
-} from './text-rules.js';
+} from './rule-context.js';
+import type { TextRule } from './text-rules.js';
+import { TEXT_RULES } from './text-rules.js';
 import { isValidCardNumber } from './validators.js';
 
 /** Marker returned for a value whose key must be deleted. */

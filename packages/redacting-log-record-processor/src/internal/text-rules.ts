@@ -1,36 +1,22 @@
 // The value rules that are not vendor prefixes, as data: one record per rule with its id, the literal
 // keywords and pre-filter counts that gate it, its matcher (validators inside), and what the docs say
 // it finds and misses. The engine walks TEXT_RULES in order after its one pre-filter pass.
-import type { RedactionAction, RedactionClass } from '../types.js';
 import type { KeywordRule, RuleDoc } from './builtin-rules.js';
 import { KEYWORD_RULES } from './builtin-rules.js';
-import type { KeyClass, KeyClassifier } from './key-classifier.js';
-import { isBasicCredential, isValidCardNumber, isValidIban, isValidSsn } from './validators.js';
-
-/** What the pre-filter pass counted in a string (one table lookup per character). */
-export interface Prefilter {
-  readonly length: number;
-  readonly flags: number;
-  readonly digits: number;
-  readonly uppers: number;
-  /** Longest run of digits, spaces and dashes counted as digits only. */
-  readonly maxDigitRun: number;
-}
-
-/** Records a replacement of `[start, end)`. */
-type Push = (start: number, end: number, rep: string) => void;
-
-/** What a matcher may ask the engine: key classes and the replacement text of a class. */
-export interface RuleContext {
-  readonly keys: KeyClassifier;
-  readonly actions: Readonly<Record<RedactionClass, RedactionAction>>;
-  /** Stems of sensitive key names (built-in and the `keys` option): the key-value gate. */
-  readonly kvGate: RegExp;
-  keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction;
-  classRep(cls: RedactionClass, text: string, action: RedactionAction, label: string): string;
-  paymentRep(text: string, label: string): string;
-  ibanRep(text: string): string;
-}
+import { matchDigitRuns } from './card-rule.js';
+import { matchCliFlags, matchKeyValues } from './key-value-rule.js';
+import type { Prefilter, RuleContext } from './rule-context.js';
+import {
+  F_AT,
+  F_COLON,
+  F_DOT,
+  F_EQ,
+  F_SPACE,
+  F_TILDE,
+  isB64Url,
+  TEMPLATE_RE,
+} from './rule-context.js';
+import { isBasicCredential, isValidIban, isValidSsn } from './validators.js';
 
 /** One built-in value rule. */
 export interface TextRule {
@@ -49,35 +35,6 @@ export interface TextRule {
   readonly doc?: RuleDoc;
 }
 
-export const AUTH_SCHEMES = new Set([
-  'bearer',
-  'basic',
-  'digest',
-  'token',
-  'negotiate',
-  'ntlm',
-  'aws4-hmac-sha256',
-  'apikey',
-  'dpop',
-  'hoba',
-  'mutual',
-  'scram-sha-256',
-]);
-
-const TEMPLATE_RE =
-  /^(?:\$\{[^}]{1,128}\}|\{\{[^}]{0,128}\}\}|%[sdvqj]|\$[0-9]|%[A-Za-z_][A-Za-z0-9_]{0,63}%|<[A-Za-z_ -]{1,64}>|\*{1,64}|x{3,64}|null|undefined|true|false|none|nil)$/i;
-
-const STOPWORDS = new Set([
-  'reset', 'changed', 'expired', 'required', 'invalid', 'updated', 'missing', 'incorrect', 'policy',
-  'rotation', 'rotated', 'accepted', 'rejected', 'ok', 'set', 'unset', 'redacted', 'hidden',
-  'present', 'provided', 'wrong', 'mismatch', 'empty', 'valid', 'revoked', 'refreshed', 'issued',
-  'denied', 'failed', 'success', 'error', 'bucket', 'limit', 'exceeded', 'yes', 'no',
-]); // prettier-ignore
-const CARD_CONTEXT_RE =
-  /card|visa|master|amex|\bpan\b|\bcc|credit|debit|discover|jcb|diners|maestro|unionpay/i;
-// The word right before a bare digit run that makes it an id (`order 4…`, `ref=`, `#`), not a card.
-const ID_CONTEXT_RE =
-  /(?:(?<![A-Za-z])(?:id|ids|no|nr|num|order|orders|tracking|invoice|shipment|parcel|account|acct|ref|reference|request|req|txn|transaction|customer|document|doc|batch|job|ticket|sequence|seq|offset|snowflake|message|msg|event|trace|build|run|(?:tracking|order|invoice|account|reference|serial|parcel)[ _-]?number)|#)[^A-Za-z0-9]{0,4}$/i;
 const COMMON_TLDS = new Set(
   (
     'com net org edu gov mil int info biz name pro aero coop museum mobi asia tel travel jobs cat io ai ' +
@@ -94,20 +51,6 @@ const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 // the end of a value cut by the SDK's length limit.
 const USERINFO_RE =
   /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)(?:([^\s/'"]{1,256})@(?=[A-Za-z0-9[])|([^\s/@?#'"]{1,256})$)/g;
-// `key=value` in text: shell and JVM flags (`--password=`, `-Dx.keyStorePassword=`), env lines,
-// bracketed form fields (`user[password]=`), quoted values with escapes, and an opening bracket.
-const KV_RE =
-  /(?<![A-Za-z0-9_.-])(?:--?)?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63}(?:\[[A-Za-z0-9_.-]{0,63}\]){0,4})(?<q>\\?["']?)[ \t]{0,3}(?<op>=>|:=|==|=|:)[ \t]{0,3}(?:\\"(?<edq>[^"\\\r\n]{0,1024})\\"|"(?<dq>(?:[^"\\\r\n]|\\.){0,1024})"|'(?<sq>(?:[^'\\\r\n]|\\.){0,1024})'|(?<bare>[^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023})|(?<open>[[{]))/dg;
-/** `--password value` (a flag and the next argument). */
-const CLI_FLAG_RE =
-  /(?<![^\s"'])--?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63})[ \t]{1,3}(?:"(?<dq>[^"\r\n]{1,1024})"|'(?<sq>[^'\r\n]{1,1024})'|(?<bare>[^\s"'-][^\s"']{0,1023}))/dg;
-/** A bracketed value that holds only keys and this processor's placeholders (already redacted). */
-const OWN_STRUCTURE_RE =
-  /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
-/** Longest bracketed value read under a credential key; a longer one is redacted to this length. */
-const MAX_BRACKET_VALUE = 4096;
-const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
-const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 const BEARER_RE =
   /(?<![A-Za-z0-9_-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]{1,3}([A-Za-z0-9._~+/-]{8,4096}={0,2})/dg;
 const IBAN_RE = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])/g;
@@ -117,44 +60,6 @@ const EMAIL_RE =
   /(?<![A-Za-z0-9._%+-])(?<!\/\/)[A-Za-z0-9._%+-]{1,64}@((?:[A-Za-z0-9-]{1,63}\.){1,8}([A-Za-z]{2,24}))(?![A-Za-z0-9-]|\.[A-Za-z0-9]|:[A-Za-z0-9_.~-]{0,200}\/)/g;
 const IPV4_RE =
   /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
-
-// Character classes and flags computed by the pre-filter pass, one table lookup per character.
-export const C_TOKEN = 1; // [A-Za-z0-9_-]
-export const C_DIGIT = 2;
-export const C_UPPER = 4;
-const F_AT = 8;
-const F_EQ = 16;
-const F_COLON = 32;
-const F_DOT = 64;
-const F_SPACE = 128;
-const F_TILDE = 256;
-export const CHAR_TABLE = ((): Uint16Array => {
-  const t = new Uint16Array(128);
-  for (let c = 48; c <= 57; c++) t[c] = C_TOKEN | C_DIGIT;
-  for (let c = 65; c <= 90; c++) t[c] = C_TOKEN | C_UPPER;
-  for (let c = 97; c <= 122; c++) t[c] = C_TOKEN;
-  t[95] = C_TOKEN;
-  t[45] = C_TOKEN;
-  t[64] = F_AT;
-  t[61] = F_EQ;
-  t[58] = F_COLON;
-  t[46] = F_DOT;
-  t[32] = F_SPACE;
-  t[9] = F_SPACE;
-  t[10] = F_SPACE;
-  t[126] = F_TILDE;
-  return t;
-})();
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-export function isAlnum(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-}
-function isB64Url(c: number): boolean {
-  return isAlnum(c) || c === 95 || c === 45;
-}
 
 /** A keyword rule of builtin-rules.ts: its literal keyword and the flag of its non-token character. */
 function keywordRule(rule: KeywordRule, flag: number): TextRule {
@@ -351,179 +256,6 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
 ]; // prettier-ignore
 
-function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
-  const re = KV_RE;
-  re.lastIndex = 0;
-  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    const g = m.groups!;
-    const key = g['key']!;
-    const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
-    const inQuery = before === 63 || before === 38 || before === 59;
-    const cls = inQuery ? ctx.keys.classifyParam(key) : ctx.keys.classify(key);
-    const group =
-      g['edq'] !== undefined
-        ? 'edq'
-        : g['dq'] !== undefined
-          ? 'dq'
-          : g['sq'] !== undefined
-            ? 'sq'
-            : g['bare'] !== undefined
-              ? 'bare'
-              : 'open';
-    let [start, end] = m.indices!.groups![group]!;
-    // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
-    if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') {
-      re.lastIndex = start;
-      continue;
-    }
-    const action = ctx.keyAction(cls);
-    if (group === 'open') {
-      // `password=[...]`, `"secret": {"value": ...}`: the whole bracketed value, bounded.
-      if (cls !== 'credential' && cls !== 'cookie') {
-        re.lastIndex = end;
-        continue;
-      }
-      end = bracketEnd(s, start, MAX_BRACKET_VALUE);
-      // Already redacted (only keys and placeholders inside): nothing in it to scan again.
-      if (OWN_STRUCTURE_RE.test(s.slice(start, end))) {
-        re.lastIndex = end;
-        continue;
-      }
-      // Inside JSON (`"key": {...}`) the placeholder stays a JSON string.
-      const q = g['q']!;
-      const rep = q.endsWith('"') ? `${q}[REDACTED:credential]${q}` : '[REDACTED:credential]';
-      push(start, end, rep);
-      re.lastIndex = end;
-      continue;
-    }
-    let value = s.slice(start, end);
-    if (value.length === 0 || TEMPLATE_RE.test(value)) continue;
-    const quoted = group !== 'bare' || g['q']!.length > 0;
-    const operator = g['op']!;
-    if (cls === 'credential' || cls === 'cookie') {
-      if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 'bare') {
-        AUTH_FOLLOW_RE.lastIndex = end;
-        const f = AUTH_FOLLOW_RE.exec(s);
-        if (f === null) {
-          re.lastIndex = end;
-          continue;
-        }
-        start = end + f[0].length - f[1]!.length;
-        end = end + f[0].length;
-        value = f[1]!;
-      } else if (!quoted && !inQuery && operator === ':' && !looksSecretAfterColon(value)) {
-        re.lastIndex = start;
-        continue;
-      }
-      push(start, end, '[REDACTED:credential]');
-      continue;
-    }
-    const c: RedactionClass = cls;
-    if (c === 'phone' && group === 'bare') {
-      // Phone numbers are written with spaces and brackets: `+1 (415) 555 2671`.
-      PHONE_TAIL_RE.lastIndex = end;
-      const tail = PHONE_TAIL_RE.exec(s);
-      if (tail !== null) {
-        end += tail[0].length;
-        value = s.slice(start, end);
-      }
-    }
-    push(start, end, ctx.classRep(c, value, action, classLabel(c)));
-    re.lastIndex = Math.max(re.lastIndex, end);
-  }
-}
-function matchCliFlags(ctx: RuleContext, s: string, push: Push): void {
-  for (const m of s.matchAll(CLI_FLAG_RE)) {
-    const g = m.groups!;
-    if (ctx.keys.classify(g['key']!) !== 'credential') continue;
-    const group = g['dq'] !== undefined ? 'dq' : g['sq'] !== undefined ? 'sq' : 'bare';
-    const [start, end] = m.indices!.groups![group]!;
-    if (TEMPLATE_RE.test(s.slice(start, end))) continue;
-    push(start, end, '[REDACTED:credential]');
-  }
-}
-function matchDigitRuns(ctx: RuleContext, s: string, push: Push): void {
-  const n = s.length;
-  let i = 0;
-  while (i < n) {
-    if (!isDigit(s.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const prev = i > 0 ? s.charCodeAt(i - 1) : -1;
-    if (isAlnum(prev) || prev === 95 || prev === 46) {
-      // Digits inside a word or hex id (`8a3c1f2e`): skip them without collecting segments.
-      while (i < n && isDigit(s.charCodeAt(i))) i++;
-      continue;
-    }
-    const segStarts = [i];
-    const segEnds: number[] = [];
-    let j = i;
-    while (j < n) {
-      const c = s.charCodeAt(j);
-      if (isDigit(c)) {
-        j++;
-        continue;
-      }
-      if ((c === 32 || c === 45) && j + 1 < n && isDigit(s.charCodeAt(j + 1))) {
-        segEnds.push(j);
-        segStarts.push(j + 1);
-        j++;
-        continue;
-      }
-      break;
-    }
-    segEnds.push(j);
-    const after = j < n ? s.charCodeAt(j) : -1;
-    const rightOk =
-      !(isAlnum(after) || after === 95) &&
-      !(after === 46 && j + 1 < n && isDigit(s.charCodeAt(j + 1)));
-    // A run glued to a word on the right can still hold a card that ends at an inner separator.
-    const usable = rightOk ? segStarts.length : segStarts.length - 1;
-    if (usable > 0) {
-      cardCandidates(ctx, s, segStarts, segEnds, usable, push);
-    }
-    i = j + 1;
-  }
-}
-function cardCandidates(
-  ctx: RuleContext,
-  s: string,
-  segStarts: readonly number[],
-  segEnds: readonly number[],
-  k: number,
-  push: Push,
-): void {
-  // Windows of whole segments holding 12 to 19 digits; bounded by 19 digits per window.
-  for (let a = 0; a < k; a++) {
-    let total = 0;
-    let found = -1;
-    for (let b = a; b < k; b++) {
-      total += segEnds[b]! - segStarts[b]!;
-      if (total > 19) break;
-      if (total < 12) continue;
-      if (b > a && !sameSeparators(s, segEnds, a, b)) break;
-      const digits =
-        b === a ? s.slice(segStarts[a], segEnds[a]) : digitsOf(s, segStarts, segEnds, a, b);
-      if (!isValidCardNumber(digits)) continue;
-      const bare = b === a;
-      if (bare) {
-        const ctx = s.slice(Math.max(0, segStarts[a]! - 40), segStarts[a]);
-        const card = CARD_CONTEXT_RE.test(ctx);
-        if (!card && (digits.length < 14 || digits.length > 16 || ID_CONTEXT_RE.test(ctx))) {
-          continue;
-        }
-      }
-      found = b;
-    }
-    if (found >= 0) {
-      const text = s.slice(segStarts[a], segEnds[found]);
-      push(segStarts[a]!, segEnds[found]!, ctx.paymentRep(text, 'payment-card'));
-      a = found;
-    }
-  }
-}
-
 /**
  * Token shape for a free-text bearer value: not a word or words (`Authorization`, `tokens.`), not the
  * next pair of an OAuth response (`token_type=Bearer expires_in=3600`).
@@ -534,29 +266,6 @@ function looksSecret(value: string): boolean {
   if (CAMEL_WORDS_RE.test(v)) return false;
   if (/^[A-Za-z]+$/.test(v)) return /[A-Z]/.test(v) && /[a-z]/.test(v);
   return /[0-9]/.test(v) || /[._~+/-]/.test(v);
-}
-
-function looksSecretAfterColon(value: string): boolean {
-  if (/^[a-z]{1,16}$/.test(value) && STOPWORDS.has(value)) return false;
-  return true;
-}
-
-function sameSeparators(s: string, segEnds: readonly number[], a: number, b: number): boolean {
-  const first = s.charCodeAt(segEnds[a]!);
-  for (let x = a + 1; x < b; x++) if (s.charCodeAt(segEnds[x]!) !== first) return false;
-  return true;
-}
-
-function digitsOf(
-  s: string,
-  segStarts: readonly number[],
-  segEnds: readonly number[],
-  a: number,
-  b: number,
-): string {
-  let out = '';
-  for (let x = a; x <= b; x++) out += s.slice(segStarts[x], segEnds[x]);
-  return out;
 }
 
 /** Length of the longest valid IBAN prefix of a match, trimming trailing space-separated groups. */
@@ -608,39 +317,5 @@ function matchPem(s: string, push: (start: number, end: number, rep: string) => 
   }
 }
 
-/**
- * End of the bracketed value opening at `open` (`[` or `{`), skipping brackets inside JSON strings;
- * an unclosed or longer value ends at `max` characters. Runs only under a credential key.
- */
-function bracketEnd(s: string, open: number, max: number): number {
-  const limit = Math.min(s.length, open + max);
-  let depth = 0;
-  let inString = false;
-  for (let i = open; i < limit; i++) {
-    const c = s.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) depth++;
-    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
-  }
-  return limit;
-}
-
 const CAMEL_WORDS_RE =
   /^(?:[A-Z][a-z]{1,}){1,4}$|^(?:[A-Z]+|[A-Z][a-z]+)(?:-(?:[A-Z]+|[A-Z][a-z]+)){1,4}$/;
-
-export function classLabel(cls: KeyClass | undefined): string {
-  switch (cls) {
-    case 'government-id':
-      return 'ssn';
-    case 'cookie':
-    case 'credential':
-    case undefined:
-    case 'allow':
-      return 'credential';
-    default:
-      return cls;
-  }
-}
