@@ -88,6 +88,12 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
       } else if (!quoted && !inQuery && operator === ':' && !looksSecretAfterColon(value)) {
         re.lastIndex = start;
         continue;
+      } else if (!quoted && operator === '=' && isEnvLine(s, m.index, key)) {
+        // `DB_PASSWORD=correct horse battery` in an env dump: the value runs to the end of the line.
+        const eol = s.indexOf('\n', end);
+        end = Math.min(eol < 0 ? s.length : eol, start + 1024);
+        if (s.charCodeAt(end - 1) === 13) end--;
+        re.lastIndex = end;
       }
       push(start, end, '[REDACTED:credential]');
       continue;
@@ -142,3 +148,11 @@ function bracketEnd(s: string, open: number, max: number): number {
   }
   return limit;
 }
+
+/** `NAME=value` at the start of a line (or after `export `): a line of an env dump or `.env` file. */
+function isEnvLine(s: string, at: number, key: string): boolean {
+  if (!ENV_NAME_RE.test(key)) return false;
+  const lineStart = at >= 7 && s.startsWith('export ', at - 7) ? at - 7 : at;
+  return lineStart === 0 || s.charCodeAt(lineStart - 1) === 10;
+}
+const ENV_NAME_RE = /^[A-Z][A-Z0-9_]{0,63}$/;

@@ -159,7 +159,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`; a value opening with `[` or `{` is redacted whole (bounded at 4096 characters); the name is classified like a key (below)',
       validator: 'name class; after `:` in free text, common words (`reset`, `expired`, ...) are not values',
       action: 'by class; credentials `[REDACTED:credential]`',
-      misses: 'an unquoted value with spaces after `=` (only its first word is redacted); a flag and value separated by more than 3 spaces',
+      misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces',
     },
   },
   ...KEYWORD_RULES.map((r) => keywordRule(r, KEYWORD_FLAGS[r.id] ?? 0)),
