@@ -152,7 +152,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     gate: (p, ctx, s) => (p.flags & (F_EQ | F_COLON | F_SPACE)) !== 0 && ctx.kvGate.test(s),
     match: (s, ctx, push) => {
       if (s.includes('=') || s.includes(':')) matchKeyValues(ctx, s, push);
-      if (s.includes(' -')) matchCliFlags(ctx, s, push);
+      if (s.includes(' -') || s.charCodeAt(0) === 45) matchCliFlags(ctx, s, push);
     },
     doc: {
       table: 'structural',
