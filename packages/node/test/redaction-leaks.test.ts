@@ -95,13 +95,9 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
       const cut = githubToken();
       seclog.getLogger('leaks').warn(`${'x '.repeat(4080)}${cut}`);
       const urlSecret = randMixed(16);
-      seclog.loggerProvider
-        .getLogger('leaks-raw')
-        .emit({
-          body: new URL(
-            `https://u:${urlSecret}@h.example.test/?access_token=${urlSecret}`,
-          ) as never,
-        });
+      seclog.loggerProvider.getLogger('leaks-raw').emit({
+        body: new URL(`https://u:${urlSecret}@h.example.test/?access_token=${urlSecret}`) as never,
+      });
       const extra = [
         { ruleId: 'cut by the security logger', forbidden: [cut.slice(0, 20)] },
         { ruleId: 'URL body', forbidden: [urlSecret] },
