@@ -1,4 +1,4 @@
-// The shapes real services log that redaction v1 let through (issue 13): each one emitted through a
+// The shapes real services log that redaction v1 let through: each one emitted through a
 // real LoggerProvider as a body and as nested attributes, and looked for in the exported output.
 import { describe, expect, it } from 'vitest';
 import { KEY_FAMILIES, leakShapes, NOT_CREDENTIAL_KEYS } from './fixtures/leak-shapes.js';
@@ -6,7 +6,7 @@ import { githubToken, randMixed } from './fixtures/secrets.js';
 import { leaks, serialize, setup } from './setup.js';
 
 describe('RedactingLogRecordProcessor', () => {
-  describe('onEmit: shapes of issue 13', () => {
+  describe('onEmit: shapes services log', () => {
     for (const shape of leakShapes()) {
       it(`leaves nothing of ${shape.name}`, () => {
         const { emit, exporter } = setup();
