@@ -1,5 +1,5 @@
-// ESLint flat config: type-aware typescript-eslint on sources and tests, with the house rules of
-// ../shared/STYLE.md (no export *, type-only imports, no floating promises, no console in src).
+// ESLint flat config: type-aware typescript-eslint on sources and tests, with the house rules
+// (no export *, type-only imports, no floating promises, no console in src).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -26,7 +26,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportAllDeclaration', message: 'Use explicit named exports (STYLE.md).' },
+        { selector: 'ExportAllDeclaration', message: 'Use explicit named exports.' },
       ],
     },
   },

@@ -8,10 +8,17 @@ import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-const seclogAliases = readdirSync(join(root, 'packages')).map((dir) => ({
-  find: new RegExp(`^@seclog/${dir}$`),
-  replacement: join(root, 'packages', dir, 'src', 'index.ts'),
-}));
+const seclogAliases = [
+  ...readdirSync(join(root, 'packages')).map((dir) => ({
+    find: new RegExp(`^@seclog/${dir}$`),
+    replacement: join(root, 'packages', dir, 'src', 'index.ts'),
+  })),
+  // The one subpath export: the verifier without OpenTelemetry (what @seclog/cli imports).
+  {
+    find: /^@seclog\/rotating-file-log-record-exporter\/verify$/,
+    replacement: join(root, 'packages', 'rotating-file-log-record-exporter', 'src', 'verify.ts'),
+  },
+];
 
 function otel3Aliases(): { find: RegExp; replacement: string }[] {
   const base = join(root, 'compat', 'otel-3', 'node_modules', '@opentelemetry');

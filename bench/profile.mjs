@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTENDERS } from './contenders/index.mjs';
 import { summarizeProfile } from './lib/cpu-profile.mjs';
+import { childRuntime } from './lib/otel-line.mjs';
 import { parseResultLine } from './lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,9 +26,24 @@ const JSON_OUT = args.includes('--json');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'seclog-prof-'));
 const profDir = flag('--keep') ?? path.join(work, 'prof');
 fs.mkdirSync(profDir, { recursive: true });
+// A 3.x-line contender is profiled on the line it runs on in the bench (lib/otel-line.mjs).
+const runtime = childRuntime(CONTENDERS[contender]?.line, {
+  ...process.env,
+  BENCH_SKIP_COUNT: '1',
+  KEEP_OUTPUT: '1',
+});
+if (runtime.missing) {
+  if (JSON_OUT)
+    process.stdout.write(
+      JSON.stringify({ contender, skipped: true, reason: runtime.missing }) + '\n',
+    );
+  else console.log(`profile of ${contender} skipped: ${runtime.missing}`);
+  process.exit(0);
+}
 const run = spawnSync(
-  process.execPath,
+  runtime.execPath,
   [
+    ...runtime.execArgv,
     '--cpu-prof',
     '--cpu-prof-dir',
     profDir,
@@ -35,11 +52,7 @@ const run = spawnSync(
     path.join(work, 'out'),
     records,
   ],
-  {
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, BENCH_SKIP_COUNT: '1', KEEP_OUTPUT: '1' },
-  },
+  { encoding: 'utf8', timeout: 300_000, env: runtime.env },
 );
 const result = parseResultLine(run.stdout ?? '');
 if (!result || result.skipped) {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers';
 import { CONTENDERS } from './contenders/index.mjs';
+import { runtimeInfo } from './lib/otel-line.mjs';
 import { percentile, RESULT_PREFIX } from './lib/stats.mjs';
 import { makePool, POOL_SIZE } from './lib/workload.mjs';
 
@@ -94,7 +95,7 @@ async function main() {
     process.env.BENCH_VERIFY === '1' && target.verify ? await target.verify() : undefined;
   const lat = samples.subarray(0, sampled).slice().sort();
   // The same samples without the first 10% of calls, where the JIT is still compiling the call
-  // path: what a long-running service sees (the target stays on the whole run).
+  // path: what a long-running service sees (the target stays on the whole run).
   const steady = samples.subarray(Math.ceil(N / 10 / STRIDE), sampled).sort();
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
   const result = {
@@ -123,6 +124,7 @@ async function main() {
     eldP99Ms: eld.percentile(99) / 1e6,
     eldMaxMs: eld.max / 1e6,
     maxRssMB,
+    runtime: runtimeInfo(),
   };
   if (process.env.KEEP_OUTPUT !== '1') fs.rmSync(dir, { recursive: true, force: true });
   emitResult(result);

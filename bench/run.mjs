@@ -9,8 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTENDERS } from './contenders/index.mjs';
+import { renderChart } from './lib/chart.mjs';
 import { renderReport, renderTable } from './lib/report.mjs';
 import { describeMachine } from './lib/machine.mjs';
+import { childRuntime } from './lib/otel-line.mjs';
 import { parseArgs, parseResultLine, summarize } from './lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,15 +39,22 @@ const METRICS = [
 ];
 
 function runOne(id, dir, opts, verify) {
+  const runtime = childRuntime(CONTENDERS[id].line, {
+    ...process.env,
+    BENCH_VERIFY: verify ? '1' : '0',
+  });
+  if (runtime.missing) return { id, skipped: true, reason: runtime.missing };
   const child = spawnSync(
-    process.execPath,
-    [path.join(here, 'run-one.mjs'), id, dir, String(opts.records), String(opts.burst)],
-    {
-      encoding: 'utf8',
-      timeout: 300_000,
-      maxBuffer: 64 << 20,
-      env: { ...process.env, BENCH_VERIFY: verify ? '1' : '0' },
-    },
+    runtime.execPath,
+    [
+      ...runtime.execArgv,
+      path.join(here, 'run-one.mjs'),
+      id,
+      dir,
+      String(opts.records),
+      String(opts.burst),
+    ],
+    { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20, env: runtime.env },
   );
   const result = parseResultLine(child.stdout ?? '');
   if (result) return result;
@@ -71,6 +80,8 @@ function runJson(script, args) {
 
 const LAST_RUN = path.join(here, 'results', 'last-run.json');
 const DOCS = path.join(here, '..', 'docs', 'benchmarks.md');
+// Linked from DOCS as `benchmarks.svg`: written beside it, from the same run.
+const CHART = path.join(here, '..', 'docs', 'benchmarks.svg');
 
 /** The saved run as the repo's Prettier would write it, so `prettier --check .` stays green. */
 async function formatJson(text) {
@@ -85,7 +96,8 @@ async function formatJson(text) {
 function writeDocs(report, log) {
   fs.mkdirSync(path.dirname(DOCS), { recursive: true });
   fs.writeFileSync(DOCS, renderReport(report));
-  log(`bench: wrote ${path.relative(process.cwd(), DOCS) || DOCS}`);
+  fs.writeFileSync(CHART, renderChart(report));
+  log(`bench: wrote ${path.relative(process.cwd(), DOCS) || DOCS} and ${path.basename(CHART)}`);
 }
 
 async function main() {
@@ -137,6 +149,8 @@ async function main() {
     id,
     label: CONTENDERS[id].label,
     seclog: Boolean(CONTENDERS[id].seclog),
+    line: CONTENDERS[id].line,
+    runtime: raw[id][0]?.runtime,
     skipped: skipped[id],
     ...(skipped[id] ? {} : summarize(raw[id], METRICS)),
     verified: raw[id].find((r) => r.verified !== undefined)?.verified,

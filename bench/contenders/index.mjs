@@ -87,10 +87,10 @@ function pinoDestination({ dir }, loggerOptions) {
   };
 }
 
-function pinoTransport(target, options, countDir) {
+function pinoTransport(target, options, countDir, loggerOptions = {}) {
   const pino = require('pino');
   const transport = pino.transport({ target, options });
-  const logger = pino(transport);
+  const logger = pino(loggerOptions, transport);
   return {
     async ready() {
       if (!transport.ready) await once(transport, 'ready');
@@ -150,6 +150,33 @@ function winstonDailyRotate({ dir }) {
   };
 }
 
+// winston into the OTel SDK through @opentelemetry/winston-transport (the bridge a winston user
+// adds to reach OpenTelemetry), behind the same batch processor and exporter as the otel-sdk row.
+async function winstonOtel({ dir }) {
+  const winston = require('winston');
+  const { logs } = await import('@opentelemetry/api-logs');
+  const { provider, file } = await otelSdkProvider(dir);
+  // The bridge takes its logger from the global logs API when it is constructed.
+  logs.setGlobalLoggerProvider(provider);
+  const { OpenTelemetryTransportV3 } = require('@opentelemetry/winston-transport');
+  const transport = new OpenTelemetryTransportV3();
+  const logger = winston.createLogger({ level: 'info', transports: [transport] });
+  return {
+    log(ev) {
+      logger.info(ev.msg, ev.attrs);
+    },
+    async finish() {
+      // As for winston-rotate: drain the logger before end() (winstonjs/winston PR #2599).
+      while (logger._readableState.length > 0) await new Promise((r) => setImmediate(r));
+      const done = once(transport, 'finish');
+      logger.end();
+      await done;
+      await provider.shutdown();
+    },
+    count: () => countLinesInFile(file),
+  };
+}
+
 // ------------------------------------------------------------------------------------ OTel SDK
 // Minimal exporter: one JSON line per record, one write() per exported batch, result reported
 // when the write has completed (as the reference's).
@@ -186,7 +213,8 @@ class JsonLinesFileExporter {
   }
 }
 
-async function otelSdk({ dir }) {
+/** The bare SDK: a LoggerProvider, the batch processor 2^20/512 and the JSON-lines exporter. */
+async function otelSdkProvider(dir) {
   const { LoggerProvider, BatchLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
   const file = path.join(dir, 'otel.log');
   const processor = new BatchLogRecordProcessor({
@@ -194,7 +222,11 @@ async function otelSdk({ dir }) {
     maxQueueSize: 1 << 20,
     maxExportBatchSize: 512,
   });
-  const provider = new LoggerProvider({ processors: [processor] });
+  return { provider: new LoggerProvider({ processors: [processor] }), file };
+}
+
+async function otelSdk({ dir }) {
+  const { provider, file } = await otelSdkProvider(dir);
   const logger = provider.getLogger('security-bench', '1.0.0');
   return {
     log(ev) {
@@ -339,9 +371,19 @@ async function seclogExporterOnly({ dir }) {
   };
 }
 
+/** Where pino-roll writes for the rotating pino rows. */
+const pinoRollOptions = (ctx) => ({
+  file: path.join(ctx.dir, 'roll'),
+  size: '16m',
+  extension: '.log',
+  mkdir: true,
+});
+
 /**
- * Every contender, in table order. `group` orders the table; `seclog` marks ours.
- * @type {Record<string, { label: string, seclog?: boolean, create: (ctx: { dir: string }) => any }>}
+ * Every contender, in table order. `seclog` marks ours; `line: '3'` runs the contender on the
+ * OpenTelemetry JS 3.x line (Node 22 and the packages of compat/otel-3, as scripts/test-otel3.mjs
+ * does; see lib/otel-line.mjs), every other one on the 0.223 line of the workspace.
+ * @type {Record<string, { label: string, seclog?: boolean, line?: '3', create: (ctx: { dir: string }) => any }>}
  */
 export const CONTENDERS = {
   'seclog-full': {
@@ -376,13 +418,36 @@ export const CONTENDERS = {
     seclog: true,
     create: seclogExporterOnly,
   },
+  'seclog-full-otel3': {
+    label: 'seclog-full on the OTel JS 3.x line (Node 22, sdk-logs 3.x from compat/otel-3)',
+    seclog: true,
+    line: '3',
+    create: (ctx) => seclog(ctx, { redaction: true, chain: true }),
+  },
   'otel-sdk': {
     label: 'bare OTel SDK, BatchLogRecordProcessor 2^20/512 + minimal JSON-lines exporter',
     create: otelSdk,
   },
+  'otel-sdk-otel3': {
+    label: 'otel-sdk on the OTel JS 3.x line (Node 22, sdk-logs 3.x from compat/otel-3)',
+    line: '3',
+    create: otelSdk,
+  },
+  'winston-otel': {
+    label:
+      'winston + @opentelemetry/winston-transport into the bare OTel SDK (the otel-sdk processor and exporter)',
+    create: winstonOtel,
+  },
   'pino-redact': {
     label: 'pino + redact (2 paths), pino.destination sync:false',
     create: (ctx) => pinoDestination(ctx, { redact: { paths: PINO_REDACT_PATHS } }),
+  },
+  'pino-redact-roll': {
+    label: 'pino + redact (2 paths) + pino-roll 16 MiB (worker thread)',
+    create: (ctx) =>
+      pinoTransport(require.resolve('pino-roll'), pinoRollOptions(ctx), ctx.dir, {
+        redact: { paths: PINO_REDACT_PATHS },
+      }),
   },
   pino: {
     label: 'pino, pino.destination sync:false (no redaction)',
@@ -396,12 +461,8 @@ export const CONTENDERS = {
   'pino-roll': {
     label: 'pino + pino-roll 16 MiB (worker thread), no redaction',
     create: (ctx) =>
-      pinoTransport(
-        // Resolved here (not by name inside the worker) so the dependency is visible to tooling.
-        require.resolve('pino-roll'),
-        { file: path.join(ctx.dir, 'roll'), size: '16m', extension: '.log', mkdir: true },
-        ctx.dir,
-      ),
+      // Resolved here (not by name inside the worker) so the dependency is visible to tooling.
+      pinoTransport(require.resolve('pino-roll'), pinoRollOptions(ctx), ctx.dir),
   },
   'winston-rotate': {
     label: 'winston + winston-daily-rotate-file 16 MiB',

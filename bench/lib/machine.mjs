@@ -53,6 +53,7 @@ export function describeMachine() {
         '@pinojs/redact',
         'winston',
         'winston-daily-rotate-file',
+        '@opentelemetry/winston-transport',
         '@opentelemetry/sdk-logs',
         '@opentelemetry/otlp-transformer',
       ].map((n) => [n, version(n)]),

@@ -1,8 +1,10 @@
 // Renders a bench run: the stdout table and docs/benchmarks.md (machine, method, tables, ratios
-// against the issue's targets, micro-benchmarks, profile, and the hand-written notes in bench/NOTES.md).
+// against its targets, micro-benchmarks, profile, and the hand-written notes in bench/NOTES.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { baselineTable } from './baselines.mjs';
+import { ratios } from './ratios.mjs';
 import { fixed, markdownTable, si } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -12,13 +14,13 @@ const MAIN_COLUMNS = [
   { title: 'rec/s (median)', key: 'recPerSec', format: si },
   { title: 'min–max', key: 'range', align: 'left' },
   { title: 'CPU µs/rec', key: 'cpuUsPerRec', format: (v) => fixed(v, 2) },
+  { title: 'B/rec', key: 'bytesPerRec', format: (v) => fixed(v, 0) },
   { title: 'emit p50 µs', key: 'emitP50Us', format: (v) => fixed(v, 2) },
   { title: 'emit p99 µs', key: 'emitP99Us', format: (v) => fixed(v, 2) },
   { title: 'p99 after 10% µs', key: 'emitP99SteadyUs', format: (v) => fixed(v, 2) },
   { title: 'loop delay p99 ms', key: 'eldP99Ms', format: (v) => fixed(v, 1) },
   { title: 'peak RSS MB', key: 'maxRssMB', format: (v) => fixed(v, 0) },
   { title: 'MiB/s', key: 'mibPerSec', format: (v) => fixed(v, 1) },
-  { title: 'B/rec', key: 'bytesPerRec', format: (v) => fixed(v, 0) },
   { title: 'files', key: 'files', format: (v) => fixed(v, 0) },
   { title: 'lost', key: 'lost', format: (v) => fixed(v, 0) },
   { title: 'secrets on disk', key: 'secrets', align: 'left' },
@@ -36,132 +38,6 @@ function tableRows(rows) {
   );
 }
 
-const get = (rows, id) => rows.find((r) => r.id === id && !r.skipped);
-
-/** The ratios the issues ask for, each with its target and whether this run meets it. */
-export function ratios(rows) {
-  const full = get(rows, 'seclog-full');
-  const out = [];
-  const add = (what, a, b, key, target, better) => {
-    if (!a || !b) {
-      out.push({ what, value: '—', target, verdict: 'not measured' });
-      return;
-    }
-    const v = a[key] / b[key];
-    out.push({
-      what,
-      value: `${v.toFixed(2)}x`,
-      target,
-      verdict: better === undefined ? '' : better(v) ? 'met' : 'NOT met',
-    });
-  };
-  add(
-    'seclog full / pino + redact, rec/s',
-    full,
-    get(rows, 'pino-redact'),
-    'recPerSec',
-    '>= 1.5x',
-    (v) => v >= 1.5,
-  );
-  add(
-    'bare OTel SDK / pino + redact, rec/s (the SDK alone, before any seclog work)',
-    get(rows, 'otel-sdk'),
-    get(rows, 'pino-redact'),
-    'recPerSec',
-    '(ceiling)',
-  );
-  add('seclog full / floor, rec/s', full, get(rows, 'floor'), 'recPerSec', '(context)');
-  add('seclog full / bare OTel SDK, rec/s', full, get(rows, 'otel-sdk'), 'recPerSec', '(context)');
-  add('seclog full / pino-roll, rec/s', full, get(rows, 'pino-roll'), 'recPerSec', '(context)');
-  add(
-    'seclog full / winston + daily-rotate, rec/s',
-    full,
-    get(rows, 'winston-rotate'),
-    'recPerSec',
-    '(context)',
-  );
-  add(
-    'seclog full / seclog with worker: true, rec/s',
-    full,
-    get(rows, 'seclog-worker'),
-    'recPerSec',
-    '(context)',
-  );
-  add(
-    'seclog full / seclog redaction off, rec/s',
-    full,
-    get(rows, 'seclog-no-redaction'),
-    'recPerSec',
-    '>= 0.8x',
-    (v) => v >= 0.8,
-  );
-  add(
-    'seclog full / seclog chain off, rec/s',
-    full,
-    get(rows, 'seclog-no-chain'),
-    'recPerSec',
-    '(cost of the chain)',
-  );
-  add(
-    'seclog full / pino + redact, emit p99',
-    full,
-    get(rows, 'pino-redact'),
-    'emitP99Us',
-    '<= 1x',
-    (v) => v <= 1,
-  );
-  add(
-    'seclog full / pino + redact, emit p99 after the first 10% of calls',
-    full,
-    get(rows, 'pino-redact'),
-    'emitP99SteadyUs',
-    '(context)',
-  );
-  add(
-    'seclog full / pino + redact, peak RSS',
-    full,
-    get(rows, 'pino-redact'),
-    'maxRssMB',
-    '<= 1.5x',
-    (v) => v <= 1.5,
-  );
-  add(
-    'seclog full / pino + redact, CPU µs/rec',
-    full,
-    get(rows, 'pino-redact'),
-    'cpuUsPerRec',
-    '(lower is better)',
-  );
-  add(
-    'seclog full / pino-roll, CPU µs/rec',
-    full,
-    get(rows, 'pino-roll'),
-    'cpuUsPerRec',
-    '(lower is better)',
-  );
-  add(
-    'seclog full / winston + daily-rotate, CPU µs/rec',
-    full,
-    get(rows, 'winston-rotate'),
-    'cpuUsPerRec',
-    '(lower is better)',
-  );
-  add(
-    'seclog full / pino-roll, peak RSS',
-    full,
-    get(rows, 'pino-roll'),
-    'maxRssMB',
-    '(lower is better)',
-  );
-  out.push({
-    what: 'seclog full, records lost',
-    value: full ? String(full.lost) : '—',
-    target: '0',
-    verdict: full ? (full.lost === 0 ? 'met' : 'NOT met') : 'not measured',
-  });
-  return out;
-}
-
 const RATIO_COLUMNS = [
   { title: 'ratio', key: 'what', align: 'left' },
   { title: 'this run', key: 'value' },
@@ -177,6 +53,8 @@ export function renderTable(report) {
     `${opts.records} records, bursts of ${opts.burst}, ${opts.rounds} round(s), medians`,
     '',
     markdownTable(MAIN_COLUMNS, tableRows(report.rows)),
+    '',
+    baselineTable(report.rows),
     '',
     markdownTable(RATIO_COLUMNS, ratios(report.rows)),
   ].join('\n');
@@ -286,7 +164,16 @@ export function renderReport(report) {
   const { machine, opts, rows } = report;
   const notesFile = path.join(here, '..', 'NOTES.md');
   const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8').trim() : '';
-  const labels = rows.map((r) => `- \`${r.id}\`: ${r.label}`).join('\n');
+  const labels = rows
+    .map(
+      (r) =>
+        `- \`${r.id}\`: ${r.label}` +
+        // The 0.223 rows run on the Node and libraries of the machine section; say what a 3.x row loaded.
+        (r.line && r.runtime
+          ? ` (ran on Node ${r.runtime.node}, sdk-logs ${r.runtime.sdkLogs})`
+          : ''),
+    )
+    .join('\n');
   return `# Benchmarks
 
 <!-- Generated by \`npx --yes pnpm@10 bench\` (bench/run.mjs); the Notes section comes from bench/NOTES.md. -->
@@ -314,7 +201,7 @@ from \`bench/results/last-run.json\` without measuring.
 
 ## Workload and method
 
-- The security event of \`../shared/reference/performance.md\`: a message and 8 attributes under
+- One security event, the same for every logger: a message and 8 attributes under
   their OpenTelemetry names (\`event.name\`, \`user.id\`, \`client.address\`,
   \`http.request.method\`, \`url.path\`, \`event.outcome\`, \`http.request.id\`, and the nested
   \`session: { id, mfa: { method, verified } }\`). 4096 variants are built before the clock
@@ -325,7 +212,8 @@ from \`bench/results/last-run.json\` without measuring.
   interleaved (A B C … then … C B A), ${opts.rounds} round(s), and the table shows medians.
 - The clock runs from the first call until every record has been handed to the kernel and every
   file is closed (pino: \`dest.end()\` → \`close\`; transports: \`end()\` → \`close\`; winston:
-  drain, \`end()\` → \`finish\`; OTel and seclog: \`shutdown()\`). Then the records on disk are
+  drain, \`end()\` → \`finish\`, and for \`winston-otel\` then the SDK's \`shutdown()\`; OTel and
+  seclog: \`shutdown()\`). Then the records on disk are
   counted: **lost** = records emitted − records written (lines; seclog: records in the data files
   \`*.ndjson\`, several to a line in format v2, counted by the \`{"timeUnixNano":"\` that opens each;
   seals are separate files and not counted). **secrets on disk** counts the fake
@@ -337,7 +225,7 @@ from \`bench/results/last-run.json\` without measuring.
   \`performance.now()\` on the calling thread (7 is coprime with the pool size, so every variant
   is sampled; timing 1 call in 7 keeps the clock's own cost out of rec/s). **p99 after 10%**:
   the same samples without the first 10% of calls, while the JIT is still compiling the call
-  path; the issue's target is on the whole run. **loop delay p99**:
+  path; the target is on the whole run. **loop delay p99**:
   \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) over the run; it includes each
   1000-call burst itself (a few ms for every contender) plus whatever export work blocks the
   loop. **peak RSS**: \`process.resourceUsage().maxRSS\` at the end of the process.
@@ -346,9 +234,21 @@ from \`bench/results/last-run.json\` without measuring.
   \`sessionId\` and \`message\` as typed fields and the other attributes (method, path, request
   id, the nested \`session\`) under \`attributes\`; the fields objects are built with the pool.
   pino and winston get the attributes object as it is, the OTel SDK \`logger.emit()\`.
+  \`winston-otel\` is \`logger.info(msg, attrs)\` through \`OpenTelemetryTransportV3\`
+  (\`@opentelemetry/winston-transport\`, which takes its logger from the global logs API) into the
+  \`otel-sdk\` row's provider, processor and exporter.
+- The \`-otel3\` rows run on the OpenTelemetry JS 3.x line: their process is Node 22 from
+  \`compat/otel-3\` with the resolve hook of \`scripts/otel3-register.mjs\` (what
+  \`scripts/test-otel3.mjs\` uses), so every \`@opentelemetry\` import of the bench and of
+  seclog's built packages loads the 3.x packages; the list below gives the Node and sdk-logs
+  each row's process actually loaded. Every other row runs on the Node above and the 0.223 line.
 - Durability is the same for every row but one: no \`fsync\` (bytes in the page cache). seclog's
   default is an \`fdatasync\` per exported batch; the main seclog rows set \`fsync: 'none'\` and
   \`seclog-fsync\` shows the default.
+- **B/rec**: bytes written divided by records written (envelopes differ, below). The table
+  under the results divides every row's rec/s and CPU µs/rec by those of pino + redact, pino +
+  redact through pino-roll and the bare SDK; the chart (\`docs/benchmarks.svg\`, written by the
+  same run) shows rec/s and CPU µs/rec with the same three ratios.
 - Rotating contenders rotate at 16 MiB (a few rotations per run). pino's \`redact\` censors
   \`session.token\` and \`client.address\`; seclog runs its built-in rules (keys and values, every
   string scanned). Envelopes differ (pino adds pid/hostname, OTel severity and scope, seclog one
@@ -364,11 +264,20 @@ ${labels}
 
 ## Results
 
+![records/s and CPU µs per record of every contender, with ratios against pino + redact, pino + redact + pino-roll and the bare OTel SDK](benchmarks.svg)
+
 ${markdownTable(MAIN_COLUMNS, tableRows(rows))}
 
 ${verifiedList(rows)}
 
-## Ratios and targets (issues 3, 4 and 6)
+## Against pino + redact, pino + redact + pino-roll and the bare SDK
+
+Each row's median divided by the baseline's: rec/s above 1x is faster than the baseline, CPU/rec
+above 1x costs more CPU per record. A 3.x-line row is compared with the bare SDK of the 3.x line.
+
+${baselineTable(rows)}
+
+## Ratios and targets
 
 ${markdownTable(RATIO_COLUMNS, ratios(rows))}
 

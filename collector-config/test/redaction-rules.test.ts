@@ -20,7 +20,7 @@ function setup(): { keyPatterns: RegExp[]; valuePatterns: RegExp[] } {
   };
 }
 
-/** The key rules of seclog's RedactingLogRecordProcessor that name credentials (issue 5). */
+/** The key rules of seclog's RedactingLogRecordProcessor that name credentials. */
 const SECLOG_KEY_RULES = [
   'password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'authorization', 'cookie',
   'set-cookie', 'client_secret', 'private_key', 'x-api-key', 'x-amz-security-token',

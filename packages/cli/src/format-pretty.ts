@@ -1,9 +1,14 @@
 // `seclog tail` on a terminal: a file line (otlp-json or ecs-json) read back into a record and
 // printed as the console's readable line, so a record reads the same in both.
-import { escapeForLine } from '@seclog/security-logger';
+import { escapeForLine } from './internal/escape-for-line.js';
 import { formatPrettyLine, type PrettyRecord } from './internal/format-pretty-line.js';
 
 type Json = Record<string, unknown>;
+
+/** A record read back from a file line, with the attributes of the resource that wrote it. */
+export interface FileRecord extends PrettyRecord {
+  readonly resource: Readonly<Record<string, unknown>>;
+}
 
 /** The line's own chain fields, which the console never shows (an anchor's `seclog.chain.anchor.*` it does). */
 const CHAIN_FIELDS = new Set(['seclog.chain.seq', 'seclog.chain.hash']);
@@ -66,8 +71,9 @@ function nanosToHrTime(ns: unknown): [number, number] | undefined {
   return [Number(n / 1_000_000_000n), Number(n % 1_000_000_000n)];
 }
 
-function fromOtlpRecord(rec: Json): PrettyRecord {
+function fromOtlpRecord(rec: Json, resource: Record<string, unknown>): FileRecord {
   return {
+    resource,
     time: nanosToHrTime(rec.timeUnixNano) ?? nanosToHrTime(rec.observedTimeUnixNano) ?? [NaN, 0],
     severityText: optionalString(rec.severityText),
     severityNumber: optionalNumber(rec.severityNumber),
@@ -80,28 +86,32 @@ function fromOtlpRecord(rec: Json): PrettyRecord {
 }
 
 /** Every record of an OTLP line (one ExportLogsServiceRequest: several in format v2), in order. */
-function fromOtlp(line: Json): PrettyRecord[] {
-  const out: PrettyRecord[] = [];
+function fromOtlp(line: Json): FileRecord[] {
+  const out: FileRecord[] = [];
   const resourceLogs = Array.isArray(line.resourceLogs) ? (line.resourceLogs as unknown[]) : [];
   for (const rl of resourceLogs) {
+    const resource = fromKeyValues(
+      isObject(rl) && isObject(rl.resource) ? rl.resource.attributes : undefined,
+    );
     const scopeLogs =
       isObject(rl) && Array.isArray(rl.scopeLogs) ? (rl.scopeLogs as unknown[]) : [];
     for (const sl of scopeLogs) {
       const logRecords =
         isObject(sl) && Array.isArray(sl.logRecords) ? (sl.logRecords as unknown[]) : [];
-      for (const rec of logRecords) if (isObject(rec)) out.push(fromOtlpRecord(rec));
+      for (const rec of logRecords) if (isObject(rec)) out.push(fromOtlpRecord(rec, resource));
     }
   }
   return out;
 }
 
-function fromEcs(line: Json): PrettyRecord {
+function fromEcs(line: Json): FileRecord {
   const ms = typeof line['@timestamp'] === 'string' ? Date.parse(line['@timestamp']) : NaN;
   const attributes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(line)) {
     if (!ECS_CORE.has(key) && !CHAIN_FIELDS.has(key)) attributes[key] = value;
   }
   return {
+    resource: {},
     time: [Math.floor(ms / 1000), (((ms % 1000) + 1000) % 1000) * 1e6],
     severityText: optionalString(line['log.level']),
     severityNumber: optionalNumber(line['event.severity']),
@@ -114,6 +124,24 @@ function fromEcs(line: Json): PrettyRecord {
 }
 
 /**
+ * The records of one line of a seclog file (an `otlp-json` line of format v2 holds several), chain
+ * attributes left out; undefined when the line is not a record. An `ecs-json` line has its
+ * resource fields among the attributes.
+ */
+export function readFileLine(line: string): FileRecord[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed)) return undefined;
+  if (!('resourceLogs' in parsed)) return [fromEcs(parsed)];
+  const records = fromOtlp(parsed);
+  return records.length === 0 ? undefined : records;
+}
+
+/**
  * One line of a seclog file rendered as the console's readable lines, one per record (an
  * `otlp-json` line of format v2 holds several): time, level, event, the fields a reader looks for,
  * body, other attributes; chain attributes left out. An `ecs-json` line has its resource fields
@@ -121,14 +149,6 @@ function fromEcs(line: Json): PrettyRecord {
  * escaped. Each readable line is escaped on its own, so they are joined by newlines only.
  */
 export function formatPretty(line: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return escapeForLine(line);
-  }
-  if (!isObject(parsed)) return escapeForLine(line);
-  if (!('resourceLogs' in parsed)) return formatPrettyLine(fromEcs(parsed));
-  const records = fromOtlp(parsed);
-  return records.length === 0 ? escapeForLine(line) : records.map(formatPrettyLine).join('\n');
+  const records = readFileLine(line);
+  return records === undefined ? escapeForLine(line) : records.map(formatPrettyLine).join('\n');
 }

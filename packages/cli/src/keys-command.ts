@@ -13,8 +13,8 @@ import {
   readSealingStateFile,
   sealingStateFileName,
   writeSealingStateFile,
-} from '@seclog/rotating-file-log-record-exporter';
-import { escapeForLine } from '@seclog/security-logger';
+} from '@seclog/rotating-file-log-record-exporter/verify';
+import { escapeForLine } from './internal/escape-for-line.js';
 import { parseDuration } from './parse-duration.js';
 
 interface KeysArgs {

@@ -1,18 +1,18 @@
-// The `seclog` command line: argument parsing and the verify, tail and keys commands, written against
-// injected streams so tests can drive it in-process.
+// The `seclog` command line: argument parsing, help, and the verify command (tail and keys have
+// their own files), written against injected streams so tests can drive it in-process.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import {
   verifyAnchors,
   verifyDirectory,
   type VerifyOptions,
   type VerifyResult,
-} from '@seclog/rotating-file-log-record-exporter';
-import { escapeForLine } from '@seclog/security-logger';
-import { formatPretty } from './format-pretty.js';
+} from '@seclog/rotating-file-log-record-exporter/verify';
+import { escapeForLine } from './internal/escape-for-line.js';
 import { keysCommand } from './keys-command.js';
 import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
-import { tailDirectory } from './tail-directory.js';
+import { tailCommand } from './tail-command.js';
 
 /** Where the CLI writes, and whether stdout is a terminal. */
 export interface CliIo {
@@ -30,14 +30,56 @@ export const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
 
+/** Each command's usage and what its options do: `seclog help <command>`. */
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  verify: `usage: seclog verify <dir> [options]
+  Checks the hash chains, seals and signatures of a log directory.
+  Exit 0 intact, 1 a break found (named on stderr), 2 usage or I/O error, 130 interrupted.
+  --max-age <5m>                 also fail when the newest record is older
+  --hmac-key-file <file>         check HMAC signatures with this key
+  --verification-key-file <file> check forward-secure seals (the key \`seclog keys init\` printed)
+  --anchors <file>               check the anchors kept off the host (catches a rollback)
+  --allow-unchained              accept files written with hashChain: false (structure only)
+  --base-name <name>             file name prefix (default seclog)
+  --max-line-bytes <n>           longest line checked (default 8 MiB)
+  --json                         the result as one JSON object
+`,
+  tail: `usage: seclog tail <dir> [options]
+  Follows every writer slot across rotations: the last lines first, then each new record.
+  -n <lines>                     lines shown first (default 10; with --since, all since then)
+  --event <name,...>             only these event names (\`seclog.authn_*\` matches by prefix)
+  --user <id,...>                only records whose user.id is one of these
+  --address <ip,...>             only records whose client.address is one of these
+  --since <15m | ISO time>       only records from then on (the rotated files included)
+  --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
+  --pretty | --raw | --json      readable lines (default on a terminal), the file lines as
+                                 written, or one flat JSON object per record for jq
+  --base-name <name>             file name prefix (default seclog)
+`,
+  keys: `usage: seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
+       seclog keys show-epoch --state <file> [--json]
+  init writes one forward-secure sealing state file per writer slot and prints the
+  verification key once; show-epoch prints the epoch a state file is at.
+`,
+};
+
 const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
                 [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--anchors <file>]
                 [--json]
-  seclog tail <dir> [--base-name <name>] [-n <lines>] [--raw | --pretty]
+  seclog tail <dir> [-n <lines>] [--event <name>] [--user <id>] [--address <ip>] [--since <15m>]
+              [--severity <level>] [--raw | --pretty | --json] [--base-name <name>]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
+  seclog help <command>
+  seclog --version
 `;
+
+/** The version of @seclog/cli, from its package.json. */
+function version(): string {
+  const pkg = createRequire(import.meta.url)('../package.json') as { version?: unknown };
+  return String(pkg.version);
+}
 
 interface Parsed {
   positional: string[];
@@ -56,6 +98,11 @@ const VALUE_FLAGS = new Set([
   '--slots',
   '--epoch',
   '--state',
+  '--event',
+  '--user',
+  '--address',
+  '--since',
+  '--severity',
 ]);
 
 function parseArgs(args: string[]): Parsed | string {
@@ -217,29 +264,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
-  const dir = p.positional[0];
-  if (dir === undefined || p.positional.length > 1) {
-    io.stderr.write(`seclog tail: expected one directory\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  const n = p.flags.get('-n');
-  const initialLines = typeof n === 'string' ? Number(n) : 10;
-  if (!Number.isSafeInteger(initialLines) || initialLines < 0) {
-    io.stderr.write('seclog tail: -n takes a non-negative integer\n');
-    return EXIT_USAGE;
-  }
-  const pretty = p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'));
-  const base = p.flags.get('--base-name');
-  await tailDirectory(dir, {
-    ...(typeof base === 'string' ? { baseName: base } : {}),
-    initialLines,
-    ...(io.signal !== undefined ? { signal: io.signal } : {}),
-    onLine: (line) => io.stdout.write(`${pretty ? formatPretty(line) : line}\n`),
-  });
-  return EXIT_OK;
-}
-
 /**
  * Runs `seclog <command> ...` with `args` (without the node and script paths) and resolves with
  * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind),
@@ -247,24 +271,40 @@ async function tailCommand(p: Parsed, io: CliIo): Promise<number> {
  */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
-  const parsed = parseArgs(rest);
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout.write(USAGE);
-    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  if (command === '--version' || command === 'version') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT_OK;
   }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic === undefined) {
+      io.stdout.write(USAGE);
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    const help = COMMAND_HELP[topic];
+    if (help === undefined) {
+      io.stderr.write(`seclog help: unknown command ${escapeForLine(topic)}\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    io.stdout.write(help);
+    return EXIT_OK;
+  }
+  const parsed = parseArgs(rest);
   if (typeof parsed === 'string') {
-    io.stderr.write(`seclog ${command}: ${parsed}\n${USAGE}`);
+    io.stderr.write(
+      `seclog ${escapeForLine(command)}: ${parsed}\n${COMMAND_HELP[command] ?? USAGE}`,
+    );
     return EXIT_USAGE;
   }
   if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
-    io.stdout.write(USAGE);
+    io.stdout.write(COMMAND_HELP[command] ?? USAGE);
     return EXIT_OK;
   }
   switch (command) {
     case 'verify':
       return verifyCommand(parsed, io);
     case 'tail':
-      return tailCommand(parsed, io);
+      return tailCommand(parsed, io, COMMAND_HELP.tail as string);
     case 'keys':
       return keysCommand(parsed, io, USAGE);
     default:

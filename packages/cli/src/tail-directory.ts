@@ -16,6 +16,16 @@ export interface TailOptions {
   initialLines?: number;
   /** Poll interval in ms. Default 200. */
   pollMs?: number;
+  /**
+   * Which lines count toward `initialLines` (default all): with a filter, the first lines shown
+   * are the last `initialLines` that pass it.
+   */
+  select?: (line: string) => boolean;
+  /**
+   * Look back through the slot's earlier files too, oldest first, not only its current file: the
+   * first lines shown are then the last `initialLines` of all of them. Default false.
+   */
+  history?: boolean;
   /** Receives each complete line (without its newline). */
   onLine: (line: string) => void;
   /** Stops following. */
@@ -73,6 +83,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** The complete lines of `buf` (a last line without its newline is still being written). */
+function completeLines(buf: Buffer): string[] {
+  const text = buf.toString('utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(0, -1);
+}
+
 /** The data files of the slot whose pointer is `pointer`, `[index, name]` in index order. */
 function slotDataFiles(names: readonly string[], pointer: string): [number, string][] {
   const stem = pointer.slice(0, -'.current'.length);
@@ -89,12 +108,13 @@ function slotDataFiles(names: readonly string[], pointer: string): [number, stri
  * Follows `directory` until `signal` aborts: first the last `initialLines` lines of the current
  * file of each slot already there, then every new line; a slot (or the directory) that appears
  * after the start is shown from its first line, including files it rotated out of before the next
- * poll (#12). When a pointer moves to a new file, the old file is read to its end first, so no line
+ * poll. When a pointer moves to a new file, the old file is read to its end first, so no line
  * is skipped at a rotation. Resolves when stopped.
  */
 export async function tailDirectory(directory: string, options: TailOptions): Promise<void> {
   const baseName = options.baseName ?? 'seclog';
   const pollMs = options.pollMs ?? 200;
+  const initialLines = options.initialLines ?? 10;
   const pointerRe = new RegExp(`^${escapeRegExp(baseName)}(?:-w\\d{1,6})?\\.current$`);
   const follows = new Map<string, Follow>();
   // Names seen by the first poll: what was there before tail started.
@@ -132,13 +152,24 @@ export async function tailDirectory(directory: string, options: TailOptions): Pr
         }
       }
       if (f === undefined) {
+        const shown: string[] = [];
+        const keep = (line: string): void => {
+          if (options.select !== undefined && !options.select(line)) return;
+          shown.push(line);
+          if (shown.length > initialLines) shown.shift();
+        };
+        const to = indexOf(current);
+        if (options.history === true && to !== undefined) {
+          for (const [index, name] of slotDataFiles(all, pointer)) {
+            if (index >= to) continue;
+            const whole = await readFrom(directory, name, 0);
+            if (whole !== undefined) for (const l of completeLines(whole)) keep(l);
+          }
+        }
         const buf = (await readFrom(directory, current, 0)) ?? Buffer.alloc(0);
-        const text = buf.toString('utf8');
-        const end = text.lastIndexOf('\n') + 1;
-        const lines = text.slice(0, end).split('\n').slice(0, -1);
-        for (const l of lines.slice(Math.max(0, lines.length - (options.initialLines ?? 10))))
-          options.onLine(l);
-        f = { file: current, offset: Buffer.byteLength(text.slice(0, end)), partial: '' };
+        for (const l of completeLines(buf)) keep(l);
+        for (const l of shown) options.onLine(l);
+        f = { file: current, offset: buf.lastIndexOf(0x0a) + 1, partial: '' };
         follows.set(pointer, f);
         continue;
       }

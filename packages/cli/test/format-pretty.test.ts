@@ -1,5 +1,5 @@
 // `seclog tail` on a terminal prints, for each record read back from a file, the very line the
-// pretty console printed for it (#12): same fields, same quoting, same escaping, one line.
+// pretty console printed for it: same fields, same quoting, same escaping, one line.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// `seclog tail` follows a directory: a file that appears after it started is shown whole (#12).
+// `seclog tail` follows a directory: a file that appears after it started is shown whole.
 import { describe, expect, it } from 'vitest';
 import { RotatingFileLogRecordExporter } from '@seclog/rotating-file-log-record-exporter';
 import { tailDirectory } from '@seclog/cli';
@@ -50,7 +50,7 @@ describe('tailDirectory', () => {
     cleanup();
   });
 
-  it('shows every record of a file that appears after it started, not only the last lines (#12)', async () => {
+  it('shows every record of a file that appears after it started, not only the last lines', async () => {
     const { dir, cleanup } = tempDir();
     const logDir = join(dir, 'not-yet');
     const tail = tailUntil(logDir, 25);

@@ -16,6 +16,14 @@ import {
   SecurityLogger,
 } from '@seclog/security-logger';
 import type { ComponentLogger, LoggerLike, LogRecordLike } from '@seclog/security-logger';
+import {
+  ATTR_SECLOG_EXPORT_PATH,
+  ATTR_SECLOG_EXPORT_RESULT,
+  METRIC_SECLOG_EXPORT_RECORDS,
+  SECLOG_EXPORT_RESULT_VALUE_DROPPED,
+  SECLOG_EXPORT_RESULT_VALUE_EXPORTED,
+  SECLOG_EXPORT_RESULT_VALUE_SPILLED,
+} from '@seclog/semconv';
 import { anchorRecord, integrityViolationRecord } from './internal/chain-events.js';
 import { ConsoleLineLogRecordExporter } from './internal/console-log-record-exporter.js';
 import { installExitHooks } from './internal/exit-hooks.js';
@@ -35,6 +43,7 @@ import { installStderrFallback } from './internal/stderr-diag-logger.js';
 import { QueueingLogRecordProcessor } from './internal/queueing-log-record-processor.js';
 import { RequestContextLogRecordProcessor } from './internal/request-context-log-record-processor.js';
 import { buildResource, settleResource } from './internal/resource.js';
+import { withTimeout } from './internal/with-timeout.js';
 import type {
   DropReason,
   ExportPathStats,
@@ -91,7 +100,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const remedies = new Map<string, string>();
   const recordsCounter = opts.meterProvider
     ?.getMeter('@seclog/node')
-    .createCounter('seclog.export.records', {
+    .createCounter(METRIC_SECLOG_EXPORT_RECORDS, {
       description: 'Records leaving an export path, by path and result',
       unit: '{record}',
     });
@@ -116,8 +125,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     counters.onShutdownDrop = () => {
       dropped.shutdown += 1;
       recordsCounter?.add(1, {
-        'seclog.export.path': name,
-        'seclog.export.result': 'dropped',
+        [ATTR_SECLOG_EXPORT_PATH]: name,
+        [ATTR_SECLOG_EXPORT_RESULT]: SECLOG_EXPORT_RESULT_VALUE_DROPPED,
         'error.type': 'shutdown',
       });
     };
@@ -138,15 +147,18 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
           onSpilled: (n: number) => {
             counters.spilled += n;
             recordsCounter?.add(n, {
-              'seclog.export.path': name,
-              'seclog.export.result': 'spilled',
+              [ATTR_SECLOG_EXPORT_PATH]: name,
+              [ATTR_SECLOG_EXPORT_RESULT]: SECLOG_EXPORT_RESULT_VALUE_SPILLED,
             });
           },
         },
       }),
       onExported: (n) => {
         counters.exported += n;
-        recordsCounter?.add(n, { 'seclog.export.path': name, 'seclog.export.result': 'exported' });
+        recordsCounter?.add(n, {
+          [ATTR_SECLOG_EXPORT_PATH]: name,
+          [ATTR_SECLOG_EXPORT_RESULT]: SECLOG_EXPORT_RESULT_VALUE_EXPORTED,
+        });
       },
       onDrop: (reason, n, cause) => {
         dropped[reason] += n;
@@ -170,8 +182,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
           sinceWarned.set(reason, (sinceWarned.get(reason) ?? 0) + n);
         }
         recordsCounter?.add(n, {
-          'seclog.export.path': name,
-          'seclog.export.result': 'dropped',
+          [ATTR_SECLOG_EXPORT_PATH]: name,
+          [ATTR_SECLOG_EXPORT_RESULT]: SECLOG_EXPORT_RESULT_VALUE_DROPPED,
           'error.type': reason,
         });
       },
@@ -298,8 +310,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     what: string,
     onTimeout?: () => void,
   ): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+    withTimeout(work, shutdownTimeoutMillis, {
+      onTimeout: () => {
         globalErrorHandler(
           new Error(
             `@seclog/node: ${what} did not finish within ${shutdownTimeoutMillis} ms${describeUnfinished()}`,
@@ -310,20 +322,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
         } catch (error) {
           reportError(error);
         }
-        resolve();
-      }, shutdownTimeoutMillis);
-      timer.unref();
-      work().then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reportError(error);
-          resolve();
-        },
-      );
+      },
+      onError: reportError,
     });
 
   // Which paths a timed-out flush or shutdown is still waiting for, and what to do about them.

@@ -1,4 +1,4 @@
-// Issue 2's end-to-end correlation check through the whole setup: concurrent HTTP requests through
+// The end-to-end correlation check through the whole setup: concurrent HTTP requests through
 // the middleware, records from SecurityLogger and component loggers, with and without a tracing SDK.
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';

@@ -1,4 +1,4 @@
-// #12: in ecs-json files an app attribute named like a core ECS field cannot forge the time, the
+// In ecs-json files an app attribute named like a core ECS field cannot forge the time, the
 // action or the level a SIEM shows; it lands under the @seclog/semconv collision namespace.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ function onlyLine(): Record<string, unknown> {
 }
 
 describe('startSecurityLogging', () => {
-  it('writes forged ECS core fields of an app record under ATTR_SECLOG_COLLISION (#12)', async () => {
+  it('writes forged ECS core fields of an app record under ATTR_SECLOG_COLLISION', async () => {
     const seclog = startEcs();
     seclog.getLogger('billing').warn('refund issued', {
       '@timestamp': '1999-01-01T00:00:00.000Z',

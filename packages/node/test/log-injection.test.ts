@@ -1,4 +1,4 @@
-// Issue 2: no input can forge a second record in any line-oriented output (console text, console
+// No input can forge a second record in any line-oriented output (console text, console
 // JSON, the files), whichever line terminator a reader splits on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

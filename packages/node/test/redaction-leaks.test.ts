@@ -1,4 +1,4 @@
-// The leak test of issue 3 through the real export paths: every generated secret, in every position,
+// The leak test through the real export paths: every generated secret, in every position,
 // must be absent from the bytes that reach the files, an OTLP receiver and the console.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

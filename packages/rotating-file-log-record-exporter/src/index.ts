@@ -1,8 +1,7 @@
 // @seclog/rotating-file-log-record-exporter: durable, rotating, tamper-evident OTLP/JSON file
 // exporter for OpenTelemetry logs, and the verifier for what it writes.
 export { RotatingFileLogRecordExporter } from './rotating-file-log-record-exporter.js';
-export { verifyAnchors } from './verify-anchors.js';
-export { verifyDirectory } from './verify-directory.js';
+// The verifier and the sealing-state tools, also reachable without OpenTelemetry through './verify'.
 export {
   DEFAULT_EPOCH_MS,
   MAX_EPOCH_MS,
@@ -12,12 +11,14 @@ export {
   epochOf,
   epochStartMs,
   evolveTo,
+  formatVerificationKey,
   readSealingStateFile,
   sealingStateFileName,
+  verifyAnchors,
+  verifyDirectory,
   writeSealingStateFile,
-} from './internal/forward-secure-key.js';
-export type { EpochParams, SealingState } from './internal/forward-secure-key.js';
-export { formatVerificationKey } from './internal/verify-epochs.js';
+} from './verify.js';
+export type { EpochParams, SealingState } from './verify.js';
 export type {
   ChainAnchor,
   CounterLike,

@@ -1,158 +1,20 @@
 // RotatingFileLogRecordExporter: appends hash-chained OTLP/JSON (or ECS) lines to size- and
 // time-rotated files, seals each closed file, and never throws out of the exporter interface.
-import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fstatSync,
-  ftruncateSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-} from 'node:fs';
-import { mkdir, open, stat, chmod, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+// The exporter contract and its queue are here; the slot's files are the SlotWriter's, the lines
+// the LineRenderer's.
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type {
-  DropReason,
-  RotatingFileExporterStats,
-  RotatingFileLogRecordExporterOptions,
-} from './types.js';
-import { ECS_LINE_SUFFIX, ECS_UNCHAINED_SUFFIX, ecsLinePrefix } from './internal/ecs-json-line.js';
-import { dataName, nameParser, pointerName, sealName } from './internal/file-names.js';
-import {
-  CREATE_EXCL,
-  syncDirectory,
-  writeAllSync,
-  makeDirectory,
-  makeDirectorySync,
-  writeFileAtomic,
-  writeFileAtomicSync,
-} from './internal/fs-safe.js';
-import { runMaintenance } from './internal/maintenance.js';
+import type { RotatingFileExporterStats, RotatingFileLogRecordExporterOptions } from './types.js';
+import { AnchorPoints, hasNonAnchor } from './internal/anchor-points.js';
+import { LineRenderer, type Handover } from './internal/line-renderer.js';
 import { PACKAGE, resolveOptions, type ResolvedOptions } from './internal/options.js';
-import { loadSlot, recoverFile, type ChainState } from './internal/recovery.js';
-import { fixedKeyCheck, signedJson, type Seal, type SigningKey } from './internal/seal.js';
-import { EpochSealer } from './internal/epoch-sealer.js';
-import { readSealingStateFile, sealingStateFileName } from './internal/forward-secure-key.js';
+import type { ChainState } from './internal/recovery.js';
+import { Reporter, asError } from './internal/reporter.js';
 import { SelfMetrics } from './internal/self-metrics.js';
-import {
-  acquireFreshSlotSync,
-  acquireSlot,
-  releaseSlot,
-  removeStaleTemps,
-  type SlotLock,
-} from './internal/slot-lock.js';
-import { GENESIS_HASH } from './internal/chain.js';
-import { countSlots, HeadFile, renderHead } from './internal/head.js';
-import { BatchWorker, type WorkerBatch } from './internal/batch-worker.js';
-import { AnchorPoints, hasNonAnchor, type ChainPosition } from './internal/anchor-points.js';
-import { startUpCheck } from './internal/start-up-check.js';
-import { resourceSettled, settleResources } from './internal/settle-resources.js';
-import { compactRecord, type CompactRecord } from './internal/compact-record.js';
-import { LineBatch, type LineShape } from './internal/line-batch.js';
-import {
-  OTLP_LINE_END,
-  OTLP_RECORD_TAIL,
-  OTLP_UNCHAINED_RECORD_TAIL,
-  otlpLineBody,
-  otlpLineHead,
-  otlpLineOpen,
-} from './internal/otlp-json-line.js';
-
-interface OpenFile {
-  fh: FileHandle;
-  index: number;
-  name: string;
-  size: number;
-  count: number;
-  firstSeq: number;
-  prevHash: string;
-  openedAt: string;
-  boundaryEnd: number;
-  lastRecordMs: number | undefined;
-  /** A failed write could not be undone; the file must be recovered before anything else. */
-  broken: boolean;
-}
-
-/** The state of a data file just opened as `chain`'s next, rotating at the next `interval` boundary. */
-function newOpenFile(
-  fh: FileHandle,
-  name: string,
-  chain: ChainState,
-  now: number,
-  interval: number | undefined,
-): OpenFile {
-  return {
-    fh,
-    index: chain.nextIndex,
-    name,
-    size: 0,
-    count: 0,
-    firstSeq: chain.lastSeq + 1,
-    prevHash: chain.lastHash,
-    openedAt: new Date(now).toISOString(),
-    boundaryEnd:
-      interval === undefined ? Infinity : Math.floor(now / interval) * interval + interval,
-    lastRecordMs: undefined,
-    broken: false,
-  };
-}
-
-/** Names already taken that opening a new data file skips before it gives up. */
-const MAX_PLANTED_SKIPS = 16;
-
-function errorCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-}
-
-function dropReason(err: unknown): DropReason {
-  switch (errorCode(err)) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-    case 'EFBIG':
-      return 'disk_full';
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-      return 'permission_denied';
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'directory_missing';
-    case 'ELOOP':
-    case 'EEXIST':
-    case 'EUNSAFE':
-      return 'unsafe_path';
-    default:
-      return 'io_error';
-  }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-/** Smaller batches are rendered and hashed in place: a round trip to the worker would cost more. */
-const WORKER_MIN_RECORDS = 64;
-
-/** A batch handed to the batch worker: its compact form, and the worker's answer on the way. */
-interface Handover {
-  readonly heads: string[];
-  readonly records: string;
-  /** Records that could not even be handed over (reported already). */
-  readonly unserializable: number;
-  /** The worker's rendering, asked for at once unless the worker must first learn the chain. */
-  rendered: Promise<WorkerBatch> | undefined;
-}
-
-/** Distinct (resource, scope) line heads compact records can refer to by index, per exporter. */
-const MAX_HEADS = 64;
-
-function hrTimeMs(t: readonly [number, number]): number {
-  return t[0] * 1000 + Math.floor(t[1] / 1e6);
-}
+import { SlotWriter } from './internal/slot-writer.js';
+import { writeLines } from './internal/write-lines.js';
+import { sealSync, startSync, takeOverSealingSync, writeLinesSync } from './internal/exit-path.js';
 
 /**
  * A `LogRecordExporter` writing durable, rotating, tamper-evident files of lines: by default
@@ -170,60 +32,21 @@ function hrTimeMs(t: readonly [number, number]): number {
 export class RotatingFileLogRecordExporter implements LogRecordExporter {
   private readonly _o: ResolvedOptions;
   private readonly _metrics: SelfMetrics;
-  private readonly _batch: LineBatch;
+  private readonly _reporter: Reporter;
+  private readonly _renderer: LineRenderer;
+  private readonly _writer: SlotWriter;
   /** Off-host anchors of the chain (with `onAnchor`). */
   private readonly _anchors: AnchorPoints | undefined;
-  private _worker: BatchWorker | undefined;
-  /** Line heads of compact records, by the index they carry (see `_compact`). */
-  private readonly _heads: Buffer[] = [];
-  private readonly _headTexts: string[] = [];
-  private readonly _headIds = new Map<Buffer, number>();
-  /** Memory of a written batch, handed to the worker to build the next one in. */
-  private _spare: Buffer | undefined;
-  /** Batches handed to the worker and not yet written, in export order. */
-  private readonly _outstanding: Handover[] = [];
-  /** Whether the worker's chain continues the files' (false until the first write). */
-  private _workerSynced = false;
-  /** How records become lines (see LineShape). */
-  private readonly _shape: LineShape;
   private _queue: Promise<void> = Promise.resolve();
-  private _maint: Promise<void> = Promise.resolve();
-  /**
-   * Closing work of rotated files (sync, close, retention) and pointer updates, run behind the
-   * writes so a rotation costs the write path only the seal and the new file's open: under load
-   * each file-system round trip waits for a turn of the event loop, and a rotation took about 25.
-   */
-  private _closing: Promise<void> = Promise.resolve();
-  private _retrying: Promise<void> | undefined;
-  private _maintPending = false;
   private _queued = 0;
   private _isShutdown = false;
   private _shutdownPromise: Promise<void> | undefined;
-  private _lock: SlotLock | undefined;
-  private _head: HeadFile | undefined;
-  /** Writer slots known in the directory (from start-up and each maintenance scan). */
-  private _knownSlots = 1;
-  private _chain: ChainState | undefined;
-  private _file: OpenFile | undefined;
-  private _pendingSeals: Seal[] = [];
-  private _pointerDirty = false;
-  private _lastReported: string | undefined;
-  private _timer: NodeJS.Timeout | undefined;
-  /** Forward-secure mode: the slot's epoch key and checkpoints, once the slot is started. */
-  private _epochs: EpochSealer | undefined;
-  private _epochTimer: NodeJS.Timeout | undefined;
   /**
    * What the exit path ({@link exportSync}) must still write, because no async step runs after an
-   * `exit` handler: batches accepted by `export()` and not yet rendered, in order; the line of the
-   * rendered batch (`_batch`) that is written next; the seal of a file being closed; the name of
-   * a file being opened.
+   * `exit` handler: batches accepted by `export()` and not yet rendered, in order (the slot writer
+   * keeps the rest: the line of the rendered batch written next, a seal, a file being opened).
    */
   private readonly _accepted: ReadableLogRecord[][] = [];
-  private _writing: { next: number } | undefined;
-  private _sealing: { seal: Seal; fd: number } | undefined;
-  private _opening: string | undefined;
-  /** Set by the exit path: from then on only {@link exportSync} writes. */
-  private _exited = false;
 
   /**
    * @param options see {@link RotatingFileLogRecordExporterOptions}; validated here, throwing a
@@ -232,38 +55,22 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   constructor(options: RotatingFileLogRecordExporterOptions) {
     this._o = resolveOptions(options);
     this._metrics = new SelfMetrics(this._o.meterProvider);
-    const otlp = this._o.format === 'otlp-json';
-    const chained = this._o.hashChain;
-    // OTLP lines (format v2) join the records of a batch that share resource and scope; ECS lines
-    // hold one record each.
-    this._shape = otlp
-      ? {
-          recordTail: chained ? OTLP_RECORD_TAIL : OTLP_UNCHAINED_RECORD_TAIL,
-          lineEnd: `${OTLP_LINE_END}\n`,
-          maxLineBytes: Math.min(this._o.maxLineBytes, this._o.maxFileBytes),
-        }
-      : {
-          recordTail: `${chained ? ECS_LINE_SUFFIX : ECS_UNCHAINED_SUFFIX}\n`,
-          lineEnd: undefined,
-          maxLineBytes: Infinity,
-        };
-    this._batch = new LineBatch(this._shape);
-    const stateDir = this._o.sealingStateDir;
-    if (stateDir !== undefined) {
-      // Bad configuration fails here, not at the first export: slot 0 must have its state.
-      try {
-        readSealingStateFile(join(stateDir, sealingStateFileName(0)));
-      } catch (err) {
-        throw new TypeError(
-          `${PACKAGE}: sealingStateDir ${stateDir} has no usable sealing state (${(err as Error).message}); create it with \`seclog keys init --dir ${stateDir} --slots <writers>\``,
-        );
-      }
-    }
+    this._reporter = new Reporter(this._metrics);
+    this._writer = new SlotWriter(this._o, this._metrics, this._reporter, {
+      enqueue: (fn) => void this._enqueue(fn),
+      stopped: () => this._isShutdown,
+      sealed: (position) => this._anchors?.sealed(position),
+    });
+    this._renderer = new LineRenderer(this._o, this._metrics, this._reporter);
     const onAnchor = this._o.onAnchor;
     if (onAnchor !== undefined && this._o.hashChain)
       this._anchors = new AnchorPoints(
-        { onAnchor, anchorIntervalMs: this._o.anchorIntervalMs, signing: () => this._signing() },
-        (err, what) => this._report(err, what),
+        {
+          onAnchor,
+          anchorIntervalMs: this._o.anchorIntervalMs,
+          signing: () => this._writer.signing(),
+        },
+        (err, what) => this._reporter.report(err, what),
       );
   }
 
@@ -295,7 +102,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     }
     this._queued += n;
     let result: ExportResult = { code: ExportResultCode.FAILED };
-    const handover = this._handOver(logs);
+    const handover = this._renderer.handOver(logs);
     this._accepted.push(logs);
     void this._enqueue(async () => {
       try {
@@ -320,11 +127,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
   forceFlush(): Promise<void> {
     if (this._isShutdown) return this._shutdownPromise ?? Promise.resolve();
     return this._bounded(
-      this._enqueue(async () => {
-        if (this._file !== undefined && !this._file.broken) await this._file.fh.datasync();
-        // Files rotated out before this call are synced and sealed behind the writes.
-        await this._closing;
-      }),
+      this._enqueue(() => this._writer.flush()),
       'forceFlush',
     );
   }
@@ -338,20 +141,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     this._isShutdown = true;
     this._shutdownPromise = this._bounded(
       this._enqueue(async () => {
-        this._clearTimer();
-        if (this._file !== undefined) await this._closeFile();
-        await this._closing;
-        await this._retryPending();
-        this._scheduleMaintenance();
-        await this._maint;
-        if (this._lock !== undefined) {
-          await releaseSlot(this._lock);
-          this._lock = undefined;
-          this._head?.close();
-          this._head = undefined;
-          this._closeEpochs();
-        }
-        await this._worker?.close();
+        await this._writer.close();
+        await this._renderer.close();
         this._anchors?.close();
       }),
       'shutdown',
@@ -392,8 +183,8 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       dropped: { ...m.dropped },
       tornLinesSetAside: m.tornLinesSetAside,
       ecsFieldCollisions: m.ecsFieldCollisions,
-      currentFile: this._file?.name,
-      slot: this._lock?.slot,
+      currentFile: this._writer.file?.name,
+      slot: this._writer.lockedSlot,
     };
   }
 
@@ -407,186 +198,42 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
    * exporter never got to start. Never throws; records it cannot write are counted as dropped.
    */
   exportSync(logs: readonly ReadableLogRecord[]): ExportResult {
+    const w = this._writer;
     const batches = this._accepted.splice(0);
     if (logs.length > 0) batches.push(logs as ReadableLogRecord[]);
-    const idle =
-      batches.length === 0 &&
-      this._writing === undefined &&
-      this._sealing === undefined &&
-      this._pendingSeals.length === 0;
     // Nothing to write and no file to seal: no reason to touch the directory.
-    if (idle && this._file === undefined) return { code: ExportResultCode.SUCCESS };
-    this._exited = true;
+    if (batches.length === 0 && w.idle) return { code: ExportResultCode.SUCCESS };
+    w.exited = true;
     this._isShutdown = true;
-    this._clearTimer();
+    w.clearTimer();
     this._anchors?.close();
+    const batch = this._renderer.batch;
     let pending = 0;
     for (const b of batches) pending += b.length;
-    if (this._writing !== undefined) {
-      const counts = this._batch.counts;
-      for (let k = this._writing.next; k < counts.length; k++) pending += counts[k] as number;
+    if (w.writing !== undefined) {
+      const counts = batch.counts;
+      for (let k = w.writing.next; k < counts.length; k++) pending += counts[k] as number;
     }
     try {
-      const chain = this._startSync();
-      const sealing = this._sealing;
-      if (sealing !== undefined) {
-        this._sealing = undefined;
-        try {
-          fdatasyncSync(sealing.fd);
-        } catch {
-          // its lines are as durable as the kernel made them
-        }
-        this._pendingSeals.push(sealing.seal);
-      }
-      if (this._writing !== undefined) {
-        const next = this._writing.next;
-        this._writing = undefined;
-        pending -= this._writeLinesSync(chain, next, []);
+      const chain = startSync(w);
+      takeOverSealingSync(w);
+      if (w.writing !== undefined) {
+        const next = w.writing.next;
+        w.writing = undefined;
+        pending -= writeLinesSync(w, batch, chain, next, []);
       }
       for (const records of batches) {
         const times: number[] = [];
-        const unserializable = this._serialize(records, chain, times, false);
+        const unserializable = this._renderer.serialize(records, chain, times, false);
         this._metrics.drop('serialization', unserializable);
         pending -= unserializable;
-        pending -= this._writeLinesSync(chain, 0, times);
+        pending -= writeLinesSync(w, batch, chain, 0, times);
       }
-      const file = this._file;
-      if (file !== undefined && !file.broken) {
-        fdatasyncSync(file.fh.fd);
-        this._pendingSeals.push(this._sealOf(file));
-      }
-      this._signHead(chain);
-      const dir = this._o.directory;
-      for (const seal of this._pendingSeals.splice(0)) {
-        writeFileAtomicSync(
-          dir,
-          sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._signing()),
-          this._o.fileMode,
-        );
-      }
-      if (file !== undefined) {
-        writeFileAtomicSync(
-          dir,
-          pointerName(this._o.baseName, this._lock?.slot ?? 0),
-          `${file.name}\n`,
-          this._o.fileMode,
-        );
-      }
+      sealSync(w, chain);
       return { code: ExportResultCode.SUCCESS };
     } catch (err) {
-      return this._failed(err, pending);
+      return this._reporter.failed(err, pending);
     }
-  }
-
-  /** The chain to write on at exit: the started one, else a fresh slot's (see acquireFreshSlotSync). */
-  private _startSync(): ChainState {
-    if (this._lock !== undefined && this._chain !== undefined) return this._chain;
-    const o = this._o;
-    makeDirectorySync(o.directory, o.dirMode);
-    const parse = nameParser(o.baseName);
-    const used = new Set<number>();
-    for (const name of readdirSync(o.directory)) {
-      const parsed = parse(name);
-      if (parsed !== undefined) used.add(parsed.slot);
-    }
-    this._lock = acquireFreshSlotSync(o.directory, o.baseName, o.fileMode, (s) => !used.has(s));
-    this._chain = { lastHash: GENESIS_HASH, lastSeq: 0, nextIndex: 1, lastRecordMs: undefined };
-    this._knownSlots = Math.max(
-      this._knownSlots,
-      this._lock.slot + 1,
-      ...[...used].map((n) => n + 1),
-    );
-    this._head = HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
-      this._report(new Error(m), 'unsafe head'),
-    );
-    this._openEpochs(this._lock.slot)?.resume(Date.now(), this._chain);
-    return this._chain;
-  }
-
-  /**
-   * Writes lines `from`.. of `_batch` to the active file (opening one if there is none), moving
-   * the chain as `_writeBatch` does; returns how many records were written. `times` are the
-   * records' times when known (from line 0).
-   */
-  private _writeLinesSync(chain: ChainState, from: number, times: readonly number[]): number {
-    const batch = this._batch;
-    const ends = batch.ends;
-    const counts = batch.counts;
-    const count = ends.length;
-    let i = from;
-    let records = 0;
-    let done = 0;
-    for (let k = 0; k < from; k++) done += counts[k] as number;
-    while (i < count) {
-      const start = i === 0 ? 0 : (ends[i - 1] as number);
-      let file = this._openFileSync(chain);
-      if (file.size > 0 && file.size + (ends[i] as number) - start > this._o.maxFileBytes) {
-        // Rotate as the async path does; the seal is written with the others at the end.
-        fdatasyncSync(file.fh.fd);
-        this._pendingSeals.push(this._sealOf(file));
-        this._metrics.rotated();
-        this._file = undefined;
-        file = this._openFileSync(chain);
-      }
-      // Take lines while the file has room; the first always goes (an oversized line gets a file).
-      let j = i + 1;
-      while (j < count && file.size + (ends[j] as number) - start <= this._o.maxFileBytes) j++;
-      const end = ends[j - 1] as number;
-      writeAllSync(file.fh.fd, batch.buf, start, end);
-      let n = 0;
-      for (let k = i; k < j; k++) n += counts[k] as number;
-      file.size += end - start;
-      file.count += n;
-      if (this._o.hashChain) {
-        chain.lastHash = batch.hashAt(j - 1);
-        chain.lastSeq += n;
-      }
-      done += n;
-      records += n;
-      const last = times[done - 1];
-      if (last !== undefined) {
-        file.lastRecordMs = last;
-        chain.lastRecordMs = last;
-      }
-      this._metrics.written(n, end - start);
-      i = j;
-    }
-    return records;
-  }
-
-  /** The active file, or a new one opened with synchronous I/O (see `_openFile`). */
-  private _openFileSync(chain: ChainState): OpenFile {
-    const current = this._file;
-    if (current !== undefined && !current.broken) return current;
-    if (current !== undefined)
-      throw new Error(`${current.name} needs recovery after a failed write`);
-    const o = this._o;
-    const name = dataName(o.baseName, this._lock?.slot ?? 0, chain.nextIndex);
-    const path = join(o.directory, name);
-    let fd: number;
-    try {
-      fd = openSync(path, CREATE_EXCL, o.fileMode);
-    } catch (err) {
-      // The async path may have created it an instant before the exit: still empty, still ours.
-      const st = errorCode(err) === 'EEXIST' ? lstatSync(path) : undefined;
-      if (this._opening !== name || st === undefined || !st.isFile() || st.size !== 0) throw err;
-      fd = openSync(
-        path,
-        constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-      );
-      // Swapped for a FIFO or device since the lstat: not ours.
-      if (!fstatSync(fd).isFile()) {
-        closeSync(fd);
-        throw err;
-      }
-    }
-    // Only fd is used from here on: no async step runs after the exit path.
-    const fh = { fd, close: () => Promise.resolve(closeSync(fd)) } as unknown as FileHandle;
-    const file = newOpenFile(fh, name, chain, Date.now(), undefined);
-    chain.nextIndex++;
-    this._file = file;
-    return file;
   }
 
   private _unaccept(logs: ReadableLogRecord[]): void {
@@ -596,7 +243,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
 
   private _enqueue(fn: () => Promise<void>): Promise<void> {
     const run = async (): Promise<void> => {
-      if (this._exited) return;
+      if (this._writer.exited) return;
       try {
         await fn();
       } catch (err) {
@@ -623,592 +270,31 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     });
   }
 
-  private _report(err: unknown, context: string): void {
-    const key = `${context}:${errorCode(err)}`;
-    if (key === this._lastReported) return; // one report per condition, not one per batch
-    this._lastReported = key;
-    globalErrorHandler(new Error(`${PACKAGE}: ${context}: ${asError(err).message}`));
-  }
-
-  private _failed(err: unknown, dropped: number): ExportResult {
-    this._metrics.drop(dropReason(err), dropped);
-    // Not reported here: the error goes back in the result, and the processor that called says it
-    // (the SDK's through its error handler, @seclog/node's in its drop line, with the remedy).
-    return { code: ExportResultCode.FAILED, error: asError(err) };
-  }
-
-  private async _start(): Promise<ChainState> {
-    const o = this._o;
-    if (this._lock !== undefined && this._chain !== undefined) return this._chain;
-    const created = await makeDirectory(o.directory, o.dirMode);
-    if (created) await chmod(o.directory, o.dirMode);
-    const dirStat = await stat(o.directory);
-    if (!dirStat.isDirectory()) {
-      throw Object.assign(new Error(`${o.directory} is not a directory`), { code: 'ENOTDIR' });
-    }
-    if (this._lock === undefined && (dirStat.mode & 0o022) !== 0) {
-      diag.warn(
-        `${PACKAGE}: ${o.directory} is writable by group or others; anyone there can plant or delete log files`,
-      );
-    }
-    if (this._lock === undefined)
-      this._lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
-    await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
-    const epochs = this._openEpochs(this._lock.slot);
-    const loaded = await loadSlot(this._recoveryOptions(), this._lock.slot);
-    const { state, recovered, slots } = loaded;
-    // Epochs that ended while the writer was down are checkpointed with where recovery found the chain.
-    epochs?.resume(Date.now(), state);
-    for (const r of recovered) if (r.tornBytes > 0) this._metrics.tornLinesSetAside++;
-    if (o.onIntegrityViolation !== undefined) {
-      // In forward-secure mode older seals need the verification key: left to `seclog verify`.
-      const check = o.hmacKey === undefined ? undefined : fixedKeyCheck(o.hmacKey);
-      for (const v of await startUpCheck({ ...o, check }, this._lock.slot, loaded)) {
-        try {
-          o.onIntegrityViolation(v);
-        } catch (err) {
-          this._report(err, 'onIntegrityViolation threw');
-        }
-      }
-    }
-    this._chain = state;
-    this._knownSlots = Math.max(this._knownSlots, slots);
-    this._head ??= HeadFile.open(o.directory, o.baseName, this._lock.slot, o.fileMode, (m) =>
-      this._report(new Error(m), 'unsafe head'),
-    );
-    // From here the head vouches for what recovery found (its seals keep what it found wrong).
-    this._signHead(state);
-    this._scheduleMaintenance();
-    return state;
-  }
-
-  private async _openFile(chain: ChainState): Promise<OpenFile> {
-    const o = this._o;
-    const slot = this._lock?.slot ?? 0;
-    let name = dataName(o.baseName, slot, chain.nextIndex);
-    let fh: FileHandle | undefined;
-    // Something already at the next name (planted there) is skipped over, so it cannot stop the
-    // writer; it stays for verify to report. A run of them is a failure of its own.
-    for (let attempt = 0; fh === undefined; attempt++) {
-      name = dataName(o.baseName, slot, chain.nextIndex);
-      const path = join(o.directory, name);
-      this._opening = name;
-      try {
-        fh = await open(path, CREATE_EXCL, o.fileMode);
-      } catch (err) {
-        const code = errorCode(err);
-        if (code === 'EEXIST' || code === 'ELOOP') {
-          if (attempt < MAX_PLANTED_SKIPS) {
-            this._report(
-              new Error(
-                `${name} is already there (possibly planted); left it and moved on to the next index`,
-              ),
-              'unexpected file',
-            );
-            chain.nextIndex++;
-            continue;
-          }
-          throw Object.assign(
-            new Error(
-              `refusing to open ${name}: something (possibly a planted symlink) is already there, as at the ${MAX_PLANTED_SKIPS} names before it`,
-            ),
-            { code: 'EUNSAFE' },
-          );
-        }
-        if (code !== 'ENOENT') throw err;
-        // The directory was removed: recreate the leaf only (a missing parent stays a failure).
-        await mkdir(o.directory, { mode: o.dirMode });
-        await chmod(o.directory, o.dirMode);
-        fh = await open(path, CREATE_EXCL, o.fileMode);
-      }
-    }
-    // The umask can only have taken permissions away, so the exact mode may follow. Without
-    // per-batch fsync nothing is promised durable, so the new entry is synced behind the writes too.
-    const settle = async (): Promise<void> => {
-      await fh.chmod(o.fileMode);
-      await syncDirectory(o.directory);
-    };
-    if (o.fsync === 'none') {
-      this._behind(settle, `could not set the mode of ${name} or sync its directory`);
-    } else {
-      try {
-        await settle();
-      } catch (err) {
-        await fh.close().catch(() => undefined);
-        throw err;
-      }
-    }
-    const now = Date.now();
-    const interval = o.rotateIntervalMs;
-    const file = newOpenFile(fh, name, chain, now, interval);
-    chain.nextIndex++;
-    this._file = file;
-    this._opening = undefined;
-    this._pointerDirty = true;
-    this._behind(() => this._writePointer(), 'could not update the current-file pointer');
-    if (interval !== undefined) {
-      this._clearTimer();
-      this._timer = setTimeout(
-        () => {
-          void this._enqueue(async () => {
-            if (this._file === file && file.count > 0 && Date.now() >= file.boundaryEnd)
-              await this._closeFile();
-          });
-        },
-        Math.max(0, file.boundaryEnd - now),
-      );
-      this._timer.unref();
-    }
-    return file;
-  }
-
-  private _clearTimer(): void {
-    if (this._timer !== undefined) clearTimeout(this._timer);
-    this._timer = undefined;
-  }
-
-  private async _writePointer(): Promise<void> {
-    if (!this._pointerDirty || this._file === undefined) return;
-    const slot = this._lock?.slot ?? 0;
-    try {
-      await writeFileAtomic(
-        this._o.directory,
-        pointerName(this._o.baseName, slot),
-        `${this._file.name}\n`,
-        this._o.fileMode,
-      );
-      this._pointerDirty = false;
-    } catch (err) {
-      this._report(err, 'could not update the current-file pointer');
-    }
-  }
-
-  /** Runs `work` on the background chain (see `_closing`); a failure is reported as `what`. */
-  private _behind(work: () => Promise<void>, what: string): void {
-    this._closing = this._closing.then(work).catch((err: unknown) => {
-      this._report(err, what);
-    });
-  }
-
-  /**
-   * Detaches and seals the active file, and has it synced and closed behind the writes (see
-   * `_closing`); a seal that cannot be written is retried later.
-   */
-  private async _closeFile(): Promise<void> {
-    const file = this._file;
-    if (file === undefined) return;
-    this._file = undefined;
-    this._clearTimer();
-    if (file.broken) {
-      await file.fh.close().catch(() => undefined);
-      await this._recoverBroken(file);
-      return;
-    }
-    const seal = this._sealOf(file);
-    // The seal goes before anything reaches the next file, so a crash never leaves a sealless file
-    // behind a newer one. With 'none' it may precede the data's fsync: durability across power
-    // loss is not promised then.
-    const sync = async (): Promise<void> => {
-      try {
-        await file.fh.datasync();
-      } catch (err) {
-        this._report(err, `sync of ${file.name} failed`);
-      }
-    };
-    // With fsync 'batch' the lines this batch put in the old file are acknowledged with the batch,
-    // so they are synced before anything else; with 'none' the sync may follow.
-    if (this._o.fsync === 'batch') {
-      this._sealing = { seal, fd: file.fh.fd };
-      await sync();
-      this._sealing = undefined;
-    }
-    if (this._exited) return;
-    this._pendingSeals.push(seal);
-    this._metrics.rotated();
-    await this._retryPending();
-    this._anchors?.sealed({
-      slot: seal.slot,
-      index: seal.index,
-      seq: seal.lastSeq,
-      hash: seal.lastHash,
-    });
-    this._behind(async () => {
-      if (this._o.fsync !== 'batch') await sync();
-      await file.fh.close().catch(() => undefined);
-      // Slots that started since: later heads name them, so deleting one whole slot shows.
-      this._knownSlots = Math.max(
-        this._knownSlots,
-        await countSlots(this._o.directory, this._o.baseName),
-      );
-      this._scheduleMaintenance();
-    }, `could not close ${file.name}`);
-  }
-
-  /** The seal that closes `file` as it stands. */
-  private _sealOf(file: OpenFile): Seal {
-    const chain = this._chain;
-    const seal: Seal = {
-      v: 1,
-      file: file.name,
-      slot: this._lock?.slot ?? 0,
-      index: file.index,
-      format: this._o.format,
-      prevHash: file.prevHash,
-      firstSeq: file.firstSeq,
-      lastSeq: this._o.hashChain ? file.firstSeq + file.count - 1 : file.firstSeq - 1,
-      count: file.count,
-      lastHash: this._o.hashChain ? (chain?.lastHash ?? file.prevHash) : file.prevHash,
-      bytes: file.size,
-      openedAt: file.openedAt,
-      closedAt: new Date().toISOString(),
-    };
-    if (!this._o.hashChain) seal.chained = false;
-    if (file.lastRecordMs !== undefined) seal.lastRecordMs = file.lastRecordMs;
-    return seal;
-  }
-
-  private async _recoverBroken(file: OpenFile): Promise<void> {
-    const recovered = await recoverFile(
-      this._recoveryOptions(),
-      this._lock?.slot ?? 0,
-      file.index,
-      file.prevHash,
-      file.firstSeq - 1,
-      // What this writer last signed: a failed write cannot have cut below it.
-      this._chain === undefined
-        ? 'missing'
-        : { index: file.index, seq: this._chain.lastSeq, hash: this._chain.lastHash },
-    );
-    if (this._chain !== undefined) {
-      this._chain.lastHash = recovered.seal.lastHash;
-      this._chain.lastSeq = recovered.seal.lastSeq;
-    }
-    this._metrics.rotated();
-  }
-
-  /** Writes pending seals (then the pointer); one run at a time, so no seal is written twice. */
-  private async _retryPending(): Promise<void> {
-    // A run in progress may already have passed a seal queued since: wait for it, then run again.
-    while (this._retrying !== undefined) await this._retrying;
-    this._retrying = this._writePending().finally(() => {
-      this._retrying = undefined;
-    });
-    await this._retrying;
-  }
-
-  private async _writePending(): Promise<void> {
-    while (this._pendingSeals.length > 0) {
-      const seal = this._pendingSeals[0] as Seal;
-      try {
-        await writeFileAtomic(
-          this._o.directory,
-          sealName(this._o.baseName, seal.slot, seal.index),
-          signedJson(seal, this._signing()),
-          this._o.fileMode,
-        );
-      } catch (err) {
-        this._report(err, `could not seal ${seal.file} (will retry)`);
-        return;
-      }
-      this._pendingSeals.shift();
-    }
-    await this._writePointer();
-  }
-
-  private _scheduleMaintenance(): void {
-    const o = this._o;
-    if (
-      !o.compress &&
-      o.maxFiles === undefined &&
-      o.maxAgeMs === undefined &&
-      o.maxTotalBytes === undefined
-    )
-      return;
-    if (this._maintPending || this._lock === undefined) return;
-    this._maintPending = true;
-    const slot = this._lock.slot;
-    this._maint = this._maint.then(async () => {
-      this._maintPending = false;
-      const active = this._file?.index ?? this._chain?.nextIndex ?? 1;
-      try {
-        const r = await runMaintenance(
-          {
-            ...o,
-            signing: () => this._signing(),
-            check: o.hmacKey === undefined ? undefined : fixedKeyCheck(o.hmacKey),
-          },
-          slot,
-          active,
-          this._file?.size,
-          Date.now(),
-        );
-        this._knownSlots = Math.max(this._knownSlots, r.slots);
-        this._metrics.filesCompressed += r.compressed;
-        this._metrics.filesDeleted += r.deleted;
-      } catch (err) {
-        this._report(err, 'retention/compression failed');
-      }
-    });
-  }
-
-  /** Makes sure an open, healthy file with room for `bytes` is active (rotating as needed). */
-  private async _fileFor(chain: ChainState, bytes: number): Promise<OpenFile> {
-    let file = this._file;
-    if (file !== undefined && file.broken) {
-      await this._closeFile();
-      file = undefined;
-    }
-    if (file !== undefined) {
-      // fstat of an open descriptor never waits on the disk; the async form cost a thread-pool
-      // round trip per batch.
-      if (fstatSync(file.fh.fd).nlink === 0) {
-        // Someone deleted the active file (or its directory): what it held is gone, start afresh.
-        this._report(
-          new Error(`${file.name} was deleted while being written`),
-          'active file removed',
-        );
-        this._file = undefined;
-        await file.fh.close().catch(() => undefined);
-        file = undefined;
-      } else if (
-        Date.now() >= file.boundaryEnd ||
-        (file.size > 0 && file.size + bytes > this._o.maxFileBytes)
-      ) {
-        await this._closeFile();
-        file = undefined;
-      }
-    }
-    return file ?? (await this._openFile(chain));
-  }
-
-  /**
-   * `record`'s compact form, its head registered by index; undefined when it must be opened here
-   * (values JSON cannot carry, more distinct heads than MAX_HEADS).
-   */
-  private _compact(record: ReadableLogRecord): CompactRecord | undefined {
-    const head = otlpLineHead(record);
-    let h = this._headIds.get(head);
-    if (h === undefined) {
-      if (this._heads.length >= MAX_HEADS) return undefined;
-      h = this._heads.push(head) - 1;
-      this._headTexts.push(head.toString('utf8'));
-      this._headIds.set(head, h);
-    }
-    return compactRecord(record, h);
-  }
-
-  /** The batch worker, or undefined to work on this thread. */
-  private _usableWorker(): BatchWorker | undefined {
-    if (!this._o.worker) return undefined;
-    this._worker ??= new BatchWorker();
-    return this._worker.usable ? this._worker : undefined;
-  }
-
-  /**
-   * Hands an OTLP/JSON batch to the batch worker as soon as it is exported, before earlier batches
-   * are written: each record as a compact array, the whole batch in one native JSON.stringify (a
-   * record whose values JSON cannot carry is opened here and handed over as text). The worker
-   * renders and chains it on from its previous batch; {@link _adoptRendered} checks that start
-   * against the files' chain when the batch's turn to be written comes. Undefined when the batch
-   * is to be rendered here at write time (ECS lines, fewer than WORKER_MIN_RECORDS records, a
-   * resource still settling, no usable worker).
-   */
-  private _handOver(records: readonly ReadableLogRecord[]): Handover | undefined {
-    if (this._o.format !== 'otlp-json') return undefined;
-    if (records.length < WORKER_MIN_RECORDS) {
-      // A round trip would cost more than it saves (a SimpleLogRecordProcessor exports records one
-      // by one). Rendered here at write time, this batch moves the chain without the worker.
-      this._workerSynced = false;
-      return undefined;
-    }
-    const worker = this._usableWorker();
-    if (worker === undefined) return undefined;
-    if (!records.every(resourceSettled)) {
-      // Rendered at write time, after waiting (bounded) for the resource's async attributes.
-      this._workerSynced = false;
-      return undefined;
-    }
-    const items: (CompactRecord | string)[] = [];
-    const extraHeads: Buffer[] = [];
-    let unserializable = 0;
-    for (const record of records) {
-      try {
-        const compact = this._compact(record);
-        if (compact !== undefined) {
-          items.push(compact);
-          continue;
-        }
-        const h = MAX_HEADS + extraHeads.push(otlpLineHead(record)) - 1;
-        items.push(`${h}:${hrTimeMs(record.hrTime)}:${otlpLineOpen(record)}`);
-      } catch (err) {
-        unserializable++;
-        this._report(err, 'a record could not be serialized');
-      }
-    }
-    const heads = this._headTexts.slice();
-    if (extraHeads.length > 0) {
-      while (heads.length < MAX_HEADS) heads.push('');
-      for (const head of extraHeads) heads.push(head.toString('utf8'));
-    }
-    const handover: Handover = {
-      heads,
-      records: JSON.stringify(items),
-      unserializable,
-      rendered: undefined,
-    };
-    this._outstanding.push(handover);
-    if (this._workerSynced || !this._o.hashChain) this._render(worker, handover);
-    return handover;
-  }
-
-  private _render(worker: BatchWorker, h: Handover): void {
-    // Never the batch being written: its memory must stay here until the write is done.
-    const spare = this._spare === this._batch.buf ? undefined : this._spare;
-    this._spare = undefined;
-    h.rendered = worker.render(
-      { heads: h.heads, records: h.records, shape: this._shape, chained: this._o.hashChain },
-      spare,
-    );
-    // Failures are handled when the batch's turn to be written comes.
-    h.rendered.catch(() => undefined);
-  }
-
-  /**
-   * Points the worker's chain at the files' and hands over again every batch not yet written, in
-   * order: at the first write, and after a write that failed left the chain elsewhere.
-   */
-  private _sync(worker: BatchWorker, chain: ChainState): void {
-    worker.reset(chain.lastHash, chain.lastSeq).catch(() => undefined);
-    for (const h of this._outstanding) this._render(worker, h);
-    this._workerSynced = true;
-  }
-
-  /**
-   * Puts the worker's rendering of `h` into the batch, after making sure it chains on from `chain`
-   * (the files' position). Throws if the worker fails.
-   */
-  private async _adoptRendered(h: Handover, chain: ChainState, times: number[]): Promise<number> {
-    const worker = this._usableWorker();
-    if (worker === undefined) throw new Error('batch worker unusable');
-    const chained = this._o.hashChain;
-    if (chained && !this._workerSynced) this._sync(worker, chain);
-    let done = await (h.rendered as Promise<WorkerBatch>);
-    const off = (d: WorkerBatch): boolean =>
-      chained && (d.startPrev !== chain.lastHash || d.startSeq !== chain.lastSeq);
-    if (off(done)) {
-      this._sync(worker, chain);
-      done = await (h.rendered as Promise<WorkerBatch>);
-      if (off(done)) throw new Error('batch worker chained from the wrong position');
-    }
-    // The previous batch's memory goes back to the worker with the next hand-over.
-    const previous = this._batch.buf;
-    this._batch.adopt(done.buf, done.len, done.ends ?? [], done.counts);
-    if (previous.byteLength > 0 && this._spare === undefined) this._spare = previous;
-    const rendered = done.times ?? [];
-    for (let k = 0; k < rendered.length; k++) times.push(rendered[k] as number);
-    return h.unserializable;
-  }
-
-  /**
-   * Serializes `records` into the (reset) batch, chained from `chain`, hashing each line now or
-   * leaving its hash slot for the worker. Returns how many records could not be serialized.
-   */
-  private _serialize(
-    records: readonly ReadableLogRecord[],
-    chain: ChainState,
-    times: number[],
-    deferHashes: boolean,
-  ): number {
-    const batch = this._batch;
-    batch.reset();
-    const otlp = this._o.format === 'otlp-json';
-    const chained = this._o.hashChain;
-    let prev = chain.lastHash;
-    let seq = chain.lastSeq;
-    let unserializable = 0;
-    for (const record of records) {
-      try {
-        const head = otlp ? otlpLineHead(record) : undefined;
-        const next = chained ? seq + 1 : undefined;
-        const body = otlp ? otlpLineBody(record, next) : ecsLinePrefix(record, next, this._metrics);
-        if (!chained) batch.addPlain(head, body);
-        else if (deferHashes) batch.addUnhashed(head, body);
-        else prev = batch.add(prev, head, body);
-        times.push(hrTimeMs(record.hrTime));
-        seq++;
-      } catch (err) {
-        unserializable++;
-        this._report(err, 'a record could not be serialized');
-      }
-    }
-    batch.finish();
-    return unserializable;
-  }
-
   private async _writeBatch(
     records: ReadableLogRecord[],
     handover: Handover | undefined,
   ): Promise<ExportResult> {
     let chain: ChainState;
     try {
-      chain = await this._start();
-      // Seals and the pointer that could not be written before are retried behind the writes.
-      if ((this._pendingSeals.length > 0 || this._pointerDirty) && this._retrying === undefined)
-        this._behind(() => this._retryPending(), 'could not write pending seals');
+      chain = await this._writer.start();
     } catch (err) {
-      return this._failed(err, records.length);
+      return this._reporter.failed(err, records.length);
     }
-    const batch = this._batch;
     const times: number[] = [];
-    let unserializable: number;
-    try {
-      if (handover !== undefined) {
-        try {
-          unserializable = await this._adoptRendered(handover, chain, times);
-        } finally {
-          const k = this._outstanding.indexOf(handover);
-          if (k !== -1) this._outstanding.splice(k, 1);
-        }
-      } else {
-        await settleResources(records);
-        // Only ECS lines go to the worker to be hashed: they have no head (see chainHash).
-        const worker =
-          this._o.format === 'ecs-json' && records.length >= WORKER_MIN_RECORDS
-            ? this._usableWorker()
-            : undefined;
-        unserializable = this._serialize(records, chain, times, worker !== undefined);
-        if (worker !== undefined && this._o.hashChain) {
-          const filled = await worker.fill(
-            batch.buf,
-            batch.len,
-            batch.ends,
-            batch.tailLength,
-            chain.lastHash,
-          );
-          batch.adopt(filled.buf, batch.len, batch.ends);
-        }
-      }
-    } catch (err) {
-      // The batch's memory went down with the worker: do it here, as every later batch will be.
-      this._report(err, 'batch worker failed; rendering and hashing on the main thread');
-      // The chain moves on without the worker: it must learn the position again before it renders.
-      this._workerSynced = false;
-      times.length = 0;
-      await settleResources(records);
-      unserializable = this._serialize(records, chain, times, false);
-    }
+    const unserializable = await this._renderer.render(records, handover, chain, times);
     // Every await above may have been the last turn of the event loop: the exit path has written
     // these records then (from `_accepted`), and nothing here may touch the files.
-    if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
+    if (this._writer.exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
     this._metrics.drop('serialization', unserializable);
     this._unaccept(records);
     const real = this._anchors !== undefined && hasNonAnchor(records);
     this._anchors?.writing(real);
-    this._writing = { next: 0 };
-    const result = await this._writeLines(chain, times);
-    this._writing = undefined;
+    const w = this._writer;
+    w.writing = { next: 0 };
+    const result = await writeLines(w, this._renderer.batch, chain, times);
+    w.writing = undefined;
     if (result.code === ExportResultCode.SUCCESS)
-      this._anchors?.acknowledged(this._position(chain), real);
+      this._anchors?.acknowledged(w.position(chain), real);
     if (result.code === ExportResultCode.SUCCESS && unserializable > 0) {
       return {
         code: ExportResultCode.FAILED,
@@ -1216,184 +302,5 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       };
     }
     return result;
-  }
-
-  /**
-   * Writes the rendered batch (`_batch`) into the files, rotating as needed; `_writing.next` is
-   * kept at the first line not yet written, for the exit path.
-   */
-  private async _writeLines(chain: ChainState, times: readonly number[]): Promise<ExportResult> {
-    const batch = this._batch;
-    const ends = batch.ends;
-    const counts = batch.counts;
-    const count = ends.length;
-    let i = 0;
-    let from = 0;
-    let done = 0;
-    let left = 0;
-    for (let k = 0; k < count; k++) left += counts[k] as number;
-    while (i < count) {
-      let file: OpenFile;
-      try {
-        file = await this._fileFor(chain, (ends[i] as number) - from);
-      } catch (err) {
-        return this._failed(err, left);
-      }
-      if (this._exited) return { code: ExportResultCode.FAILED, error: new Error('exited') };
-      // Take lines while the file has room; the first always goes (an oversized line gets a file).
-      let j = i + 1;
-      const room = this._o.maxFileBytes - file.size;
-      while (j < count && (ends[j] as number) - from <= room) j++;
-      const to = ends[j - 1] as number;
-      try {
-        // Synchronous, as pino's default destination writes: the page cache takes it at once,
-        // and no write is ever half done when the exit path (exportSync) takes over.
-        writeAllSync(file.fh.fd, batch.buf, from, to);
-      } catch (err) {
-        // Undo a partial write so the file keeps whole lines only; if that fails, recover it later.
-        try {
-          ftruncateSync(file.fh.fd, file.size);
-        } catch {
-          file.broken = true;
-        }
-        return this._failed(err, left);
-      }
-      let n = 0;
-      for (let k = i; k < j; k++) n += counts[k] as number;
-      file.size += to - from;
-      file.count += n;
-      if (this._o.hashChain) {
-        chain.lastHash = batch.hashAt(j - 1);
-        chain.lastSeq += n;
-      }
-      done += n;
-      left -= n;
-      file.lastRecordMs = times[done - 1];
-      chain.lastRecordMs = file.lastRecordMs;
-      this._metrics.written(n, to - from);
-      i = j;
-      from = to;
-      if (this._writing !== undefined) this._writing.next = i;
-    }
-    if (this._o.fsync === 'batch' && this._file !== undefined) {
-      try {
-        await this._file.fh.datasync();
-      } catch (err) {
-        this._report(err, 'fdatasync failed');
-        return { code: ExportResultCode.FAILED, error: asError(err) };
-      }
-    }
-    this._signHead(chain);
-    this._lastReported = undefined;
-    return { code: ExportResultCode.SUCCESS };
-  }
-
-  /** Where the chain stands: the data file, sequence number and hash of the last record written. */
-  private _position(chain: ChainState): ChainPosition {
-    return {
-      slot: this._lock?.slot ?? 0,
-      index: this._file?.index ?? chain.nextIndex - 1,
-      seq: chain.lastSeq,
-      hash: chain.lastHash,
-    };
-  }
-
-  /**
-   * Overwrites the slot's signed head with where the chain stands: called once a batch is durable
-   * and before it is acknowledged, so every acknowledged record is vouched for by the key.
-   */
-  private _signHead(chain: ChainState): void {
-    const head = this._head;
-    if (head === undefined || this._lock === undefined) return;
-    const file = this._file;
-    // Epochs that ended are checkpointed under their keys, then the head is signed with the new
-    // key, and only then does the state file drop the old one (see EpochSealer.advance).
-    const moved = this._epochs?.advance(Date.now(), chain) ?? false;
-    try {
-      head.write(
-        renderHead(
-          {
-            v: 1,
-            slot: this._lock.slot,
-            index: file?.index ?? chain.nextIndex - 1,
-            seq: chain.lastSeq,
-            hash: chain.lastHash,
-            bytes: file?.size ?? 0,
-            slots: this._knownSlots,
-            at: new Date().toISOString(),
-          },
-          this._signing(),
-        ),
-      );
-    } catch (err) {
-      this._report(
-        err,
-        'could not write the signed head; verify will not vouch for the newest records',
-      );
-    }
-    if (moved) this._epochs?.persist();
-  }
-
-  /** The key that signs now: `hmacKey`, the current epoch's key, or none. */
-  private _signing(): SigningKey | undefined {
-    const o = this._o;
-    if (o.hmacKey !== undefined)
-      return o.keyId === undefined ? { key: o.hmacKey } : { key: o.hmacKey, keyId: o.keyId };
-    return this._epochs?.signing();
-  }
-
-  private _recoveryOptions(): Parameters<typeof loadSlot>[0] {
-    const o = this._o;
-    return {
-      ...o,
-      signing: () => this._signing(),
-      check:
-        o.hmacKey !== undefined
-          ? fixedKeyCheck(o.hmacKey)
-          : this._epochs === undefined
-            ? undefined
-            : this._epochs.check,
-    };
-  }
-
-  /** Forward-secure mode: opens `slot`'s sealer and arms the epoch timer (else nothing). */
-  private _openEpochs(slot: number): EpochSealer | undefined {
-    const stateDir = this._o.sealingStateDir;
-    if (stateDir === undefined || this._epochs !== undefined) return this._epochs;
-    this._epochs = EpochSealer.open({
-      directory: this._o.directory,
-      baseName: this._o.baseName,
-      slot,
-      stateDir,
-      fileMode: this._o.fileMode,
-      onProblem: (m) => this._report(new Error(m), 'forward-secure sealing'),
-    });
-    this._armEpochTimer();
-    return this._epochs;
-  }
-
-  /**
-   * At each epoch end an idle writer still checkpoints the epoch and moves its key on: an
-   * unsealed idle epoch would let a later intruder pass off deleted records as idleness.
-   */
-  private _armEpochTimer(): void {
-    const epochs = this._epochs;
-    if (epochs === undefined || this._isShutdown) return;
-    const wait = Math.max(0, epochs.nextBoundaryMs() - Date.now()) + 5;
-    this._epochTimer = setTimeout(() => {
-      this._epochTimer = undefined;
-      // A batch between its write and its head re-signs on its own; nothing to do then.
-      if (this._writing === undefined && this._chain !== undefined && !this._exited)
-        this._signHead(this._chain);
-      this._armEpochTimer();
-    }, wait);
-    this._epochTimer.unref();
-  }
-
-  private _closeEpochs(): void {
-    if (this._epochTimer !== undefined) clearTimeout(this._epochTimer);
-    this._epochTimer = undefined;
-    this._epochs?.close();
-    this._epochs = undefined;
   }
 }

@@ -1,4 +1,4 @@
-// One line per record in the files whatever a record holds (#12): hostile strings in every field
+// One line per record in the files whatever a record holds: hostile strings in every field
 // (body, attribute keys and values at any depth, severity text, event name, scope, resource) are
 // written under the one escaping policy in both formats, parse back to what was logged, and the
 // hash chain, computed over the bytes as written, verifies.

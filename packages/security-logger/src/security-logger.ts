@@ -3,9 +3,11 @@
 import {
   ATTR_SECLOG_EVENT_REJECTED_NAME,
   ATTR_SECLOG_OUTCOME,
+  EVENT_SECLOG_INVALID_CUSTOM_EVENT,
   SECLOG_EVENT_PREFIX,
   SECURITY_EVENTS,
   SEVERITY_NUMBER_BY_LEVEL,
+  UPLOAD_VALIDATION_VERDICTS,
   getSecurityEvent,
   isValidEventName,
 } from '@seclog/semconv';
@@ -34,8 +36,8 @@ import type {
   SecurityLoggerOptions,
 } from './types.js';
 
-/** EventName of a custom event whose name was rejected; the rejected name goes in `seclog.event.rejected_name`. */
-export const INVALID_CUSTOM_EVENT_NAME = 'seclog.invalid_custom_event' as const;
+/** EventName of a custom event whose name was rejected (`EVENT_SECLOG_INVALID_CUSTOM_EVENT` of @seclog/semconv). */
+export const INVALID_CUSTOM_EVENT_NAME = EVENT_SECLOG_INVALID_CUSTOM_EVENT;
 
 const OUTCOMES: ReadonlySet<string> = new Set(['success', 'failure', 'unknown']);
 const LEVELS: ReadonlySet<string> = new Set(['INFO', 'WARN', 'CRITICAL']);
@@ -184,13 +186,11 @@ export class SecurityLogger {
       let level = definition.level;
       let outcome: SecurityEventOutcome = definition.ecs.outcome;
       if (definition.token === 'upload_validation') {
-        const verdict =
+        const key =
           typeof input.validationResult === 'string' ? input.validationResult.toLowerCase() : '';
-        if (verdict === 'failed') {
-          level = 'CRITICAL';
-          outcome = 'failure';
-        } else if (verdict === 'incomplete') {
-          outcome = 'failure';
+        // Own keys only: the verdict is app input (`constructor` must not find Object's).
+        if (Object.hasOwn(UPLOAD_VALIDATION_VERDICTS, key)) {
+          ({ level, outcome } = UPLOAD_VALIDATION_VERDICTS[key]!);
         }
         if (input.level === 'INFO' || input.level === 'CRITICAL') level = input.level;
         else if (input.level !== undefined)

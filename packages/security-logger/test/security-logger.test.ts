@@ -190,12 +190,16 @@ describe('SecurityLogger', () => {
         validationResult: 'passed',
       });
       security.upload.validation({ fileName: 'c.pdf', level: 'CRITICAL' });
+      security.upload.validation({ fileName: 'd.pdf', validationResult: 'incomplete' });
+      security.upload.validation({ fileName: 'e.pdf', validationResult: 'constructor' });
       expect(
         records().map((r) => [r.severityNumber, r.severityText, r.attributes['seclog.outcome']]),
       ).toEqual([
         [18, 'CRITICAL', 'failure'],
         [9, 'INFO', 'success'],
         [18, 'CRITICAL', 'success'],
+        [9, 'INFO', 'failure'],
+        [9, 'INFO', 'success'],
       ]);
     });
 

@@ -65,6 +65,11 @@ export const SECLOG_OUTCOME_VALUE_UNKNOWN = 'unknown' as const;
 
 /** `seclog.request.id`: the validated id of the request the record was emitted in. */
 export const ATTR_SECLOG_REQUEST_ID = 'seclog.request.id' as const;
+/**
+ * `seclog.request.id_rejected`: `true` when the request came with an id that failed validation and
+ * was replaced by a fresh one (boolean). The rejected value is never kept: it is attacker input.
+ */
+export const ATTR_SECLOG_REQUEST_ID_REJECTED = 'seclog.request.id_rejected' as const;
 /** `seclog.component`: the application component that emitted the record (its logger name). */
 export const ATTR_SECLOG_COMPONENT = 'seclog.component' as const;
 /** `seclog.reason`: why the event happened, a short low-cardinality code (`maxretries`, `timeout`, ...). */
@@ -195,6 +200,7 @@ export const EMITTED_ATTRIBUTE_KEYS: readonly string[] = Object.freeze([
   ATTR_OTEL_EVENT_NAME,
   ATTR_SECLOG_OUTCOME,
   ATTR_SECLOG_REQUEST_ID,
+  ATTR_SECLOG_REQUEST_ID_REJECTED,
   ATTR_SECLOG_COMPONENT,
   ATTR_SECLOG_REASON,
   ATTR_SECLOG_RETRIES,

@@ -1,5 +1,5 @@
 // The vocabulary as data: the 57 OWASP logging vocabulary events plus sys_config_change, each with
-// its level, default description, parameters, and ECS 9.4 / OCSF 1.8.0 mapping (reference §3.3).
+// its level, default description, parameters, and ECS 9.4 / OCSF 1.8.0 mapping.
 import type {
   EcsCategorization,
   OcsfClassification,
@@ -14,6 +14,19 @@ export const SECLOG_EVENT_PREFIX = 'seclog.' as const;
 
 /** OTel SeverityNumber per OWASP level: INFO 9, WARN 13, CRITICAL 18 (ERROR2, as syslog Critical). */
 export const SEVERITY_NUMBER_BY_LEVEL = Object.freeze({ INFO: 9, WARN: 13, CRITICAL: 18 } as const);
+
+/**
+ * How `seclog.upload_validation` reads its verdict (`seclog.validation.result`, case-insensitive):
+ * the level and outcome the event takes. A verdict not listed, or none, keeps the event's defaults,
+ * which are those of `passed`. A `level` given per call wins over the verdict's.
+ */
+export const UPLOAD_VALIDATION_VERDICTS: Readonly<
+  Record<string, { readonly level: OwaspLevel; readonly outcome: 'success' | 'failure' }>
+> = Object.freeze({
+  passed: Object.freeze({ level: 'INFO', outcome: 'success' } as const),
+  incomplete: Object.freeze({ level: 'INFO', outcome: 'failure' } as const),
+  failed: Object.freeze({ level: 'CRITICAL', outcome: 'failure' } as const),
+});
 
 /** The OWASP groups in vocabulary order. */
 export const SECURITY_EVENT_GROUPS: readonly SecurityEventGroup[] = Object.freeze([

@@ -1,5 +1,5 @@
-// seclog's own events about the security log itself, outside the OWASP vocabulary: the anchor a
-// file exporter sends off the host, and the violation of log integrity its start-up finds.
+// seclog's own events, outside the OWASP vocabulary: the anchor a file exporter sends off the
+// host, the violation of log integrity its start-up finds, and a custom event whose name was refused.
 
 /**
  * `seclog.chain.anchor`: where a writer slot's hash chain stood (`seclog.chain.anchor.slot`,
@@ -19,6 +19,13 @@ export const EVENT_SECLOG_CHAIN_ANCHOR = 'seclog.chain.anchor' as const;
  * causes.
  */
 export const EVENT_SECLOG_LOG_INTEGRITY_VIOLATION = 'seclog.log.integrity_violation' as const;
+
+/**
+ * `seclog.invalid_custom_event`: what a custom security event is emitted as when its name breaks
+ * the naming rules, is in the `seclog.` namespace or is a vocabulary token; the rejected name
+ * (escaped, truncated) goes in `seclog.event.rejected_name`. Level and outcome are the caller's.
+ */
+export const EVENT_SECLOG_INVALID_CUSTOM_EVENT = 'seclog.invalid_custom_event' as const;
 
 /** The kinds of {@link EVENT_SECLOG_LOG_INTEGRITY_VIOLATION}, as `seclog.reason`, with their level. */
 export const LOG_INTEGRITY_VIOLATION_KINDS = Object.freeze({

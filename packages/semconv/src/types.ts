@@ -68,7 +68,7 @@ export interface SecurityEventDefinition {
   readonly group: SecurityEventGroup;
   /** camelCase method name within its group, from the token without its prefix: `loginFail`. */
   readonly method: string;
-  /** Default OWASP level; `upload_validation` is INFO and may be raised to CRITICAL per call. */
+  /** Default OWASP level; `upload_validation` takes its verdict's (`UPLOAD_VALIDATION_VERDICTS`). */
   readonly level: OwaspLevel;
   /** INFO 9, WARN 13, CRITICAL 18 (ERROR2). */
   readonly severityNumber: 9 | 13 | 18;

@@ -7,11 +7,12 @@ import {
   SECURITY_EVENT_PARAMETERS,
   SECURITY_EVENTS,
   SEVERITY_NUMBER_BY_LEVEL,
+  UPLOAD_VALIDATION_VERDICTS,
   getSecurityEvent,
   isValidEventName,
 } from '@seclog/semconv';
 
-// Reference §1.2: the 57 OWASP events and their levels (upload_validation is INFO|CRITICAL; its
+// The OWASP logging vocabulary: the 57 events and their levels (upload_validation is INFO|CRITICAL; its
 // default is INFO), plus our sys_config_change (WARN).
 const OWASP_LEVELS: Readonly<Record<string, 'INFO' | 'WARN' | 'CRITICAL'>> = {
   authn_login_success: 'INFO',
@@ -74,7 +75,7 @@ const OWASP_LEVELS: Readonly<Record<string, 'INFO' | 'WARN' | 'CRITICAL'>> = {
   sys_config_change: 'WARN',
 };
 
-// Reference §4: the expected event.type values per ECS 9.4 event.category.
+// ECS 9.4: the event.type values allowed per event.category.
 const ECS_ALLOWED_TYPES: Readonly<Record<string, readonly string[]>> = {
   api: [
     'access',
@@ -110,7 +111,7 @@ const ECS_ALLOWED_TYPES: Readonly<Record<string, readonly string[]>> = {
   web: ['access', 'error', 'info'],
 };
 
-// Reference §3.3 and OCSF 1.8.0: the classes we use, their category, and the activities we may pick.
+// OCSF 1.8.0: the classes we use, their category, and the activities we may pick.
 const OCSF_CLASSES: Readonly<Record<number, { category: number; activities: readonly number[] }>> =
   {
     1001: { category: 1, activities: [1, 2, 3, 4, 5, 7, 10, 11] },
@@ -219,6 +220,29 @@ describe('SECURITY_EVENTS', () => {
         expect(event.ocsf.statusId).toBe(event.ecs.outcome === 'failure' ? 2 : 1);
       }
     });
+  });
+});
+
+describe('UPLOAD_VALIDATION_VERDICTS', () => {
+  it('has the event defaults as the passed verdict, so data and rule agree', () => {
+    const event = getSecurityEvent('upload_validation');
+    expect(UPLOAD_VALIDATION_VERDICTS.passed).toEqual({
+      level: event?.level,
+      outcome: event?.ecs.outcome,
+    });
+  });
+
+  it('reads the verdicts the validationResult parameter names, lowercased', () => {
+    expect(SECURITY_EVENT_PARAMETERS.validationResult.description).toMatch(
+      /passed, incomplete or FAILED/,
+    );
+    expect(Object.keys(UPLOAD_VALIDATION_VERDICTS).sort()).toEqual([
+      'failed',
+      'incomplete',
+      'passed',
+    ]);
+    expect(UPLOAD_VALIDATION_VERDICTS.failed).toEqual({ level: 'CRITICAL', outcome: 'failure' });
+    expect(UPLOAD_VALIDATION_VERDICTS.incomplete).toEqual({ level: 'INFO', outcome: 'failure' });
   });
 });
 

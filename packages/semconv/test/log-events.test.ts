@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_SECLOG_CHAIN_ANCHOR,
+  EVENT_SECLOG_INVALID_CUSTOM_EVENT,
   EVENT_SECLOG_LOG_INTEGRITY_VIOLATION,
   LOG_INTEGRITY_VIOLATION_KINDS,
   getSecurityEvent,
@@ -10,7 +11,11 @@ import {
 
 describe('log events', () => {
   it('are valid event names that no vocabulary event uses', () => {
-    for (const name of [EVENT_SECLOG_CHAIN_ANCHOR, EVENT_SECLOG_LOG_INTEGRITY_VIOLATION]) {
+    for (const name of [
+      EVENT_SECLOG_CHAIN_ANCHOR,
+      EVENT_SECLOG_INVALID_CUSTOM_EVENT,
+      EVENT_SECLOG_LOG_INTEGRITY_VIOLATION,
+    ]) {
       expect(isValidEventName(name)).toBe(true);
       expect(getSecurityEvent(name)).toBeUndefined();
     }

@@ -1,9 +1,9 @@
 // The console's line formats, shared by the console exporter (@seclog/node) and `seclog tail` and
 // `seclog verify --json` (@seclog/cli), so a record reads the same in both, quoted and escaped the
 // same way. Kept byte-identical in packages/node/src/internal/format-pretty-line.ts and
-// packages/cli/src/internal/format-pretty-line.ts (neither package may depend on the other; a cli
-// test fails when they differ).
-import { escapeJsonLine } from '@seclog/security-logger';
+// packages/cli/src/internal/format-pretty-line.ts (neither package imports the other; a cli test
+// fails when they differ).
+import { escapeJsonLine } from './escape-for-line.js';
 
 /** What the readable line shows of a record: built from a ReadableLogRecord or a file line. */
 export interface PrettyRecord {

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { RequestAttributeValue, RequestContext } from '@seclog/security-logger';
+import { ATTR_SECLOG_REQUEST_ID_REJECTED } from '@seclog/semconv';
 import type { HttpRequestLike } from '../types.js';
-import { ATTR_SECLOG_REQUEST_ID_REJECTED } from './attributes.js';
 import type { ResolvedOptions } from './options.js';
 import { requestAttributes } from './request-attributes.js';
 import { freshSpanContext, requestSpanContext } from './trace-context.js';

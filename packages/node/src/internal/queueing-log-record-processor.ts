@@ -1,6 +1,6 @@
 // A batching export processor that never drops silently: unlike the SDK's BatchLogRecordProcessor
-// (2048-record queue, drops without a trace: ../shared/reference/performance.md), it exports a
-// full batch as soon as one is ready, keeps a large bounded queue, and counts every drop by reason.
+// (2048-record queue, drops without a trace), it exports a full batch as soon as one is ready,
+// keeps a large bounded queue, and counts every drop by reason.
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';

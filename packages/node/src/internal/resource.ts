@@ -12,6 +12,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { diag } from '@opentelemetry/api';
 import type { StartSecurityLoggingOptions } from '../types.js';
 import { entries } from './options.js';
+import { withTimeout } from './with-timeout.js';
 
 export function buildResource(options: StartSecurityLoggingOptions): Resource {
   checkResourceAttributesEnv(process.env.OTEL_RESOURCE_ATTRIBUTES);
@@ -31,20 +32,8 @@ export function settleResource(resource: Resource, timeoutMillis = 1000): Promis
   if (!resource.asyncAttributesPending || resource.waitForAsyncAttributes === undefined) {
     return Promise.resolve();
   }
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMillis);
-    timer.unref();
-    resource.waitForAsyncAttributes!().then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
+  const waitForAsyncAttributes = resource.waitForAsyncAttributes.bind(resource);
+  return withTimeout(waitForAsyncAttributes, timeoutMillis);
 }
 
 /**

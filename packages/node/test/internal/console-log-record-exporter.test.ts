@@ -157,13 +157,13 @@ describe('ConsoleLineLogRecordExporter', () => {
       expect(lines().map((l) => l.slice(25))).toEqual(['INFO  x', 'WARN2 x', 'FATAL x']);
     });
 
-    it('quotes a value once: say "hi" prints as "say \\"hi\\"" (#12)', () => {
+    it('quotes a value once: say "hi" prints as "say \\"hi\\""', () => {
       const { logger, lines } = setup('pretty');
       logger.emit({ attributes: { q: 'say "hi"' } });
       expect(lines()[0]).toMatch(/ q="say \\"hi\\""$/);
     });
 
-    it('keeps a hostile severity text from a plain OTel logger on one line without a raw ESC (#12)', () => {
+    it('keeps a hostile severity text from a plain OTel logger on one line without a raw ESC', () => {
       const { logger, output } = setup('pretty');
       logger.emit({
         severityText: 'INFO\n2026-01-01T00:00:00.000Z FATAL \u001b[2Jforged',

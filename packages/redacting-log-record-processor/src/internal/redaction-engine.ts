@@ -22,7 +22,7 @@ import { TEXT_RULES } from './text-rules.js';
 import { isValidCardNumber } from './validators.js';
 
 /** Marker returned for a value whose key must be deleted. */
-export const REMOVE: unique symbol = Symbol('seclog.redaction.remove');
+export const REMOVE: unique symbol = Symbol('redaction: remove key');
 export const ERROR_PLACEHOLDER = '[REDACTED:error]';
 export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';

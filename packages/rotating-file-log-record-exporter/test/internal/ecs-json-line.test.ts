@@ -1,5 +1,5 @@
 // ECS lines take their core fields from the record only: attributes named like them are kept
-// under seclog.collision.<key> and counted (#12).
+// under seclog.collision.<key> and counted.
 import { describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -46,7 +46,7 @@ function setup(attributes: Record<string, string | number>, resource: Record<str
 }
 
 describe('ecsLinePrefix', () => {
-  it('takes every core field from the record, never from an attribute of the same name (#12)', () => {
+  it('takes every core field from the record, never from an attribute of the same name', () => {
     const { fields } = setup(FORGED);
     expect(fields).toMatchObject({
       '@timestamp': '2026-11-23T10:00:00.123000Z',

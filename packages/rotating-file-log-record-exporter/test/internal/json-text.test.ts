@@ -14,7 +14,7 @@ describe('jsonText', () => {
     expect(jsonText(c.raw)).toBe(c.json);
   });
 
-  it('escapes bidi and C1 controls a file line once wrote raw (#12)', () => {
+  it('escapes bidi and C1 controls a file line once wrote raw', () => {
     expect(jsonText('a\u202eb\u009bc')).toBe('"a\\u202eb\\u009bc"');
     expect(jsonText({ 'k\u2066': ['\u0085'] })).toBe('{"k\\u2066":["\\u0085"]}');
   });

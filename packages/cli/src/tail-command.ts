@@ -1,0 +1,127 @@
+// `seclog tail`: the filters a person asks for, the readable, raw or flat JSON view, and a word
+// when the directory is not there yet.
+import { stat } from 'node:fs/promises';
+import { escapeForLine } from './internal/escape-for-line.js';
+import { formatPrettyLine, jsonLine } from './internal/format-pretty-line.js';
+import {
+  flatJsonLine,
+  listOf,
+  matchesFilter,
+  parseSeverity,
+  parseSince,
+  type RecordFilter,
+} from './internal/record-filter.js';
+import { readFileLine } from './format-pretty.js';
+import type { CliIo } from './run-cli.js';
+import { tailDirectory } from './tail-directory.js';
+
+interface TailArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** The filters of `seclog tail`, or the usage error that names the bad one. */
+function tailFilter(p: TailArgs): RecordFilter | string {
+  const filter: RecordFilter = {};
+  const events = p.flags.get('--event');
+  if (typeof events === 'string') filter.events = listOf(events);
+  const users = p.flags.get('--user');
+  if (typeof users === 'string') filter.userIds = listOf(users);
+  const addresses = p.flags.get('--address');
+  if (typeof addresses === 'string') filter.addresses = listOf(addresses);
+  const since = p.flags.get('--since');
+  if (typeof since === 'string') {
+    const ms = parseSince(since, Date.now());
+    if (ms === undefined)
+      return '--since takes a duration like 15m, 2h, 7d or an ISO time like 2026-12-07T10:00:00Z';
+    filter.sinceMs = ms;
+  }
+  const severity = p.flags.get('--severity');
+  if (typeof severity === 'string') {
+    const n = parseSeverity(severity);
+    if (n === undefined)
+      return '--severity takes trace, debug, info, warn, error, fatal (or WARN2, or 1 to 24)';
+    filter.minSeverity = n;
+  }
+  return filter;
+}
+
+/** `seclog tail <dir> ...`: follows the directory until `io.signal` aborts; 0 when stopped. */
+export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise<number> {
+  const dir = p.positional[0];
+  if (dir === undefined || p.positional.length > 1) {
+    io.stderr.write(`seclog tail: expected one directory\n${help}`);
+    return 2;
+  }
+  const n = p.flags.get('-n');
+  const initialLines =
+    typeof n === 'string' ? Number(n) : p.flags.has('--since') ? Number.POSITIVE_INFINITY : 10;
+  if (typeof n === 'string' && (!Number.isSafeInteger(initialLines) || initialLines < 0)) {
+    io.stderr.write('seclog tail: -n takes a non-negative integer\n');
+    return 2;
+  }
+  const modes = ['--raw', '--pretty', '--json'].filter((f) => p.flags.has(f));
+  if (modes.length > 1) {
+    io.stderr.write(`seclog tail: give one of ${modes.join(', ')}\n`);
+    return 2;
+  }
+  const filter = tailFilter(p);
+  if (typeof filter === 'string') {
+    io.stderr.write(`seclog tail: ${filter}\n`);
+    return 2;
+  }
+  try {
+    if (!(await stat(dir)).isDirectory()) {
+      io.stderr.write(`seclog tail: ${escapeForLine(dir)} is not a directory\n`);
+      return 2;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      io.stderr.write(
+        `seclog tail: cannot read ${escapeForLine(dir)}: ${escapeForLine((err as Error).message)}\n`,
+      );
+      return 2;
+    }
+    // The application may not have started yet: say so, then follow it once it appears.
+    io.stderr.write(
+      `seclog tail: ${escapeForLine(dir)} does not exist (yet); waiting for it to appear\n`,
+    );
+  }
+  const mode = p.flags.has('--json')
+    ? 'json'
+    : p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'))
+      ? 'pretty'
+      : 'raw';
+  const filtered = Object.keys(filter).length > 0;
+  const selected = (line: string) =>
+    (readFileLine(line) ?? []).filter((record) => matchesFilter(record, filter));
+  const base = p.flags.get('--base-name');
+  await tailDirectory(dir, {
+    ...(typeof base === 'string' ? { baseName: base } : {}),
+    initialLines,
+    // --since asks for a time, not for the current file: look back through the rotated files too.
+    ...(filter.sinceMs !== undefined ? { history: true } : {}),
+    ...(filtered ? { select: (line: string) => selected(line).length > 0 } : {}),
+    ...(io.signal !== undefined ? { signal: io.signal } : {}),
+    onLine: (line) => {
+      // Unfiltered raw output is the file's line as written, whatever it holds.
+      if (mode === 'raw' && !filtered) {
+        io.stdout.write(`${line}\n`);
+        return;
+      }
+      const records = readFileLine(line);
+      if (records === undefined) {
+        // Not a record: shown (escaped) only when nothing was filtered out.
+        if (!filtered)
+          io.stdout.write(`${mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`);
+        return;
+      }
+      const shown = filtered ? records.filter((r) => matchesFilter(r, filter)) : records;
+      if (shown.length === 0) return;
+      if (mode === 'raw') io.stdout.write(`${line}\n`);
+      else if (mode === 'json') for (const r of shown) io.stdout.write(`${flatJsonLine(r)}\n`);
+      else for (const r of shown) io.stdout.write(`${formatPrettyLine(r)}\n`);
+    },
+  });
+  return 0;
+}

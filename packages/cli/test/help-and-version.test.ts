@@ -1,0 +1,62 @@
+// `seclog --version` and `seclog help <command>`: what a newcomer types first.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '@seclog/cli';
+
+async function seclog(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+describe('seclog --version', () => {
+  it("prints @seclog/cli's version", async () => {
+    expect(await seclog('--version')).toEqual({
+      code: 0,
+      stdout: `${PACKAGE_VERSION}\n`,
+      stderr: '',
+    });
+  });
+});
+
+describe('seclog help', () => {
+  it.each(['verify', 'tail', 'keys'])(
+    'prints the usage of %s and what its options do',
+    async (c) => {
+      const r = await seclog('help', c);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: seclog ${c} `));
+      expect((await seclog(c, '--help')).stdout).toBe(r.stdout);
+    },
+  );
+
+  it('lists every tail filter', async () => {
+    const { stdout } = await seclog('help', 'tail');
+    for (const flag of ['--event', '--user', '--address', '--since', '--severity', '--json'])
+      expect(stdout).toContain(flag);
+  });
+
+  it('exits 2 naming an unknown command', async () => {
+    const r = await seclog('help', 'frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^seclog help: unknown command frobnicate\nusage:\n/);
+  });
+
+  it('prints the overview, naming help and --version', async () => {
+    const r = await seclog('help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('seclog help <command>');
+    expect(r.stdout).toContain('seclog --version');
+  });
+});
