@@ -14,9 +14,9 @@ const STOPWORDS = new Set([
 // bracketed form fields (`user[password]=`), quoted values with escapes, and an opening bracket.
 const KV_RE =
   /(?<![A-Za-z0-9_.-])(?:--?)?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63}(?:\[[A-Za-z0-9_.-]{0,63}\]){0,4})(?<q>\\?["']?)[ \t]{0,3}(?<op>=>|:=|==|=|:)[ \t]{0,3}(?:\\"(?<edq>[^"\\\r\n]{0,1024})\\"|"(?<dq>(?:[^"\\\r\n]|\\.){0,1024})"|'(?<sq>(?:[^'\\\r\n]|\\.){0,1024})'|(?<bare>[^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023})|(?<open>[[{]))/dg;
-/** `--password value` (a flag and the next argument). */
+/** `--password value` (a flag and the next argument), also as the value of a pair (`note=--token x`). */
 const CLI_FLAG_RE =
-  /(?<![^\s"'])--?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63})[ \t]{1,3}(?:"(?<dq>[^"\r\n]{1,1024})"|'(?<sq>[^'\r\n]{1,1024})'|(?<bare>[^\s"'-][^\s"']{0,1023}))/dg;
+  /(?<![^\s"'=])--?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63})[ \t]{1,3}(?:"(?<dq>[^"\r\n]{1,1024})"|'(?<sq>[^'\r\n]{1,1024})'|(?<bare>[^\s"'-][^\s"']{0,1023}))/dg;
 /** A bracketed value that holds only keys and this processor's placeholders (already redacted). */
 const OWN_STRUCTURE_RE =
   /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
