@@ -10,6 +10,14 @@ import {
   keyFixtures,
   valueFixtures,
 } from '../../redacting-log-record-processor/test/fixtures/secrets.js';
+import {
+  KEY_FAMILIES,
+  leakShapes,
+} from '../../redacting-log-record-processor/test/fixtures/leak-shapes.js';
+import {
+  githubToken,
+  randMixed,
+} from '../../redacting-log-record-processor/test/fixtures/secrets.js';
 import { startOtlpReceiver } from './support/otlp-receiver.js';
 import type { OtlpReceiver } from './support/otlp-receiver.js';
 
@@ -60,8 +68,21 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
         file: { directory: dir },
         otlp: { url: receiver.url, protocol },
       });
-      const values = valueFixtures();
-      const keys = keyFixtures();
+      const values = [
+        ...valueFixtures(),
+        ...leakShapes().map((shape) => ({
+          ruleId: shape.name,
+          text: shape.text,
+          forbidden: shape.forbidden,
+        })),
+      ];
+      const keys = [
+        ...keyFixtures(),
+        ...KEY_FAMILIES.map((key) => {
+          const value = randMixed(16);
+          return { ruleId: `family ${key}`, key, value, forbidden: [value] };
+        }),
+      ];
       for (const fixture of values) emitEverywhere(seclog, fixture.text);
       for (const fixture of keys) {
         seclog.security.authn.loginFail({
@@ -69,9 +90,21 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
           attributes: { [fixture.key]: fixture.value, nested: { [fixture.key]: fixture.value } },
         });
       }
+      // A message the security logger cuts (8192 characters) right inside a token, and a URL body
+      // given to a plain OTel logger.
+      const cut = githubToken();
+      seclog.getLogger('leaks').warn(`${'x '.repeat(4080)}${cut}`);
+      const urlSecret = randMixed(16);
+      seclog.loggerProvider.getLogger('leaks-raw').emit({
+        body: new URL(`https://u:${urlSecret}@h.example.test/?access_token=${urlSecret}`) as never,
+      });
+      const extra = [
+        { ruleId: 'cut by the security logger', forbidden: [cut.slice(0, 20)] },
+        { ruleId: 'URL body', forbidden: [urlSecret] },
+      ];
       await seclog.forceFlush();
 
-      const emitted = values.length * 4 + keys.length;
+      const emitted = values.length * 4 + keys.length + 2;
       // So many failed logins for alice also make detection alert once (and the alert is checked too).
       expect(receiver.records.filter((r) => r.eventName !== 'seclog.alert')).toHaveLength(emitted);
       expect(receiver.records.filter((r) => r.eventName === 'seclog.alert')).toHaveLength(1);
@@ -83,7 +116,7 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
         console: consoleOut.join(''),
       };
       const leaks: string[] = [];
-      for (const fixture of [...values, ...keys]) {
+      for (const fixture of [...values, ...keys, ...extra]) {
         // Short fragments (a 3-digit PIN) also occur by chance in timestamps and ids: search the long ones.
         for (const forbidden of fixture.forbidden.filter((f) => f.length >= 8)) {
           for (const [where, bytes] of Object.entries(outputs)) {

@@ -70,6 +70,7 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
 
   private _redactRecord(record: ReadWriteLogRecord, tally: Tally): void {
     const attrs = record.attributes as Record<string, unknown>;
+    tally.cutLength = attributeValueLengthLimit(record);
     const debug = this._summary === 'debug';
     let masked = 0;
     let removed = 0;
@@ -99,6 +100,7 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
       }
     }
 
+    tally.cutLength = -1; // the SDK does not cut the body
     let bodyMasked = 0;
     const body: unknown = record.body;
     if (body !== undefined && body !== null) {
@@ -132,6 +134,17 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
       }
     }
   }
+}
+
+/**
+ * The SDK cuts attribute strings before any processor runs (both lines keep the limit on the record
+ * as `_logRecordLimits`); -1 when there is none.
+ */
+function attributeValueLengthLimit(record: ReadWriteLogRecord): number {
+  const limits = (record as { _logRecordLimits?: { attributeValueLengthLimit?: unknown } })
+    ._logRecordLimits;
+  const limit = limits?.attributeValueLengthLimit;
+  return typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : -1;
 }
 
 function setBody(record: ReadWriteLogRecord, body: unknown): void {

@@ -1,6 +1,15 @@
 // The built-in value rules: vendor tokens with a fixed prefix (tiers A and A+), dispatched on the first
 // two characters of a token so most strings never reach a regex; every quantifier is bounded.
-import { isValidGithubToken } from './validators.js';
+import { isJwtHeader, isValidGithubToken } from './validators.js';
+
+/** The docs columns of a rule: what it finds, its validator, its action, what it does not catch. */
+export interface RuleDoc {
+  readonly table: 'structural' | 'personal';
+  readonly what: string;
+  readonly validator: string;
+  readonly action: string;
+  readonly misses: string;
+}
 
 /**
  * A rule tried at the start of a token (a position not preceded by `[A-Za-z0-9_-]`). `re` is sticky
@@ -14,6 +23,10 @@ export interface PrefixRule {
   /** Upper bound of a match length, charged to the work budget per attempt. */
   readonly maxLength: number;
   readonly validate?: (match: string, atEnd: boolean) => boolean;
+  /** Docs row for a rule listed outside the vendor table (docs/redaction.md, checked by a test). */
+  readonly doc?: RuleDoc;
+  /** A matcher used instead of `re` (JWT): the end of the match at `i`, or -1; charges its work. */
+  readonly matchAt?: (s: string, i: number, charge: (units: number) => void) => number;
 }
 
 /** A rule that needs a substring somewhere in the string before its (global, bounded) regex runs. */
@@ -50,6 +63,43 @@ function prefixRule(
 const ALNUM = '[A-Za-z0-9]';
 const B64URL = '[A-Za-z0-9_-]';
 const HEX = '[0-9a-fA-F]';
+
+const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
+
+function isB64Url(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45
+  );
+}
+
+function runEnd(s: string, from: number, max: number): number {
+  const limit = Math.min(s.length, from + max);
+  let j = from;
+  while (j < limit && isB64Url(s.charCodeAt(j))) j++;
+  return j;
+}
+
+/** JWT (JWS/JWE compact) at `i` (which starts `eyJ`): end index, or -1. Linear in the token. */
+function matchJwt(s: string, i: number, charge: (units: number) => void): number {
+  const n = s.length;
+  let j = runEnd(s, i, 4096);
+  while (j < n && s.charCodeAt(j) === 61 && j - i < 4100) j++;
+  charge(j - i);
+  const header = s.slice(i, j).replace(/=+$/, '');
+  if (j === n) return header.length >= 16 && JWT_TRUNCATED_HEADER_RE.test(header) ? n : -1;
+  if (header.length < 10 || s.charCodeAt(j) !== 46) return -1;
+  charge(2 * header.length); // base64 decode and JSON.parse
+  if (!isJwtHeader(header)) return -1;
+  let end = j + 1;
+  for (let seg = 0; seg < 4; seg++) {
+    const k = runEnd(s, end, 8192);
+    charge(k - end);
+    end = k;
+    if (k >= n || s.charCodeAt(k) !== 46 || !isB64Url(s.charCodeAt(k + 1))) break;
+    end = k + 1;
+  }
+  return end;
+}
 
 /** Vendor tokens with a literal prefix (secrets-and-pii.md S1 to S37). */
 export const PREFIX_RULES: readonly PrefixRule[] = [
@@ -101,6 +151,13 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   prefixRule('openshift-token', ['sha256~'], 'sha256~[A-Za-z0-9_-]{16,43}', 50),
   prefixRule('flyio-token', ['fo1_', 'fm1a_', 'fm1r_', 'fm2_'], '(?:fo1_|fm1[ar]_|fm2_)[A-Za-z0-9+/=_-]{16,1000}', 1010),
   prefixRule('cloudflare-origin-ca-key', ['v1.0-'], 'v1\\.0-[0-9a-f]{24}-[0-9a-f]{16,146}', 176),
+  { id: 'jwt', starts: ['eyJ'], re: /(?!)/y, maxLength: 0, matchAt: matchJwt, doc: {
+    table: 'structural',
+    what: 'JWS/JWE compact tokens `eyJ...`',
+    validator: '**header base64url-decodes to a JSON object with `alg`**; truncated tokens accepted',
+    action: '`[REDACTED:jwt]`',
+    misses: 'a JWT whose header was cut before 16 characters; a payload logged without its header',
+  } },
   prefixRule('discord-bot-token', ['M', 'N', 'O'],
     `[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.(?:[A-Za-z0-9_-]{27}${R}|[A-Za-z0-9_-]{8,26}$)`, 60),
 ]; // prettier-ignore

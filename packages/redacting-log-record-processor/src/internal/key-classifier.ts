@@ -95,6 +95,73 @@ const PARAM_CREDENTIALS = [
   'ticket', 'samlresponse', 'samlrequest', 'xgoogsignature', 'xgoogcredential',
 ]; // prettier-ignore
 
+// Credential key families, read word by word (`keyStorePassword`, `DB_PASSWORD`, `user[pass]`,
+// `Ocp-Apim-Subscription-Key`): a credential head word, then only words that still name the secret
+// (`password_confirmation`, `password2`, `secret_key_base`). A head followed by any other word names
+// something about the secret (`token_type`, `password_policy`, `secret_name`) and is not one.
+/** Words that are a credential wherever they stand (after plural `s` and digits are dropped). */
+const HEAD_WORDS = new Set([
+  'pass', 'pwd', 'cred', 'creds', 'auth', 'otp', 'pin', 'passcode', 'jwt', 'dsn', 'cvv', 'cvc',
+  'authorization', 'credentials', 'sessionkey',
+]); // prettier-ignore
+/** Word endings that make a credential head (`dbpassword`, `csrftoken`, `clientsecret`). */
+const HEAD_ENDINGS = [
+  'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'credential', 'apikey',
+  'accesskey', 'secretkey', 'privatekey', 'authkey', 'signingkey', 'encryptionkey', 'masterkey',
+  'accountkey', 'subscriptionkey', 'functionskey', 'hmackey', 'clientkey', 'connectionstring',
+]; // prettier-ignore
+/** Words that make a following `key` a credential (`api key`, `x-functions-key`). */
+const KEY_QUALIFIERS = new Set([
+  'api', 'access', 'secret', 'private', 'auth', 'signing', 'encryption', 'master', 'account',
+  'shared', 'subscription', 'functions', 'function', 'hmac', 'client', 'session', 'admin',
+  'webhook', 'license', 'storage', 'sas', 'consumer', 'merchant', 'partner', 'ingest', 'write',
+]); // prettier-ignore
+/** Words after a head that still name the secret itself. */
+const SAME_SECRET = new Set([
+  'confirmation', 'confirm', 'confirmed', 'again', 'repeat', 'retype', 'verify', 'verification',
+  'hash', 'hashed', 'digest', 'base', 'value', 'val', 'plain', 'plaintext', 'raw', 'old', 'new',
+  'current', 'previous', 'prev', 'encrypted', 'enc', 'cipher', 'ciphertext', 'b64', 'base64', 'hex',
+  'pem', 'der', 'str', 'string', 'text', 'data', 'bytes', 'salt', 'key', 'secret', 'token',
+  'password', 'literal', 'override', 'phrase', 'word', 'code',
+]); // prettier-ignore
+/** Words before `tokens` that count model tokens (`gen_ai.usage.input_tokens`), not credentials. */
+const TOKEN_COUNTS = new Set([
+  'input', 'output', 'prompt', 'completion', 'total', 'max', 'min', 'num', 'cached', 'reasoning',
+  'used', 'remaining', 'usage', 'count', 'context', 'generated', 'cache', 'read', 'creation',
+]); // prettier-ignore
+
+const WORD_RE = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+
+function isHead(word: string): boolean {
+  if (HEAD_WORDS.has(word)) return true;
+  for (const e of HEAD_ENDINGS) if (word.endsWith(e)) return true;
+  return false;
+}
+
+/** Whether a key names a credential by its words (see the families above). */
+function isCredentialKeyName(key: string): boolean {
+  const raw = key.match(WORD_RE);
+  if (raw === null) return false;
+  let last = -1;
+  let prev = '';
+  const words: string[] = [];
+  for (const w of raw) {
+    const lower = w.toLowerCase();
+    if (lower.charCodeAt(0) <= 57) continue; // digits: `password2`
+    words.push(lower);
+  }
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const single = w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w;
+    if (single === 'token' && w !== single && TOKEN_COUNTS.has(prev)) return false;
+    if (isHead(single) || isHead(w) || (single === 'key' && KEY_QUALIFIERS.has(prev))) last = i;
+    prev = w;
+  }
+  if (last < 0) return false;
+  for (let i = last + 1; i < words.length; i++) if (!SAME_SECRET.has(words[i]!)) return false;
+  return true;
+}
+
 const CACHE_LIMIT = 8192;
 
 /** Key-name classifier with a bounded cache. */
@@ -142,6 +209,6 @@ export class KeyClassifier {
       if (last !== undefined) return last;
     }
     for (const [suffix, cls] of SUFFIXES) if (full.endsWith(suffix)) return cls;
-    return undefined;
+    return isCredentialKeyName(key) ? 'credential' : undefined;
   }
 }

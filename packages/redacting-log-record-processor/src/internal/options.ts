@@ -6,22 +6,13 @@ import type {
   RedactionClass,
   RedactionRuleOptions,
 } from '../types.js';
-import { KEYWORD_RULES, PREFIX_RULES } from './builtin-rules.js';
+import { PREFIX_RULES } from './builtin-rules.js';
+import { TEXT_RULES } from './text-rules.js';
 
 const PKG = '@seclog/redacting-log-record-processor';
 
-/** Ids of the rules that are not prefix or keyword table entries. */
-const STRUCTURAL_RULE_IDS = [
-  'jwt',
-  'private-key',
-  'url-userinfo',
-  'key-value-credential',
-  'authorization-header',
-  'payment-card',
-  'iban',
-  'us-ssn',
-  'email',
-  'ipv4',
+/** Ids of the key-name rules (key-classifier.ts), one per redaction class. */
+const KEY_RULE_IDS = [
   'key-credential',
   'key-payment',
   'key-government-id',
@@ -35,8 +26,8 @@ const STRUCTURAL_RULE_IDS = [
 /** Every built-in rule id, in documentation order. */
 export const BUILTIN_RULE_IDS: readonly string[] = [
   ...PREFIX_RULES.map((r) => r.id),
-  ...KEYWORD_RULES.map((r) => r.id),
-  ...STRUCTURAL_RULE_IDS,
+  ...TEXT_RULES.map((r) => r.id),
+  ...KEY_RULE_IDS,
 ];
 
 const CLASSES: readonly RedactionClass[] = [

@@ -2,25 +2,31 @@
 // by one pre-filter pass per string, within a per-record work budget; fails closed on errors.
 import { createHmac } from 'node:crypto';
 import type { RedactionAction, RedactionClass } from '../types.js';
-import type { KeywordRule, PrefixRule } from './builtin-rules.js';
-import { buildDispatch, KEYWORD_RULES, PREFIX_RULES } from './builtin-rules.js';
+import type { PrefixRule } from './builtin-rules.js';
+import { buildDispatch, PREFIX_RULES } from './builtin-rules.js';
 import type { KeyClass } from './key-classifier.js';
 import { KeyClassifier } from './key-classifier.js';
 import type { CompiledRule, ResolvedOptions } from './options.js';
-import { BUILTIN_RULE_IDS } from './options.js';
+import type { Prefilter, RuleContext } from './rule-context.js';
 import {
-  isBasicCredential,
-  isJwtHeader,
-  isValidCardNumber,
-  isValidIban,
-  isValidSsn,
-} from './validators.js';
+  AUTH_SCHEMES,
+  C_DIGIT,
+  C_TOKEN,
+  C_UPPER,
+  CHAR_TABLE,
+  classLabel,
+  isAlnum,
+} from './rule-context.js';
+import type { TextRule } from './text-rules.js';
+import { TEXT_RULES } from './text-rules.js';
+import { isValidCardNumber } from './validators.js';
 
 /** Marker returned for a value whose key must be deleted. */
 export const REMOVE: unique symbol = Symbol('redaction: remove key');
 export const ERROR_PLACEHOLDER = '[REDACTED:error]';
 export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
+const CUT_PLACEHOLDER = '[REDACTED:truncated]';
 
 /** Thrown inside a scan when the per-record work budget is spent; caught at the value. */
 class BudgetExceededError extends Error {
@@ -38,6 +44,8 @@ export interface Tally {
   leaves: number;
   /** Errors raised by rules, reported after the record (allocated on the first one). */
   errors: unknown[] | undefined;
+  /** The SDK's attribute value length limit while attributes are walked: strings this long were cut. */
+  cutLength: number;
 }
 
 interface Hit {
@@ -48,22 +56,7 @@ interface Hit {
 
 const PLACEHOLDER_RE = /^\[REDACTED:[a-z0-9-]{1,40}\](?:@[A-Za-z0-9.-]{1,253})?$/;
 const HMAC_RE = /^hmac:[A-Za-z][A-Za-z0-9_-]{0,15}:[A-Za-z0-9_-]{43}$/;
-const TEMPLATE_RE =
-  /^(?:\$\{[^}]{1,128}\}|\{\{[^}]{0,128}\}\}|%[sdvqj]|\$[0-9]|%[A-Za-z_][A-Za-z0-9_]{0,63}%|<[A-Za-z_ -]{1,64}>|\*{1,64}|x{3,64}|null|undefined|true|false|none|nil)$/i;
-const AUTH_SCHEMES = new Set([
-  'bearer',
-  'basic',
-  'digest',
-  'token',
-  'negotiate',
-  'ntlm',
-  'aws4-hmac-sha256',
-  'apikey',
-  'dpop',
-  'hoba',
-  'mutual',
-  'scram-sha-256',
-]);
+
 const COOKIE_ATTRIBUTES = new Set([
   'path',
   'domain',
@@ -75,91 +68,9 @@ const COOKIE_ATTRIBUTES = new Set([
   'priority',
   'partitioned',
 ]);
-const STOPWORDS = new Set([
-  'reset', 'changed', 'expired', 'required', 'invalid', 'updated', 'missing', 'incorrect', 'policy',
-  'rotation', 'rotated', 'accepted', 'rejected', 'ok', 'set', 'unset', 'redacted', 'hidden',
-  'present', 'provided', 'wrong', 'mismatch', 'empty', 'valid', 'revoked', 'refreshed', 'issued',
-  'denied', 'failed', 'success', 'error', 'bucket', 'limit', 'exceeded', 'yes', 'no',
-]); // prettier-ignore
-const CARD_CONTEXT_RE =
-  /card|visa|master|amex|\bpan\b|\bcc|credit|debit|discover|jcb|diners|maestro|unionpay/i;
-const COMMON_TLDS = new Set(
-  (
-    'com net org edu gov mil int info biz name pro aero coop museum mobi asia tel travel jobs cat io ai ' +
-    'app dev co me tv xyz online site tech store cloud email shop blog page club live news top space ' +
-    'website icu vip work life world today solutions services agency company digital network systems ' +
-    'group global media studio design team center zone one inc llc ltd gmbh bank insurance health ' +
-    'consulting software tools codes fyi wiki link click help support academy education school'
-  ).split(' '),
-);
-
-// Character classes and flags computed by the pre-filter pass, one table lookup per character.
-const C_TOKEN = 1; // [A-Za-z0-9_-]
-const C_DIGIT = 2;
-const C_UPPER = 4;
-const F_AT = 8;
-const F_EQ = 16;
-const F_COLON = 32;
-const F_DOT = 64;
-const F_SPACE = 128;
-const F_TILDE = 256;
-const F_PERCENT = 512;
-const CHAR_TABLE = ((): Uint16Array => {
-  const t = new Uint16Array(128);
-  for (let c = 48; c <= 57; c++) t[c] = C_TOKEN | C_DIGIT;
-  for (let c = 65; c <= 90; c++) t[c] = C_TOKEN | C_UPPER;
-  for (let c = 97; c <= 122; c++) t[c] = C_TOKEN;
-  t[95] = C_TOKEN;
-  t[45] = C_TOKEN;
-  t[64] = F_AT;
-  t[61] = F_EQ;
-  t[58] = F_COLON;
-  t[46] = F_DOT;
-  t[32] = F_SPACE;
-  t[9] = F_SPACE;
-  t[10] = F_SPACE;
-  t[126] = F_TILDE;
-  t[37] = F_PERCENT;
-  return t;
-})();
-/** Pre-filter flag a keyword rule needs (its keyword's non-token character). */
-const KEYWORD_FLAGS: Readonly<Record<string, number>> = {
-  'azure-entra-client-secret': F_TILDE,
-  'terraform-token': F_DOT,
-  'telegram-bot-token': F_COLON,
-  'mailchimp-api-key': 0,
-};
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-function isAlnum(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-}
-function isB64Url(c: number): boolean {
-  return isAlnum(c) || c === 95 || c === 45;
-}
-
-const PEM_BEGIN_RE = /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
-const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
-// The password ends at `@`, or at the end of a value cut by the SDK's length limit.
-const USERINFO_RE =
-  /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@?#'"]{0,256}:)([^\s/@?#'"]{1,256})(?:@|$)/g;
-const KV_RE =
-  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})(\\?["']?)[ \t]{0,3}(=>|:=|==|=|:)[ \t]{0,3}(?:\\?"([^"\\\r\n]{0,1024})\\?"|'([^'\\\r\n]{0,1024})'|([^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023}))/dg;
-const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
-const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
-const BEARER_RE =
-  /(?<![A-Za-z0-9_-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]{1,3}([A-Za-z0-9._~+/-]{8,4096}={0,2})/dg;
-const BEARER_GATE_RE = /[Bb]earer|BEARER|[Bb]asic|BASIC/;
-const IBAN_RE = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])/g;
-const USERINFO_TAIL_RE = /:\/\/[^\s/@]{0,256}:$/;
-const EMAIL_RE =
-  /(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]{1,64}@((?:[A-Za-z0-9-]{1,63}\.){1,8}([A-Za-z]{2,24}))(?![A-Za-z0-9-]|\.[A-Za-z0-9]|:[A-Za-z0-9_.~-]{0,200}\/)/g;
-const IPV4_RE =
-  /(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(?![0-9]|\.[0-9])/g;
-const JWT_TRUNCATED_HEADER_RE = /^eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|4NXUi|6aXAi)/;
 const PERCENT_ESCAPE_RE = /%[0-9A-Fa-f]{2}/;
+// Values with several digits are mostly ids and addresses that never repeat: not worth caching.
+const THREE_DIGITS_RE = /[0-9][^0-9]*[0-9][^0-9]*[0-9]/;
 const CLEAN_CACHE_MAX_LENGTH = 64;
 const CLEAN_CACHE_SIZE = 4096;
 const GENERIC_CHILD_KEYS = new Set(
@@ -170,66 +81,40 @@ const GENERIC_CHILD_KEYS = new Set(
   ]),
 );
 
-/** The engine shared by the processor and `Redactor`. */
-export class RedactionEngine {
+/** The engine shared by the processor and `Redactor`; it is the context its text rules read. */
+export class RedactionEngine implements RuleContext {
+  readonly keys: KeyClassifier;
+  readonly actions: ResolvedOptions['actions'];
+  readonly kvGate: RegExp;
   private readonly _o: ResolvedOptions;
-  private readonly _keys: KeyClassifier;
   private readonly _dispatch: ReadonlyArray<readonly PrefixRule[] | undefined>;
-  private readonly _keywordRules: readonly KeywordRule[];
+  private readonly _textRules: readonly TextRule[];
   private readonly _customRules: readonly CompiledRule[];
-  private readonly _kvGate: RegExp;
-  private readonly _on: (id: string) => boolean;
   private readonly _keyRulesOn: Readonly<Record<RedactionClass, boolean>>;
-  /** Switches of the structural rules, as a fixed-shape object (read on every scan). */
-  private readonly _rulesOn: {
-    readonly jwt: boolean;
-    readonly privateKey: boolean;
-    readonly urlUserinfo: boolean;
-    readonly authorizationHeader: boolean;
-    readonly keyValue: boolean;
-    readonly card: boolean;
-    readonly ssn: boolean;
-    readonly iban: boolean;
-    readonly email: boolean;
-    readonly ipv4: boolean;
-  };
+  private readonly _cardOn: boolean;
   private readonly _hits: Hit[] = [];
   private readonly _clean = new Set<string>();
-  private _lastDigits = 0;
-  private _lastFlags = 0;
   private readonly _hmacCache = new Map<string, string>();
 
   constructor(options: ResolvedOptions) {
     this._o = options;
-    this._keys = new KeyClassifier(options.keys, options.allowKeys);
+    this.actions = options.actions;
+    this.keys = new KeyClassifier(options.keys, options.allowKeys);
     const disabled = options.disabled;
-    this._on = (id) => !disabled.has(id);
-    const enabled: Record<string, boolean> = {};
-    for (const id of BUILTIN_RULE_IDS) enabled[id] = !disabled.has(id);
-    this._rulesOn = {
-      jwt: enabled['jwt'] === true,
-      privateKey: enabled['private-key'] === true,
-      urlUserinfo: enabled['url-userinfo'] === true,
-      authorizationHeader: enabled['authorization-header'] === true,
-      keyValue: enabled['key-value-credential'] === true,
-      card: enabled['payment-card'] === true,
-      ssn: enabled['us-ssn'] === true,
-      iban: enabled['iban'] === true,
-      email: enabled['email'] === true,
-      ipv4: enabled['ipv4'] === true,
-    };
+    const on = (id: string): boolean => !disabled.has(id);
+    this._cardOn = on('payment-card');
     this._keyRulesOn = {
-      credential: enabled['key-credential'] === true,
-      payment: enabled['key-payment'] === true,
-      'government-id': enabled['key-government-id'] === true,
-      email: enabled['key-email'] === true,
-      phone: enabled['key-phone'] === true,
-      'user-id': enabled['key-user-id'] === true,
-      'session-id': enabled['key-session-id'] === true,
-      ip: enabled['key-ip'] === true,
+      credential: on('key-credential'),
+      payment: on('key-payment'),
+      'government-id': on('key-government-id'),
+      email: on('key-email'),
+      phone: on('key-phone'),
+      'user-id': on('key-user-id'),
+      'session-id': on('key-session-id'),
+      ip: on('key-ip'),
     };
-    this._dispatch = buildDispatch(PREFIX_RULES.filter((r) => this._on(r.id)));
-    this._keywordRules = KEYWORD_RULES.filter((r) => this._on(r.id));
+    this._dispatch = buildDispatch(PREFIX_RULES.filter((r) => on(r.id)));
+    this._textRules = TEXT_RULES.filter((r) => on(r.id));
     this._customRules = options.rules;
     const stems = [
       'pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'sess', 'sid', 'sig',
@@ -240,7 +125,7 @@ export class RedactionEngine {
     if (options.actions['user-id'] !== 'keep') stems.push('user', 'login', 'customer');
     if (options.actions.ip !== 'keep') stems.push('ip', 'addr', 'forwarded');
     for (const key of options.keys) stems.push(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
-    this._kvGate = new RegExp(
+    this.kvGate = new RegExp(
       stems
         .map((s) => s.replace(/[^a-z0-9]/g, ''))
         .filter((s) => s.length > 0)
@@ -251,7 +136,7 @@ export class RedactionEngine {
 
   /** A fresh tally for one record. */
   newTally(): Tally {
-    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined };
+    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined, cutLength: -1 };
   }
 
   /** Redacts the value found under `key`; returns the same reference when nothing changed. */
@@ -262,9 +147,9 @@ export class RedactionEngine {
     depth: number,
     parentKey?: string,
   ): unknown {
-    let cls = this._keys.classify(key);
+    let cls = this.keys.classify(key);
     if (cls === undefined && parentKey !== undefined && GENERIC_CHILD_KEYS.has(key)) {
-      cls = this._keys.classify(`${parentKey}.${key}`);
+      cls = this.keys.classify(`${parentKey}.${key}`);
     }
     if (cls === 'allow') return value;
     return this.redactValue(value, cls, tally, depth, key);
@@ -295,12 +180,45 @@ export class RedactionEngine {
           tally.leaves++;
           return BUDGET_PLACEHOLDER;
         }
-        return Array.isArray(value)
-          ? this._redactArray(value, cls, tally, depth)
-          : this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        if (Array.isArray(value)) return this._redactArray(value, cls, tally, depth);
+        if (!isPlainObject(value)) return this._redactInstance(value, cls, tally, depth, key);
+        return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
       default:
         return value;
     }
+  }
+
+  /**
+   * A class instance (a `URL`, a `Date`, an object with `toJSON` or `toString`) reaches an exporter
+   * through `JSON.stringify` or `String()`, not through its own fields: redact what it will print.
+   * It is kept as is when that text has nothing to redact.
+   */
+  private _redactInstance(
+    value: object,
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+    key: string | undefined,
+  ): unknown {
+    const o = value as { toJSON?: unknown; toString?: unknown };
+    let printed: unknown;
+    try {
+      if (typeof o.toJSON === 'function') printed = (o.toJSON as () => unknown).call(value);
+      else if (typeof o.toString === 'function' && o.toString !== Object.prototype.toString) {
+        const fields = this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        if (fields !== value) return fields;
+        printed = (o.toString as () => unknown).call(value);
+      } else {
+        return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+      }
+    } catch (err) {
+      (tally.errors ??= []).push(err);
+      tally.leaves++;
+      return ERROR_PLACEHOLDER;
+    }
+    if (printed === value) return value;
+    const r = this.redactValue(printed, cls, tally, depth + 1, key);
+    return r === printed ? value : r;
   }
 
   private _redactArray(
@@ -347,7 +265,7 @@ export class RedactionEngine {
   }
 
   private _redactNumber(value: number | bigint, cls: KeyClass | undefined, tally: Tally): unknown {
-    if (cls !== undefined && cls !== 'allow' && this._keyAction(cls) !== 'keep') {
+    if (cls !== undefined && cls !== 'allow' && this.keyAction(cls) !== 'keep') {
       const r = this._applyKeyAction(cls, String(value));
       if (r !== String(value)) tally.leaves++;
       return r;
@@ -355,9 +273,9 @@ export class RedactionEngine {
     // Card numbers logged as numbers: only plain 14 to 16 digit integers with IIN and Luhn.
     if (typeof value === 'number' && value >= 1e13 && value < 1e16 && Number.isSafeInteger(value)) {
       const digits = String(value);
-      if (this._rulesOn.card && isValidCardNumber(digits)) {
+      if (this._cardOn && isValidCardNumber(digits)) {
         tally.leaves++;
-        return this._paymentRep(digits, 'payment-card');
+        return this.paymentRep(digits, 'payment-card');
       }
     }
     return value;
@@ -369,7 +287,7 @@ export class RedactionEngine {
     tally: Tally,
     depth: number,
   ): unknown {
-    if (cls !== undefined && cls !== 'allow' && this._keyAction(cls) !== 'keep') {
+    if (cls !== undefined && cls !== 'allow' && this.keyAction(cls) !== 'keep') {
       if (this._isAllowedValue(value)) return value;
       const r = this._applyKeyAction(cls, value);
       if (r !== value) tally.leaves++;
@@ -384,11 +302,12 @@ export class RedactionEngine {
       (tally.errors ??= []).push(err);
       return ERROR_PLACEHOLDER;
     }
+    if (value.length === tally.cutLength) r = redactCutTail(r);
     if (r !== value) tally.leaves++;
     return r;
   }
 
-  private _keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction {
+  keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction {
     const c: RedactionClass = cls === 'cookie' ? 'credential' : cls;
     if (!this._keyRulesOn[c]) return 'keep';
     return this._o.actions[c];
@@ -402,24 +321,19 @@ export class RedactionEngine {
   /** Applies the class action of a key rule to a whole string value. */
   private _applyKeyAction(cls: Exclude<KeyClass, 'allow'>, value: string): string | typeof REMOVE {
     if (value.length === 0 || isOwnOutput(value)) return value;
-    const action = this._keyAction(cls);
+    const action = this.keyAction(cls);
     if (action === 'keep') return value;
     if (action === 'remove') return REMOVE;
     if (cls === 'cookie') return redactCookie(value);
     if (cls === 'credential') return keepAuthScheme(value, '[REDACTED:credential]');
-    return this._classRep(cls, value, action, classLabel(cls));
+    return this.classRep(cls, value, action, classLabel(cls));
   }
 
   /** Replacement text for a value of a class (not credential) under a given action. */
-  private _classRep(
-    cls: RedactionClass,
-    text: string,
-    action: RedactionAction,
-    label: string,
-  ): string {
+  classRep(cls: RedactionClass, text: string, action: RedactionAction, label: string): string {
     if (action === 'hmac') return this._pseudonym(cls, text);
     if (action === 'mask') {
-      if (cls === 'payment') return this._paymentRep(text, label);
+      if (cls === 'payment') return this.paymentRep(text, label);
       if (cls === 'email') {
         const at = text.lastIndexOf('@');
         return at > 0 ? `[REDACTED:email]${text.slice(at)}` : '[REDACTED:email]';
@@ -428,12 +342,12 @@ export class RedactionEngine {
     return `[REDACTED:${label}]`;
   }
 
-  private _ibanRep(text: string): string {
+  ibanRep(text: string): string {
     if (this._o.actions.payment !== 'mask') return '[REDACTED:iban]';
     return text.slice(0, 2) + maskKeepingLast4(text.slice(2));
   }
 
-  private _paymentRep(text: string, label: string): string {
+  paymentRep(text: string, label: string): string {
     if (this._o.actions.payment !== 'mask') return `[REDACTED:${label}]`;
     return maskKeepingLast4(text);
   }
@@ -474,7 +388,7 @@ export class RedactionEngine {
     if (!jsonLike) {
       const out = this._scanDecoding(s, tally);
       // Values with several digits are mostly ids and addresses that never repeat: not worth caching.
-      if (out === s && n <= CLEAN_CACHE_MAX_LENGTH && this._lastDigits <= 2) {
+      if (out === s && n <= CLEAN_CACHE_MAX_LENGTH && !THREE_DIGITS_RE.test(s)) {
         if (this._clean.size >= CLEAN_CACHE_SIZE) this._clean.clear();
         this._clean.add(s);
       }
@@ -506,7 +420,7 @@ export class RedactionEngine {
    */
   private _scanDecoding(s: string, tally: Tally): string {
     const out = this._scanText(s, tally);
-    if ((this._lastFlags & F_PERCENT) === 0 || !PERCENT_ESCAPE_RE.test(out)) return out;
+    if (!out.includes('%') || !PERCENT_ESCAPE_RE.test(out)) return out;
     const decoded = percentDecode(out);
     const redacted = this._scanText(decoded, tally);
     return redacted === decoded ? out : redacted;
@@ -520,7 +434,6 @@ export class RedactionEngine {
   private _scanText(s: string, tally: Tally): string {
     const n = s.length;
     this._charge(tally, n);
-    const on = this._rulesOn;
     const hits = this._hits;
     if (hits.length !== 0) hits.length = 0;
     const push = (start: number, end: number, rep: string): void => {
@@ -538,7 +451,6 @@ export class RedactionEngine {
     let maxDigitRun = 0;
     let prevToken = false;
     const dispatch = this._dispatch;
-    const jwtOn = on.jwt;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       const t = c < 128 ? CHAR_TABLE[c]! : 0;
@@ -558,96 +470,20 @@ export class RedactionEngine {
         const c1 = s.charCodeAt(i + 1);
         if (c1 < 128) {
           const rules = dispatch[c * 128 + c1];
-          let end = -1;
-          if (rules !== undefined) end = this._tryPrefixRules(rules, s, i, tally, push);
-          if (end < 0 && jwtOn && c === 101 && c1 === 121 && s.charCodeAt(i + 2) === 74) {
-            end = matchJwt(s, i, (units) => this._charge(tally, units));
-            if (end > i) push(i, end, '[REDACTED:jwt]');
-          }
+          const end = rules === undefined ? -1 : this._tryPrefixRules(rules, s, i, tally, push);
           if (end > i) i = end - 1;
         }
       }
       prevToken = true;
     }
 
-    this._lastDigits = digits;
-    this._lastFlags = flags;
-
-    // Pass 2: structural and keyword-gated rules, each only when the pre-filter allows it.
-    if (n >= 40 && on.privateKey && s.includes('-----BEGIN')) {
+    // Pass 2: the text rules, each only when its keywords and the pre-filter counts allow it.
+    const pre: Prefilter = { length: n, flags, digits, uppers, maxDigitRun };
+    for (const rule of this._textRules) {
+      if (rule.keywords.length > 0 && !includesAny(s, rule.keywords)) continue;
+      if (!rule.gate(pre, this, s)) continue;
       this._charge(tally, n);
-      matchPem(s, push);
-    }
-    if (flags & F_COLON && on.urlUserinfo && s.includes('://')) {
-      this._charge(tally, n);
-      for (const m of s.matchAll(USERINFO_RE)) {
-        const pw = m[2]!;
-        if (TEMPLATE_RE.test(pw)) continue;
-        // `http://localhost:3000` at the end of a string is a port, not a cut password.
-        if (!m[0].endsWith('@') && /^[0-9]{1,5}$/.test(pw)) continue;
-        const start = m.index + m[1]!.length;
-        push(start, start + pw.length, '[REDACTED:url-userinfo]');
-      }
-    }
-    if (flags & F_SPACE && on.authorizationHeader && BEARER_GATE_RE.test(s)) {
-      this._charge(tally, n);
-      for (const m of s.matchAll(BEARER_RE)) {
-        const value = m[1]!;
-        const basic = /^b/i.test(m[0]) && m[0].charAt(1).toLowerCase() === 'a';
-        if (basic ? !isBasicCredential(value) : !looksSecret(value)) continue;
-        const [start, end] = m.indices![1]!;
-        push(start, end, '[REDACTED:authorization-header]');
-      }
-    }
-    if (flags & (F_EQ | F_COLON) && on.keyValue && this._kvGate.test(s)) {
-      this._charge(tally, n);
-      this._matchKeyValues(s, push);
-    }
-    if (n >= 20) {
-      for (const rule of this._keywordRules) {
-        const need = KEYWORD_FLAGS[rule.id] ?? 0;
-        if ((flags & need) !== need || !s.includes(rule.keyword)) continue;
-        this._charge(tally, n);
-        rule.re.lastIndex = 0;
-        for (const m of s.matchAll(rule.re))
-          push(m.index, m.index + m[0].length, `[REDACTED:${rule.id}]`);
-      }
-    }
-    if (maxDigitRun >= 9 && (on.card || on.ssn)) {
-      this._charge(tally, n);
-      this._matchDigitRuns(s, push);
-    }
-    if (uppers >= 2 && digits >= 2 && n >= 15 && on.iban) {
-      this._charge(tally, n);
-      for (const m of s.matchAll(IBAN_RE)) {
-        const end = validIbanEnd(m[0]);
-        if (end > 0) push(m.index, m.index + end, this._ibanRep(m[0].slice(0, end)));
-      }
-    }
-    if (flags & F_AT && on.email) {
-      this._charge(tally, n);
-      for (const m of s.matchAll(EMAIL_RE)) {
-        // `scheme://user:password@host` is URL userinfo (its own rule), not an address.
-        if (
-          s.charCodeAt(m.index - 1) === 58 &&
-          USERINFO_TAIL_RE.test(s.slice(Math.max(0, m.index - 300), m.index))
-        ) {
-          continue;
-        }
-        const tld = m[2]!.toLowerCase();
-        if (tld.length !== 2 && !COMMON_TLDS.has(tld)) continue;
-        push(
-          m.index,
-          m.index + m[0].length,
-          this._classRep('email', m[0], this._o.actions.email, 'email'),
-        );
-      }
-    }
-    if (this._o.actions.ip !== 'keep' && flags & F_DOT && digits >= 4 && on.ipv4) {
-      this._charge(tally, n);
-      for (const m of s.matchAll(IPV4_RE)) {
-        push(m.index, m.index + m[0].length, this._classRep('ip', m[0], this._o.actions.ip, 'ip'));
-      }
+      rule.match(s, this, push);
     }
     for (const rule of this._customRules) {
       if (rule.keywords.length > 0 && !rule.keywords.some((k) => s.includes(k))) continue;
@@ -661,7 +497,7 @@ export class RedactionEngine {
         const rep =
           rule.cls === 'credential'
             ? `[REDACTED:${rule.id}]`
-            : this._classRep(rule.cls, m[0], action, rule.id);
+            : this.classRep(rule.cls, m[0], action, rule.id);
         push(m.index, m.index + m[0].length, rep);
       }
     }
@@ -682,6 +518,12 @@ export class RedactionEngine {
     for (const rule of rules) {
       // The literal prefix first: exact and cheap, and most tokens (`for`, `should`) stop here.
       if (!startsWithAny(s, i, rule.starts)) continue;
+      if (rule.matchAt !== undefined) {
+        const end = rule.matchAt(s, i, (units) => this._charge(tally, units));
+        if (end <= i) continue;
+        push(i, end, `[REDACTED:${rule.id}]`);
+        return end;
+      }
       this._charge(tally, Math.min(rule.maxLength, s.length - i));
       rule.re.lastIndex = i;
       const m = rule.re.exec(s);
@@ -695,164 +537,37 @@ export class RedactionEngine {
     return -1;
   }
 
-  private _matchKeyValues(
-    s: string,
-    push: (start: number, end: number, rep: string) => void,
-  ): void {
-    const re = KV_RE;
-    re.lastIndex = 0;
-    for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-      const key = m[1]!;
-      const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
-      const inQuery = before === 63 || before === 38 || before === 59;
-      const cls = inQuery ? this._keys.classifyParam(key) : this._keys.classify(key);
-      const group = m[4] !== undefined ? 4 : m[5] !== undefined ? 5 : 6;
-      let [start, end] = m.indices![group]!;
-      // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
-      if (cls === undefined || cls === 'allow' || this._keyAction(cls) === 'keep') {
-        re.lastIndex = start;
-        continue;
-      }
-      const action = this._keyAction(cls);
-      let value = s.slice(start, end);
-      if (value.length === 0 || TEMPLATE_RE.test(value)) continue;
-      const quoted = group !== 6 || m[2]!.length > 0;
-      const operator = m[3]!;
-      if (cls === 'credential' || cls === 'cookie') {
-        if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 6) {
-          AUTH_FOLLOW_RE.lastIndex = end;
-          const f = AUTH_FOLLOW_RE.exec(s);
-          if (f === null) {
-            re.lastIndex = end;
-            continue;
-          }
-          start = end + f[0].length - f[1]!.length;
-          end = end + f[0].length;
-          value = f[1]!;
-        } else if (!quoted && !inQuery && operator === ':' && !looksSecretAfterColon(value)) {
-          re.lastIndex = start;
-          continue;
-        }
-        push(start, end, '[REDACTED:credential]');
-        continue;
-      }
-      const c: RedactionClass = cls;
-      if (c === 'phone' && group === 6) {
-        // Phone numbers are written with spaces and brackets: `+1 (415) 555 2671`.
-        PHONE_TAIL_RE.lastIndex = end;
-        const tail = PHONE_TAIL_RE.exec(s);
-        if (tail !== null) {
-          end += tail[0].length;
-          value = s.slice(start, end);
-        }
-      }
-      push(start, end, this._classRep(c, value, action, classLabel(c)));
-      re.lastIndex = Math.max(re.lastIndex, end);
-    }
-  }
+  /** `--password value`: a credential flag and the argument after it. */
+}
 
-  private _matchDigitRuns(
-    s: string,
-    push: (start: number, end: number, rep: string) => void,
-  ): void {
-    const n = s.length;
-    const cardsOn = this._rulesOn.card;
-    const ssnOn = this._rulesOn.ssn;
-    let i = 0;
-    while (i < n) {
-      if (!isDigit(s.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const prev = i > 0 ? s.charCodeAt(i - 1) : -1;
-      if (isAlnum(prev) || prev === 95 || prev === 46) {
-        // Digits inside a word or hex id (`8a3c1f2e`): skip them without collecting segments.
-        while (i < n && isDigit(s.charCodeAt(i))) i++;
-        continue;
-      }
-      const segStarts = [i];
-      const segEnds: number[] = [];
-      let j = i;
-      while (j < n) {
-        const c = s.charCodeAt(j);
-        if (isDigit(c)) {
-          j++;
-          continue;
-        }
-        if ((c === 32 || c === 45) && j + 1 < n && isDigit(s.charCodeAt(j + 1))) {
-          segEnds.push(j);
-          segStarts.push(j + 1);
-          j++;
-          continue;
-        }
-        break;
-      }
-      segEnds.push(j);
-      const after = j < n ? s.charCodeAt(j) : -1;
-      const rightOk =
-        !(isAlnum(after) || after === 95) &&
-        !(after === 46 && j + 1 < n && isDigit(s.charCodeAt(j + 1)));
-      // A run glued to a word on the right can still hold a card that ends at an inner separator.
-      const usable = rightOk ? segStarts.length : segStarts.length - 1;
-      if (usable > 0) {
-        this._digitRunCandidates(s, segStarts, segEnds, usable, cardsOn, ssnOn, push);
-      }
-      i = j + 1;
+/**
+ * A value the SDK cut at its length limit may end in the first part of a token that no rule knows
+ * without its end: a token-shaped tail (8 or more of `[A-Za-z0-9_+/=.~-]` with a digit or both
+ * cases) is replaced. Runs only on strings exactly at the limit.
+ */
+function redactCutTail(s: string): string {
+  const floor = Math.max(0, s.length - 4096);
+  let start = s.length;
+  let digit = false;
+  let upper = false;
+  let lower = false;
+  while (start > floor) {
+    const c = s.charCodeAt(start - 1);
+    if (c >= 48 && c <= 57) digit = true;
+    else if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+    else if (!(c === 95 || c === 45 || c === 43 || c === 47 || c === 61 || c === 46 || c === 126)) {
+      break;
     }
+    start--;
   }
+  if (s.length - start < 8 || !(digit || (upper && lower))) return s;
+  return `${s.slice(0, start)}${CUT_PLACEHOLDER}`;
+}
 
-  private _digitRunCandidates(
-    s: string,
-    segStarts: readonly number[],
-    segEnds: readonly number[],
-    k: number,
-    cardsOn: boolean,
-    ssnOn: boolean,
-    push: (start: number, end: number, rep: string) => void,
-  ): void {
-    if (ssnOn && k === 3) {
-      const a = s.slice(segStarts[0], segEnds[0]);
-      const g = s.slice(segStarts[1], segEnds[1]);
-      const sn = s.slice(segStarts[2], segEnds[2]);
-      if (
-        a.length === 3 &&
-        g.length === 2 &&
-        sn.length === 4 &&
-        s.charCodeAt(segEnds[0]!) === 45 &&
-        s.charCodeAt(segEnds[1]!) === 45 &&
-        isValidSsn(a, g, sn)
-      ) {
-        push(segStarts[0]!, segEnds[2]!, '[REDACTED:us-ssn]');
-        return;
-      }
-    }
-    if (!cardsOn) return;
-    // Windows of whole segments holding 12 to 19 digits; bounded by 19 digits per window.
-    for (let a = 0; a < k; a++) {
-      let total = 0;
-      let found = -1;
-      for (let b = a; b < k; b++) {
-        total += segEnds[b]! - segStarts[b]!;
-        if (total > 19) break;
-        if (total < 12) continue;
-        if (b > a && !sameSeparators(s, segEnds, a, b)) break;
-        const digits =
-          b === a ? s.slice(segStarts[a], segEnds[a]) : digitsOf(s, segStarts, segEnds, a, b);
-        if (!isValidCardNumber(digits)) continue;
-        const bare = b === a;
-        if (bare && (digits.length < 14 || digits.length > 16)) {
-          const ctx = s.slice(Math.max(0, segStarts[a]! - 40), segStarts[a]);
-          if (!CARD_CONTEXT_RE.test(ctx)) continue;
-        }
-        found = b;
-      }
-      if (found >= 0) {
-        const text = s.slice(segStarts[a], segEnds[found]);
-        push(segStarts[a]!, segEnds[found]!, this._paymentRep(text, 'payment-card'));
-        a = found;
-      }
-    }
-  }
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Whether a string is exactly something this processor writes (placeholder or pseudonym). */
@@ -876,20 +591,6 @@ export function isLowerHexId(s: string): boolean {
     else if (!((c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
   }
   return letter;
-}
-
-function classLabel(cls: KeyClass | undefined): string {
-  switch (cls) {
-    case 'government-id':
-      return 'ssn';
-    case 'cookie':
-    case 'credential':
-    case undefined:
-    case 'allow':
-      return 'credential';
-    default:
-      return cls;
-  }
 }
 
 function maskKeepingLast4(text: string): string {
@@ -934,117 +635,14 @@ function redactCookie(value: string): string {
     .join(';');
 }
 
-/** Token shape for a free-text bearer value: not a plain lower-case word. */
-function looksSecret(value: string): boolean {
-  return (
-    /[0-9]/.test(value) || (/[A-Z]/.test(value) && /[a-z]/.test(value)) || /[._~+/-]/.test(value)
-  );
-}
-
-function looksSecretAfterColon(value: string): boolean {
-  if (/^[a-z]{1,16}$/.test(value) && STOPWORDS.has(value)) return false;
-  return true;
-}
-
-function sameSeparators(s: string, segEnds: readonly number[], a: number, b: number): boolean {
-  const first = s.charCodeAt(segEnds[a]!);
-  for (let x = a + 1; x < b; x++) if (s.charCodeAt(segEnds[x]!) !== first) return false;
-  return true;
-}
-
-function digitsOf(
-  s: string,
-  segStarts: readonly number[],
-  segEnds: readonly number[],
-  a: number,
-  b: number,
-): string {
-  let out = '';
-  for (let x = a; x <= b; x++) out += s.slice(segStarts[x], segEnds[x]);
-  return out;
-}
-
-/** Length of the longest valid IBAN prefix of a match, trimming trailing space-separated groups. */
-function validIbanEnd(match: string): number {
-  let end = match.length;
-  for (;;) {
-    const compact = match.slice(0, end).replace(/ /g, '');
-    if (compact.length < 15) return -1;
-    if (isValidIban(compact)) return end;
-    const space = match.lastIndexOf(' ', end - 1);
-    if (space < 0) return -1;
-    end = space;
-  }
+function includesAny(s: string, words: readonly string[]): boolean {
+  for (const w of words) if (s.includes(w)) return true;
+  return false;
 }
 
 function startsWithAny(s: string, i: number, prefixes: readonly string[]): boolean {
   for (const p of prefixes) if (s.startsWith(p, i)) return true;
   return false;
-}
-
-function runEnd(s: string, from: number, max: number): number {
-  const limit = Math.min(s.length, from + max);
-  let j = from;
-  while (j < limit && isB64Url(s.charCodeAt(j))) j++;
-  return j;
-}
-
-/** JWT (JWS/JWE compact) at `i` (which starts `eyJ`): end index, or -1. Linear in the token. */
-function matchJwt(s: string, i: number, charge: (units: number) => void): number {
-  const n = s.length;
-  let j = runEnd(s, i, 4096);
-  while (j < n && s.charCodeAt(j) === 61 && j - i < 4100) j++;
-  charge(j - i);
-  const header = s.slice(i, j).replace(/=+$/, '');
-  if (j === n) return header.length >= 16 && JWT_TRUNCATED_HEADER_RE.test(header) ? n : -1;
-  if (header.length < 10 || s.charCodeAt(j) !== 46) return -1;
-  charge(2 * header.length); // base64 decode and JSON.parse
-  if (!isJwtHeader(header)) return -1;
-  let end = j + 1;
-  for (let seg = 0; seg < 4; seg++) {
-    const k = runEnd(s, end, 8192);
-    charge(k - end);
-    end = k;
-    if (k >= n || s.charCodeAt(k) !== 46 || !isB64Url(s.charCodeAt(k + 1))) break;
-    end = k + 1;
-  }
-  return end;
-}
-
-/** PEM / OpenSSH / PGP private key blocks; a block without END (truncated) runs to the end. */
-function matchPem(s: string, push: (start: number, end: number, rep: string) => void): void {
-  const n = s.length;
-  let from = 0;
-  for (;;) {
-    const b = s.indexOf('-----BEGIN', from);
-    if (b < 0) return;
-    PEM_BEGIN_RE.lastIndex = b;
-    const begin = PEM_BEGIN_RE.exec(s);
-    if (begin === null) {
-      from = b + 10;
-      continue;
-    }
-    const bodyStart = b + begin[0].length;
-    const e = s.indexOf('-----END', bodyStart);
-    const body = s.slice(
-      bodyStart,
-      e < 0 ? Math.min(n, bodyStart + 256) : Math.min(e, bodyStart + 256),
-    );
-    const base64Chars = body.replace(/\\n|\\r|[^A-Za-z0-9+/=]/g, '').length;
-    if (base64Chars < 16) {
-      from = bodyStart;
-      continue;
-    }
-    if (e < 0) {
-      push(b, n, '[REDACTED:private-key]');
-      return;
-    }
-    PEM_END_RE.lastIndex = e;
-    const endLine = PEM_END_RE.exec(s);
-    const end = endLine === null ? e : e + endLine[0].length;
-    push(b, end, '[REDACTED:private-key]');
-    from = end;
-  }
 }
 
 /** Decodes percent-escapes: as UTF-8 when valid, else byte by byte. */

@@ -99,6 +99,18 @@ describe('toAnyValue', () => {
     expect(result).toBe(`${'x'.repeat(MAX_STRING_LENGTH)}…[truncated 10 chars]`);
   });
 
+  it('drops a token the cut would split instead of keeping most of it', () => {
+    const token = 'ghp_' + 'aB3'.repeat(12);
+    const lead = 'x '.repeat(MAX_STRING_LENGTH / 2 - 10);
+    const result = truncateString(`${lead}key=${token} and more`);
+    expect(result).toBe(`${lead}…[truncated ${4 + token.length + 9} chars]`);
+  });
+
+  it('cuts a run longer than any token where the limit falls', () => {
+    const result = truncateString('x'.repeat(MAX_STRING_LENGTH + 10));
+    expect(result.startsWith('x'.repeat(MAX_STRING_LENGTH))).toBe(true);
+  });
+
   it('never cuts a surrogate pair in half', () => {
     const text = `${'x'.repeat(MAX_STRING_LENGTH - 1)}👋tail`;
     const result = truncateString(text);

@@ -24,13 +24,42 @@ interface State {
   readonly ancestors: Set<object>;
 }
 
-/** Cuts `text` to `max` characters (never inside a surrogate pair) and says how much was cut. */
+/** Longest token-shaped run a cut backs off over; a longer run is a blob, not a secret. */
+const MAX_TOKEN_RUN = 4096;
+
+/**
+ * Cuts `text` to `max` characters (never inside a surrogate pair) and says how much was cut. A cut
+ * through a token-shaped run (`ghp_…`, a JWT, `password=…`) drops the whole run: half a token keeps
+ * most of its randomness, and the redactor only recognises whole ones.
+ */
 export function truncateString(text: string, max: number = MAX_STRING_LENGTH): string {
   if (text.length <= max) return text;
   let end = max;
   const code = text.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  if (isTokenChar(text.charCodeAt(end)) && isTokenChar(text.charCodeAt(end - 1))) {
+    const floor = Math.max(0, end - MAX_TOKEN_RUN);
+    let start = end - 1;
+    while (start > floor && isTokenChar(text.charCodeAt(start - 1))) start--;
+    if (start > floor || floor === 0) end = start;
+  }
   return `${text.slice(0, end)}…[truncated ${text.length - end} chars]`;
+}
+
+/** Characters of tokens, base64, JWTs and `key=value`: `[A-Za-z0-9_+/=.~-]`. */
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 95 ||
+    c === 45 ||
+    c === 43 ||
+    c === 47 ||
+    c === 61 ||
+    c === 46 ||
+    c === 126
+  );
 }
 
 /** `value` as an AnyValue within the limits above; never throws. */

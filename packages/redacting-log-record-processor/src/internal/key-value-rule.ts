@@ -1,0 +1,158 @@
+// The key-value rule's matchers: `name=value` pairs in text classified by their name, and
+// `--flag value` command-line arguments; bracketed values are read whole, bounded.
+import type { RedactionClass } from '../types.js';
+import type { Push, RuleContext } from './rule-context.js';
+import { AUTH_SCHEMES, classLabel, TEMPLATE_RE } from './rule-context.js';
+
+const STOPWORDS = new Set([
+  'reset', 'changed', 'expired', 'required', 'invalid', 'updated', 'missing', 'incorrect', 'policy',
+  'rotation', 'rotated', 'accepted', 'rejected', 'ok', 'set', 'unset', 'redacted', 'hidden',
+  'present', 'provided', 'wrong', 'mismatch', 'empty', 'valid', 'revoked', 'refreshed', 'issued',
+  'denied', 'failed', 'success', 'error', 'bucket', 'limit', 'exceeded', 'yes', 'no',
+]); // prettier-ignore
+// `key=value` in text: shell and JVM flags (`--password=`, `-Dx.keyStorePassword=`), env lines,
+// bracketed form fields (`user[password]=`), quoted values with escapes, and an opening bracket.
+const KV_RE =
+  /(?<![A-Za-z0-9_.-])(?:--?)?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63}(?:\[[A-Za-z0-9_.-]{0,63}\]){0,4})(?<q>\\?["']?)[ \t]{0,3}(?<op>=>|:=|==|=|:)[ \t]{0,3}(?:\\"(?<edq>[^"\\\r\n]{0,1024})\\"|"(?<dq>(?:[^"\\\r\n]|\\.){0,1024})"|'(?<sq>(?:[^'\\\r\n]|\\.){0,1024})'|(?<bare>[^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023})|(?<open>[[{]))/dg;
+/** `--password value` (a flag and the next argument), also as the value of a pair (`note=--token x`). */
+const CLI_FLAG_RE =
+  /(?<![^\s"'=])--?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63})[ \t]{1,3}(?:"(?<dq>[^"\r\n]{1,1024})"|'(?<sq>[^'\r\n]{1,1024})'|(?<bare>[^\s"'-][^\s"']{0,1023}))/dg;
+/** A bracketed value that holds only keys and this processor's placeholders (already redacted). */
+const OWN_STRUCTURE_RE =
+  /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
+/** Longest bracketed value read under a credential key; a longer one is redacted to this length. */
+const MAX_BRACKET_VALUE = 4096;
+const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
+const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
+
+export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
+  const re = KV_RE;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    const g = m.groups!;
+    const key = g['key']!;
+    const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
+    const inQuery = before === 63 || before === 38 || before === 59;
+    const cls = inQuery ? ctx.keys.classifyParam(key) : ctx.keys.classify(key);
+    const group =
+      g['edq'] !== undefined
+        ? 'edq'
+        : g['dq'] !== undefined
+          ? 'dq'
+          : g['sq'] !== undefined
+            ? 'sq'
+            : g['bare'] !== undefined
+              ? 'bare'
+              : 'open';
+    let [start, end] = m.indices!.groups![group]!;
+    // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
+    if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') {
+      re.lastIndex = start;
+      continue;
+    }
+    const action = ctx.keyAction(cls);
+    if (group === 'open') {
+      // `password=[...]`, `"secret": {"value": ...}`: the whole bracketed value, bounded.
+      if (cls !== 'credential' && cls !== 'cookie') {
+        re.lastIndex = end;
+        continue;
+      }
+      end = bracketEnd(s, start, MAX_BRACKET_VALUE);
+      // Already redacted (only keys and placeholders inside): nothing in it to scan again.
+      if (OWN_STRUCTURE_RE.test(s.slice(start, end))) {
+        re.lastIndex = end;
+        continue;
+      }
+      // Inside JSON (`"key": {...}`) the placeholder stays a JSON string.
+      const q = g['q']!;
+      const rep = q.endsWith('"') ? `${q}[REDACTED:credential]${q}` : '[REDACTED:credential]';
+      push(start, end, rep);
+      re.lastIndex = end;
+      continue;
+    }
+    let value = s.slice(start, end);
+    if (value.length === 0 || TEMPLATE_RE.test(value)) continue;
+    const quoted = group !== 'bare' || g['q']!.length > 0;
+    const operator = g['op']!;
+    if (cls === 'credential' || cls === 'cookie') {
+      if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 'bare') {
+        AUTH_FOLLOW_RE.lastIndex = end;
+        const f = AUTH_FOLLOW_RE.exec(s);
+        if (f === null) {
+          re.lastIndex = end;
+          continue;
+        }
+        start = end + f[0].length - f[1]!.length;
+        end = end + f[0].length;
+        value = f[1]!;
+      } else if (!quoted && !inQuery && operator === ':' && !looksSecretAfterColon(value)) {
+        re.lastIndex = start;
+        continue;
+      } else if (!quoted && operator === '=' && isEnvLine(s, m.index, key)) {
+        // `DB_PASSWORD=correct horse battery` in an env dump: the value runs to the end of the line.
+        const eol = s.indexOf('\n', end);
+        end = Math.min(eol < 0 ? s.length : eol, start + 1024);
+        if (s.charCodeAt(end - 1) === 13) end--;
+        re.lastIndex = end;
+      }
+      push(start, end, '[REDACTED:credential]');
+      continue;
+    }
+    const c: RedactionClass = cls;
+    if (c === 'phone' && group === 'bare') {
+      // Phone numbers are written with spaces and brackets: `+1 (415) 555 2671`.
+      PHONE_TAIL_RE.lastIndex = end;
+      const tail = PHONE_TAIL_RE.exec(s);
+      if (tail !== null) {
+        end += tail[0].length;
+        value = s.slice(start, end);
+      }
+    }
+    push(start, end, ctx.classRep(c, value, action, classLabel(c)));
+    re.lastIndex = Math.max(re.lastIndex, end);
+  }
+}
+
+export function matchCliFlags(ctx: RuleContext, s: string, push: Push): void {
+  for (const m of s.matchAll(CLI_FLAG_RE)) {
+    const g = m.groups!;
+    if (ctx.keys.classify(g['key']!) !== 'credential') continue;
+    const group = g['dq'] !== undefined ? 'dq' : g['sq'] !== undefined ? 'sq' : 'bare';
+    const [start, end] = m.indices!.groups![group]!;
+    if (TEMPLATE_RE.test(s.slice(start, end))) continue;
+    push(start, end, '[REDACTED:credential]');
+  }
+}
+
+function looksSecretAfterColon(value: string): boolean {
+  if (/^[a-z]{1,16}$/.test(value) && STOPWORDS.has(value)) return false;
+  return true;
+}
+
+/**
+ * End of the bracketed value opening at `open` (`[` or `{`), skipping brackets inside JSON strings;
+ * an unclosed or longer value ends at `max` characters. Runs only under a credential key.
+ */
+function bracketEnd(s: string, open: number, max: number): number {
+  const limit = Math.min(s.length, open + max);
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
+  }
+  return limit;
+}
+
+/** `NAME=value` at the start of a line (or after `export `): a line of an env dump or `.env` file. */
+function isEnvLine(s: string, at: number, key: string): boolean {
+  if (!ENV_NAME_RE.test(key)) return false;
+  const lineStart = at >= 7 && s.startsWith('export ', at - 7) ? at - 7 : at;
+  return lineStart === 0 || s.charCodeAt(lineStart - 1) === 10;
+}
+const ENV_NAME_RE = /^[A-Z][A-Z0-9_]{0,63}$/;

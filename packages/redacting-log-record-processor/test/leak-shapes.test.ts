@@ -1,0 +1,88 @@
+// The shapes real services log that redaction v1 let through: each one emitted through a
+// real LoggerProvider as a body and as nested attributes, and looked for in the exported output.
+import { describe, expect, it } from 'vitest';
+import { KEY_FAMILIES, leakShapes, NOT_CREDENTIAL_KEYS } from './fixtures/leak-shapes.js';
+import { githubToken, randMixed } from './fixtures/secrets.js';
+import { leaks, serialize, setup } from './setup.js';
+
+describe('RedactingLogRecordProcessor', () => {
+  describe('onEmit: shapes services log', () => {
+    for (const shape of leakShapes()) {
+      it(`leaves nothing of ${shape.name}`, () => {
+        const { emit, exporter } = setup();
+        emit({ body: shape.text, attributes: { 'app.msg': shape.text } });
+        emit({ body: { log: { lines: [shape.text] } }, attributes: { 'url.full': shape.text } });
+        emit({
+          attributes: {
+            'exception.message': shape.text,
+            'app.json': JSON.stringify({ m: shape.text }),
+          },
+        });
+        expect(leaks(serialize(exporter.getFinishedLogRecords()), shape.forbidden)).toEqual([]);
+      });
+    }
+
+    it('redacts every credential key family, as an attribute, a map key and in text', () => {
+      const { emit, exporter } = setup();
+      const secrets: string[] = [];
+      for (const key of KEY_FAMILIES) {
+        const [a, b, c] = [randMixed(16), randMixed(16), randMixed(16)];
+        secrets.push(a, b, c);
+        emit({ attributes: { [key]: a }, body: { form: { [key]: b }, line: `${key}=${c}` } });
+      }
+      expect(leaks(serialize(exporter.getFinishedLogRecords()), secrets)).toEqual([]);
+    });
+
+    it('keeps values under keys that only mention a credential word', () => {
+      const { emit } = setup();
+      for (const key of NOT_CREDENTIAL_KEYS) {
+        const out = emit({ attributes: { [key]: 'Bearer-3600' } });
+        expect(out.attributes[key], key).toBe('Bearer-3600');
+      }
+      expect(emit({ attributes: { 'gen_ai.usage.input_tokens': 1234 } }).attributes).toMatchObject({
+        'gen_ai.usage.input_tokens': 1234,
+      });
+    });
+
+    it('finds a credential under its key in a JSON string past the parse cap', () => {
+      const { emit, exporter } = setup({ maxJsonLength: 1024 });
+      const secrets = [randMixed(16), randMixed(16), randMixed(16)];
+      const filler = JSON.stringify(
+        Array.from({ length: 200 }, (_, i) => ({ id: i, n: `item ${i}` })),
+      );
+      const json = `{"items":${filler},"db":{"password":"${secrets[0]}"},"client_secret":{"v":"${secrets[1]}"},"tokens":["${secrets[2]}"]}`;
+      expect(json.length).toBeGreaterThan(1024);
+      emit({ body: json, attributes: { 'app.payload': json } });
+      expect(leaks(serialize(exporter.getFinishedLogRecords()), secrets)).toEqual([]);
+    });
+
+    it('redacts what a URL or an object with toJSON/toString body prints, and keeps clean ones', () => {
+      const { emit, exporter } = setup();
+      const [a, b, c] = [randMixed(16), randMixed(16), randMixed(16)];
+      const url = new URL(`https://bob:${a}@h.example.com/cb?access_token=${b}`);
+      const printable = { toString: (): string => `password=${c}` };
+      Object.setPrototypeOf(printable, { toString: printable.toString });
+      emit({ body: url });
+      emit({ body: printable });
+      emit({ body: { nested: url } });
+      expect(
+        leaks(JSON.stringify(exporter.getFinishedLogRecords().map((r) => r.body)), [a, b]),
+      ).toEqual([]);
+      expect(JSON.stringify(exporter.getFinishedLogRecords()[1]!.body)).not.toContain(c);
+      const date = new Date(0);
+      expect(emit({ body: date }).body).toBe(date);
+    });
+
+    it('leaves no token-shaped remainder of a value the SDK cut at its length limit', () => {
+      const { emit, exporter } = setup({}, { attributeValueLengthLimit: 100 });
+      const token = githubToken();
+      const opaque = randMixed(40);
+      // Cut 6 characters before the end of each: most of the randomness is in what is left.
+      const pad = (x: string): string => `${'word '.repeat(20)}`.slice(0, 100 - (x.length - 6)) + x;
+      emit({ attributes: { 'app.a': pad(token), 'app.b': pad(opaque), 'app.c': [pad(opaque)] } });
+      const out = serialize(exporter.getFinishedLogRecords());
+      expect(leaks(out, [token.slice(0, 30), opaque.slice(0, 30)])).toEqual([]);
+      expect(out).toContain('[REDACTED:truncated]');
+    });
+  });
+});
