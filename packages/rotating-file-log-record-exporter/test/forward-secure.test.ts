@@ -40,12 +40,12 @@ function exportOne(e: RotatingFileLogRecordExporter, n: number): Promise<{ code:
 }
 
 /** A fresh state directory for `slots` writers, as `seclog keys init` makes it. */
-function initKeys(stateDir: string, slots: number): string {
+function initKeys(stateDir: string, slots: number, epochMs = EPOCH_MS): string {
   mkdirSync(stateDir, { mode: 0o700 });
-  const startMs = Math.floor(Date.now() / EPOCH_MS) * EPOCH_MS;
-  const { verificationKey, states } = createSealingStates({ slots, epochMs: EPOCH_MS, startMs });
+  const startMs = Math.floor(Date.now() / epochMs) * epochMs;
+  const { verificationKey, states } = createSealingStates({ slots, epochMs, startMs });
   for (const s of states) writeSealingStateFile(join(stateDir, sealingStateFileName(s.slot)), s);
-  return formatVerificationKey({ key: verificationKey, epochMs: EPOCH_MS, startMs });
+  return formatVerificationKey({ key: verificationKey, epochMs, startMs });
 }
 
 function exporter(dir: string, stateDir: string): RotatingFileLogRecordExporter {
@@ -341,6 +341,30 @@ describe('forward-secure sealing on a hostile directory', () => {
       cleanup();
     }
   }, 20_000);
+});
+
+describe('forward-secure sealing on first use', () => {
+  it('passes a writer that stopped within the first epoch, with a note that no checkpoint exists yet', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const vk = initKeys(join(dir, 'state'), 1, 3_600_000);
+      const e = exporter(join(dir, 'logs'), join(dir, 'state'));
+      for (let i = 0; i < 5; i++) await exportOne(e, i);
+      await e.shutdown();
+      const r = await verifyDirectory(join(dir, 'logs'), { verificationKey: vk });
+      expect(r.issues).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.notes.join('\n')).toMatch(/seclog\.epochs holds no checkpoint yet/);
+      // Hours later, nothing has changed: a stopped writer, not a loss.
+      const later = await verifyDirectory(join(dir, 'logs'), {
+        verificationKey: vk,
+        now: Date.now() + 5 * 3_600_000,
+      });
+      expect(later.issues).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
 });
 
 describe('forward-secure sealing options', () => {
