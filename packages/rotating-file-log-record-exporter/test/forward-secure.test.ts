@@ -35,7 +35,10 @@ import { ecsHits, record, tempDir } from './helpers.js';
 
 const EPOCH_MS = 1000;
 
-function exportOne(e: RotatingFileLogRecordExporter, n: number): Promise<{ code: number }> {
+function exportOne(
+  e: RotatingFileLogRecordExporter,
+  n: number,
+): Promise<{ code: number; error?: Error }> {
   return new Promise((resolve) => e.export([record(n)], resolve));
 }
 
@@ -362,6 +365,28 @@ describe('forward-secure sealing on first use', () => {
       });
       expect(later.issues).toEqual([]);
     } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('forward-secure sealing with more writers than slots', () => {
+  it('fails the extra writer with the cause: its slot has no sealing state', async () => {
+    const { dir, cleanup } = tempDir();
+    const logs = join(dir, 'logs');
+    initKeys(join(dir, 'state'), 1, 3_600_000);
+    const first = exporter(logs, join(dir, 'state'));
+    try {
+      expect((await exportOne(first, 0)).code).toBe(0);
+      const second = exporter(logs, join(dir, 'state'));
+      const result = await exportOne(second, 1);
+      expect(result.code).toBe(1);
+      expect(result.error?.message).toMatch(
+        /writer slot 1 has no sealing state .*more processes write to .* than `seclog keys init --slots` made states for/,
+      );
+      await second.shutdown();
+    } finally {
+      await first.shutdown();
       cleanup();
     }
   });
