@@ -57,6 +57,21 @@ describe('RedactingLogRecordProcessor', () => {
       });
     });
 
+    it('scans bytes (a Buffer, a Uint8Array) as text and keeps clean ones as bytes', () => {
+      const { emit } = setup();
+      const token = githubToken();
+      const secret = randMixed(16);
+      // Serialized, bytes are base64 (JSON) or raw (protobuf): look at the values themselves.
+      const body = emit({ body: Buffer.from(`login failed password=${secret}`) }).body;
+      expect(body).toBe('login failed password=[REDACTED:credential]');
+      const raw = emit({ attributes: { 'app.raw': new Uint8Array(Buffer.from(`auth ${token}`)) } })
+        .attributes['app.raw'];
+      expect(typeof raw).toBe('string');
+      expect(raw).not.toContain(token);
+      const clean = Buffer.from([0, 1, 2, 250, 251]);
+      expect(emit({ body: clean }).body).toBe(clean);
+    });
+
     it('keeps values under keys that only mention a credential word', () => {
       const { emit } = setup();
       for (const key of NOT_CREDENTIAL_KEYS) {

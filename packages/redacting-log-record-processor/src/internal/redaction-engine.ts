@@ -25,6 +25,7 @@ import { isValidCardNumber } from './validators.js';
 export const REMOVE: unique symbol = Symbol('redaction: remove key');
 export const ERROR_PLACEHOLDER = '[REDACTED:error]';
 export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
+const MAX_SCANNED_BYTES = 1 << 20;
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
 const CUT_PLACEHOLDER = '[REDACTED:truncated]';
 
@@ -171,7 +172,8 @@ export class RedactionEngine implements RuleContext {
       case 'bigint':
         return this._redactNumber(value, cls, tally);
       case 'object':
-        if (value === null || ArrayBuffer.isView(value)) return value;
+        if (value === null) return value;
+        if (ArrayBuffer.isView(value)) return this._redactBytes(value, cls, tally, depth);
         if (depth >= this._o.maxDepth) {
           tally.leaves++;
           return DEPTH_PLACEHOLDER;
@@ -186,6 +188,27 @@ export class RedactionEngine implements RuleContext {
       default:
         return value;
     }
+  }
+
+  /**
+   * Bytes (a `Buffer`, a `Uint8Array` body or attribute) reach OTLP/protobuf raw and JSON as
+   * base64: they are scanned as Latin-1 text (one character per byte, so any ASCII secret shows)
+   * and, when that text has something to redact, replaced by the redacted text (a string).
+   */
+  private _redactBytes(
+    value: ArrayBufferView,
+    cls: KeyClass | undefined,
+    tally: Tally,
+    depth: number,
+  ): unknown {
+    // Beyond 1 MiB the scan is not worth its cost for a log record: fail closed.
+    if (value.byteLength > MAX_SCANNED_BYTES) {
+      tally.leaves++;
+      return BUDGET_PLACEHOLDER;
+    }
+    const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+    const r = this._redactString(text, cls, tally, depth);
+    return r === text ? value : r;
   }
 
   /**
