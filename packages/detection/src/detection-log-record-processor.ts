@@ -12,6 +12,8 @@ import type { Evidence, Firing } from './internal/rule-state.js';
 import type {
   AlertLogger,
   AlertLogRecord,
+  DetectionAlert,
+  DetectionOptions,
   DetectionLogRecordProcessorOptions,
   DetectionMatch,
   DetectionRuleStats,
@@ -50,7 +52,8 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private readonly _anyEvent: Entry[] = [];
   private readonly _loggerOption: DetectionLogRecordProcessorOptions['logger'];
   private _logger: AlertLogger | undefined;
-  private _pending: AlertLogRecord[] = [];
+  private _pending: { record: AlertLogRecord; alert: DetectionAlert }[] = [];
+  private readonly _onAlert: DetectionOptions['onAlert'];
   private _alerts = 0;
   private _alertsDropped = 0;
   private readonly _warned = new Set<string>();
@@ -70,6 +73,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       );
     }
     this._loggerOption = options.logger;
+    if (options.onAlert !== undefined && typeof options.onAlert !== 'function') {
+      throw new TypeError('@seclog/detection: onAlert must be a function');
+    }
+    this._onAlert = options.onAlert;
     this._states = rules.map((rule) => new RuleState(rule, maxKeys));
     for (const state of this._states) {
       const rule = state.rule;
@@ -167,7 +174,11 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       const v = attributes[k];
       keyAttributes[k] = typeof v === 'number' ? v : cut(scalar(v) ?? '');
     }
-    this._pending.push(alertRecord(state.rule, keyAttributes, firing, ROOT_CONTEXT));
+    const record = alertRecord(state.rule, keyAttributes, firing, ROOT_CONTEXT);
+    this._pending.push({
+      record,
+      alert: { rule: state.rule.id, key: keyAttributes, attributes: { ...record.attributes } },
+    });
     if (this._pending.length === 1) queueMicrotask(() => this._drain());
   }
 
@@ -184,7 +195,14 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       this._drop(pending.length, 'the logger option failed');
       return;
     }
-    for (const record of pending) {
+    for (const { record, alert } of pending) {
+      if (this._onAlert !== undefined) {
+        try {
+          this._onAlert(alert);
+        } catch (error) {
+          report(error);
+        }
+      }
       try {
         const enabled = logger.enabled?.({
           context: record.context,

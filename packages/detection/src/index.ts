@@ -4,6 +4,7 @@ export { DetectionLogRecordProcessor } from './detection-log-record-processor.js
 export type {
   AlertLogger,
   AlertLogRecord,
+  DetectionAlert,
   DetectionLogRecordProcessorOptions,
   DetectionMatch,
   DetectionOptions,

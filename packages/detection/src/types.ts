@@ -86,6 +86,23 @@ export interface DetectionOptions {
    * (counted in `evictedKeys`; expired keys go first, counted in `expiredKeys`). Default 10_000.
    */
   readonly maxKeys?: number;
+  /**
+   * Called with each alert as it is emitted, to respond (lock the account, block the address,
+   * page someone). `key` holds the group key as the application logged it, before redaction, so
+   * it names the real account or address. Runs in a microtask after the record that fired, never
+   * inside the application's call; a throw is reported, not raised.
+   */
+  readonly onAlert?: (alert: DetectionAlert) => void;
+}
+
+/** What {@link DetectionOptions.onAlert} receives. */
+export interface DetectionAlert {
+  /** The rule that fired (`seclog.alert.rule`). */
+  readonly rule: string;
+  /** The group key, as logged (before redaction): e.g. `{ 'user.id': 'alice@example.com' }`. */
+  readonly key: Readonly<Record<string, string | number>>;
+  /** The alert record's attributes, before redaction (count, window, trace and request ids). */
+  readonly attributes: Readonly<Record<string, string | number>>;
 }
 
 /** The fields of an OTel log record the processor emits an alert with (both API lines). */

@@ -94,6 +94,19 @@ function close(emit: (r: Emitted) => void, rule: DetectionRule, key: string): vo
   if (rule.kind === 'sequence') emit(recordFor(rule, rule.then, key));
 }
 
+/** A valid custom rule, to break one field of. */
+function custom(): DetectionRule {
+  return {
+    id: 'resets_per_address',
+    kind: 'event_count',
+    description: 'password resets from one address',
+    match: { events: ['com.acme.password_reset'] },
+    groupBy: ['client.address'],
+    threshold: 3,
+    windowMillis: 60_000,
+  };
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-07T10:00:00Z') });
 });
@@ -281,6 +294,39 @@ describe('DetectionLogRecordProcessor', () => {
     });
   });
 
+  describe('onAlert', () => {
+    it('hands each alert, with its key as logged, to the application, once per alert', async () => {
+      const seen: unknown[] = [];
+      const { emit, alerts } = setup({ rules: [custom()], onAlert: (a) => seen.push(a) });
+      for (let i = 0; i < 3; i++)
+        emit({ eventName: 'com.acme.password_reset', attributes: { 'client.address': '192.0.2.7' } });
+      expect(await alerts('resets_per_address')).toHaveLength(1);
+      expect(seen).toEqual([
+        {
+          rule: 'resets_per_address',
+          key: { 'client.address': '192.0.2.7' },
+          attributes: expect.objectContaining({ 'seclog.alert.rule': 'resets_per_address' }),
+        },
+      ]);
+    });
+
+    it('reports a throwing onAlert and still emits the alert', async () => {
+      const error = vi.fn();
+      diag.setLogger({ error, warn: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+      const { emit, alerts } = setup({
+        rules: [custom()],
+        onAlert: () => {
+          throw new Error('pager down');
+        },
+      });
+      for (let i = 0; i < 3; i++)
+        emit({ eventName: 'com.acme.password_reset', attributes: { 'client.address': '192.0.2.8' } });
+      expect(await alerts('resets_per_address')).toHaveLength(1);
+      expect(String(error.mock.calls[0]?.[0])).toContain('pager down');
+      diag.disable();
+    });
+  });
+
   describe('memory', () => {
     it('keeps 1,000,000 distinct attacker-chosen user names at the key cap, counting the evictions', () => {
       const { emit, detection } = setup({}, false);
@@ -348,6 +394,15 @@ describe('DetectionLogRecordProcessor', () => {
         '@seclog/detection: rules[0].match.events must not name seclog.alert events',
       ],
       [{ colour: 'red' }, '@seclog/detection: colour is not an option'],
+      [
+        { rules: [{ ...custom(), match: { events: ['authn_login_fail'] } }] },
+        '@seclog/detection: rules[0].match.events must hold event names as records carry them (seclog.authn_login_fail',
+      ],
+      [
+        { rules: [{ ...custom(), groupBy: ['userId'] }] },
+        '@seclog/detection: rules[0].groupBy[0] must be an attribute key: records carry userId as user.id',
+      ],
+      [{ onAlert: 'page me' }, '@seclog/detection: onAlert must be a function'],
     ])('fails on %j naming the package and the option', (options, message) => {
       expect(() => setup(options as DetectionOptions)).toThrow(message);
     });

@@ -1,5 +1,6 @@
 // Validates the options eagerly: a bad rule or tuning fails at setup, naming the package and the
 // option; what comes out is the list of rules the engine runs.
+import { SECURITY_EVENT_PARAMETERS } from '@seclog/semconv';
 import { BUILTIN_DETECTION_RULES } from '../builtin-rules.js';
 import type { DetectionMatch, DetectionOptions, DetectionRule } from '../types.js';
 
@@ -7,7 +8,8 @@ const DEFAULT_MAX_KEYS = 10_000;
 const MAX_THRESHOLD = 10_000;
 const MAX_WINDOW_MILLIS = 7 * 24 * 3_600_000;
 const RULE_ID = /^[a-z][a-z0-9_]{0,63}$/;
-const KNOWN = ['builtins', 'rules', 'maxKeys', 'logger'];
+const KNOWN = ['builtins', 'rules', 'maxKeys', 'onAlert', 'logger'];
+const PARAMETERS: Readonly<Record<string, { attribute: string }>> = SECURITY_EVENT_PARAMETERS;
 
 export interface ResolvedOptions {
   readonly rules: readonly DetectionRule[];
@@ -33,6 +35,11 @@ function attributeKey(option: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
     fail(option, 'must be an attribute key (a non-empty string of at most 255 characters)');
   }
+  // A security event's field name is not its attribute key: a rule on `userId` would never match.
+  const parameter = Object.hasOwn(PARAMETERS, value) ? PARAMETERS[value] : undefined;
+  if (parameter !== undefined && parameter.attribute !== value) {
+    fail(option, `must be an attribute key: records carry ${value} as ${parameter.attribute}`);
+  }
   return value;
 }
 
@@ -48,6 +55,14 @@ function validateMatch(option: string, value: unknown): DetectionMatch {
       value.events.some((e) => typeof e !== 'string' || e === '')
     ) {
       fail(`${option}.events`, 'must be a non-empty array of event names');
+    }
+    // Records carry the full event name: a bare vocabulary token would never match.
+    const bare = (value.events as string[]).find((e) => !e.includes('.'));
+    if (bare !== undefined) {
+      fail(
+        `${option}.events`,
+        `must hold event names as records carry them (seclog.${bare}, com.acme.${bare}), got ${JSON.stringify(bare)}`,
+      );
     }
     if (value.events.some((e: string) => e.startsWith('seclog.alert'))) {
       fail(`${option}.events`, 'must not name seclog.alert events (alerts never feed detection)');
