@@ -7,7 +7,7 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import { ATTR_SECLOG_REQUEST_ID, EVENT_SECLOG_ALERT } from '@seclog/semconv';
 import { alertRecord } from './internal/alert-record.js';
 import { resolveOptions } from './internal/options.js';
-import { RuleState } from './internal/rule-state.js';
+import { RuleState, valueKey } from './internal/rule-state.js';
 import type { Evidence, Firing } from './internal/rule-state.js';
 import type {
   AlertLogger,
@@ -169,10 +169,12 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
       return;
     }
+    // The key as logged, whole: the alert passes redaction like its evidence, so it must hold the
+    // same string (a cut value would redact differently, or get another pseudonym).
     const keyAttributes: Record<string, string | number> = {};
     for (const k of state.rule.groupBy) {
       const v = attributes[k];
-      keyAttributes[k] = typeof v === 'number' ? v : cut(scalar(v) ?? '');
+      keyAttributes[k] = typeof v === 'number' ? v : (scalar(v) ?? '');
     }
     const record = alertRecord(state.rule, keyAttributes, firing, ROOT_CONTEXT);
     this._pending.push({
@@ -249,8 +251,9 @@ function scalar(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A group key part: long values as a prefix, their length and a hash, so they never merge. */
 function cut(value: string): string {
-  return value.length > MAX_KEY_LENGTH ? value.slice(0, MAX_KEY_LENGTH) : value;
+  return valueKey(value, MAX_KEY_LENGTH);
 }
 
 function groupKey(

@@ -25,7 +25,7 @@ interface DetectionRuleBase {
   /**
    * Attribute keys the records are grouped by, e.g. `user.id`; a record lacking one of them (or
    * holding a value that is not a string, number or boolean) is skipped by the rule. Values longer
-   * than 256 characters are cut to 256 (so long values can only merge keys, never split them).
+   * than 256 characters are tracked as a prefix, their length and a hash; the alert carries them whole.
    */
   readonly groupBy: readonly string[];
   /** The sliding window, in milliseconds; also how long an alert per key is held back. */

@@ -299,7 +299,10 @@ describe('DetectionLogRecordProcessor', () => {
       const seen: unknown[] = [];
       const { emit, alerts } = setup({ rules: [custom()], onAlert: (a) => seen.push(a) });
       for (let i = 0; i < 3; i++)
-        emit({ eventName: 'com.acme.password_reset', attributes: { 'client.address': '192.0.2.7' } });
+        emit({
+          eventName: 'com.acme.password_reset',
+          attributes: { 'client.address': '192.0.2.7' },
+        });
       expect(await alerts('resets_per_address')).toHaveLength(1);
       expect(seen).toEqual([
         {
@@ -320,7 +323,10 @@ describe('DetectionLogRecordProcessor', () => {
         },
       });
       for (let i = 0; i < 3; i++)
-        emit({ eventName: 'com.acme.password_reset', attributes: { 'client.address': '192.0.2.8' } });
+        emit({
+          eventName: 'com.acme.password_reset',
+          attributes: { 'client.address': '192.0.2.8' },
+        });
       expect(await alerts('resets_per_address')).toHaveLength(1);
       expect(String(error.mock.calls[0]?.[0])).toContain('pager down');
       diag.disable();

@@ -331,6 +331,8 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   // left is written synchronously (files, console) or spilled or counted as dropped (OTLP), so
   // nothing is left to keep the process alive batch after batch.
   const lastWords = (reason: 'process_exit' | 'shutdown'): void => {
+    // Alerts wait for a microtask, and none runs at exit: the last records' alerts go out first.
+    if (reason === 'process_exit') void detection?.forceFlush();
     for (const p of paths.values()) p.processor.flushSync(reason);
     // The last position goes off the host too (the console and file paths write it at once), or
     // a process that ends without shutdown() would never anchor its last records.

@@ -164,6 +164,14 @@ describe('startSecurityLogging', () => {
       },
     );
 
+    it('writes the alert of records emitted in the tick that ends the process', async () => {
+      const end = await runChild('alert-exit', { phase: 'started' });
+      expect(end.code).toBe(0);
+      await expectLastWordsOnDisk(20);
+      expect(fileRecords().filter((r) => r.eventName === 'seclog.alert')).toHaveLength(1);
+      expect(consoleEvents(end.stdout)).toContain('seclog.alert');
+    });
+
     it('leaves --unhandled-rejections=warn alone: the process lives on, then ends and lands them', async () => {
       const end = await runChild('reject', { nodeArgs: ['--unhandled-rejections=warn'] });
       expect(end.code).toBe(0);

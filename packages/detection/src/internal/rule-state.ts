@@ -28,8 +28,8 @@ interface KeyState {
 const MAX_VALUE_LENGTH = 64;
 
 /** A distinct value as stored: short values as they are, long ones as a prefix, length and hash. */
-function valueKey(value: string): string {
-  if (value.length <= MAX_VALUE_LENGTH) return value;
+export function valueKey(value: string, max = MAX_VALUE_LENGTH): string {
+  if (value.length <= max) return value;
   // FNV-1a over the whole string: two long values with one prefix stay distinct.
   let hash = 0x811c9dc5;
   for (let i = 0; i < value.length; i += 1) {
@@ -105,6 +105,9 @@ export class RuleState {
         if (e.at > horizon) break;
         values.delete(v);
       }
+      // The threshold most recent values decide; older ones only cost memory (an attacker sends
+      // millions of names from one address while an alert for it is held back).
+      if (values.size > rule.threshold) values.delete(values.keys().next().value as string);
       if (values.size >= rule.threshold) {
         const first = values.values().next().value as Evidence;
         firing = { count: values.size, first, last: evidence };

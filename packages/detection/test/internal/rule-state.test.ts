@@ -1,0 +1,28 @@
+// A rule's state stays bounded whatever the attacker sends: here the distinct values of one key
+// while an alert for it is held back (a flood of user names from one address).
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_DETECTION_RULES } from '@seclog/detection';
+import type { ValueCountRule } from '@seclog/detection';
+import { RuleState } from '../../src/internal/rule-state.js';
+
+const AE1 = BUILTIN_DETECTION_RULES.find(
+  (r): r is ValueCountRule => r.kind === 'value_count' && r.groupBy[0] === 'client.address',
+)!;
+
+describe('RuleState', () => {
+  it('keeps at most threshold distinct values per key, also while an alert is held back', () => {
+    const state = new RuleState(AE1, 100);
+    const at = Date.now();
+    let fired = 0;
+    for (let i = 0; i < 100_000; i += 1) {
+      const evidence = { at: at + i, traceId: undefined, requestId: undefined };
+      if (state.observe('192.0.2.1', evidence, undefined, `user-${i}`) !== undefined) fired += 1;
+    }
+    expect(fired).toBe(1);
+    expect(state.suppressed).toBeGreaterThan(99_000);
+    const key = (
+      state as unknown as { _young: Map<string, { values: Map<string, unknown> }> }
+    )._young.get('192.0.2.1')!;
+    expect(key.values.size).toBeLessThanOrEqual(AE1.threshold);
+  });
+});
