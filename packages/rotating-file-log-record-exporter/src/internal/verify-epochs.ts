@@ -105,6 +105,8 @@ export interface EpochsCheck {
   checkpoints: Checkpoint[];
   /** The last epoch sealed, when any. */
   lastEpoch: number | undefined;
+  /** A stopped writer's sealing ends before the clock's epoch: where (see verifyDirectory). */
+  sealingEnds: string | undefined;
 }
 
 /** Reads and checks `slot`'s `<stem>.epochs` with the verification key. */
@@ -117,7 +119,13 @@ export async function checkEpochs(
   now: number,
 ): Promise<EpochsCheck> {
   const name = epochsName(baseName, slot);
-  const out: EpochsCheck = { issues: [], notes: [], checkpoints: [], lastEpoch: undefined };
+  const out: EpochsCheck = {
+    issues: [],
+    notes: [],
+    checkpoints: [],
+    lastEpoch: undefined,
+    sealingEnds: undefined,
+  };
   let fh;
   try {
     fh = await open(join(dir, name), READ_NOFOLLOW);
@@ -247,9 +255,7 @@ export async function checkEpochs(
         message: `the writer is running but its last checkpoint is for epoch ${prev.to} (until ${keys.endOf(prev.to)}); epochs up to ${current - 1} have ended since`,
       });
     } else if (!writerLive && current - prev.to > 1) {
-      out.notes.push(
-        `slot ${slot}'s sealing ends with epoch ${prev.to} (${keys.endOf(prev.to)}): the writer stopped then, or everything after was deleted (only off-host anchors can tell)`,
-      );
+      out.sealingEnds = `slot ${slot}'s sealing ends with epoch ${prev.to} (${keys.endOf(prev.to)}): the writer stopped then, or everything after was deleted (only off-host anchors can tell)`;
     }
   } finally {
     await fh.close();
