@@ -19,6 +19,7 @@ import {
 import { parseRecords, recordHash, GENESIS_HASH } from '../src/internal/chain.js';
 import { EPOCH_LINE_BYTES, parseEpochLine, type EpochLine } from '../src/internal/epoch-sealer.js';
 import { readSealingStateFile } from '../src/internal/forward-secure-key.js';
+import { releaseSlot, tryAcquireSlot } from '../src/internal/slot-lock.js';
 import { record, tempDir } from './helpers.js';
 
 const EPOCH_MS = 1000;
@@ -30,7 +31,8 @@ function exportOne(e: RotatingFileLogRecordExporter, n: number): Promise<{ code:
 /** A fresh state directory for `slots` writers, as `seclog keys init` makes it. */
 function initKeys(stateDir: string, slots: number): { vk: string; startMs: number } {
   mkdirSync(stateDir, { mode: 0o700 });
-  const startMs = Math.floor(Date.now() / EPOCH_MS) * EPOCH_MS;
+  // Epoch 0 begins now, so it is a whole epoch long: the tests count on its first records.
+  const startMs = Date.now();
   const { verificationKey, states } = createSealingStates({ slots, epochMs: EPOCH_MS, startMs });
   for (const s of states) writeSealingStateFile(join(stateDir, sealingStateFileName(s.slot)), s);
   return {
@@ -187,6 +189,63 @@ describe('forward-secure sealing of the slots nobody writes (T2)', () => {
       expect.objectContaining({ kind: 'missing-epoch', file: 'seclog.epochs' }),
     );
   }, 30_000);
+});
+
+describe('a slot whose key another writer moved on', () => {
+  it('restarts after a crash and verifies: the keeper re-signed its head with each new key', async () => {
+    const t = tempDir();
+    try {
+      const dir = join(t.dir, 'logs');
+      const state = join(t.dir, 'state');
+      const { vk } = initKeys(state, 2);
+      const a = exporter(dir, state);
+      const b = exporter(dir, state);
+      await exportOne(a, 0);
+      await exportOne(b, 1000);
+      await writeEpochs(a, 1, 1);
+      await a.shutdown();
+      // What a crash leaves: the newest file without its seal, the head vouching for it.
+      const seals = readdirSync(dir)
+        .filter((n) => /^seclog-\d+\.seal$/.test(n))
+        .sort();
+      unlinkSync(join(dir, seals.at(-1)!));
+      const stoppedIn = stateEpoch(state, 0);
+      await writeEpochs(b, 3, 1001);
+      expect(stateEpoch(state, 0)).toBeGreaterThan(stoppedIn);
+      const again = exporter(dir, state);
+      await exportOne(again, 100);
+      await again.shutdown();
+      await b.shutdown();
+      const r = await verifyDirectory(dir, { verificationKey: vk });
+      expect(r.issues).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  }, 30_000);
+});
+
+describe('keeper locks', () => {
+  it('make a writer starting meanwhile wait for the slot instead of skipping to one with no sealing state', async () => {
+    const t = tempDir();
+    try {
+      const dir = join(t.dir, 'logs');
+      const state = join(t.dir, 'state');
+      initKeys(state, 1);
+      mkdirSync(dir);
+      const keeper = (await tryAcquireSlot(dir, 'seclog', 0, 0o600, true))!;
+      expect(readFileSync(keeper.path, 'utf8')).toMatch(/\nkeeper\n$/);
+      const e = exporter(dir, state);
+      const written = exportOne(e, 1);
+      await sleep(50);
+      await releaseSlot(keeper);
+      expect(await written).toEqual({ code: 0 });
+      await e.shutdown();
+      expect(readdirSync(dir).filter((n) => n.startsWith('seclog-w'))).toEqual([]);
+      expect(readdirSync(dir)).toContain('seclog-000001.ndjson');
+    } finally {
+      t.cleanup();
+    }
+  });
 });
 
 describe('a re-chained history (T2)', () => {
