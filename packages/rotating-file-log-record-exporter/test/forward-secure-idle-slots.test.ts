@@ -109,6 +109,8 @@ describe('forward-secure sealing of the slots nobody writes (T2)', () => {
     cpSync(state, stolen, { recursive: true });
     await e.shutdown();
     const stolenEpochs = [stateEpoch(stolen, 0), stateEpoch(stolen, 1)] as const;
+    // What the keeper wrote for the slot nobody took verifies as an empty, idle slot.
+    expect((await verifyDirectory(dir, { verificationKey: vk })).issues).toEqual([]);
     // The intruder replaces what slot 1 has with a history of its own in epochs 0 to 2, keeping
     // slot 0 busy so that its writer takes slot 1.
     for (const n of readdirSync(dir)) if (n.startsWith('seclog-w1')) unlinkSync(join(dir, n));
