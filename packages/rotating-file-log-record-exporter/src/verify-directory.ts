@@ -20,6 +20,7 @@ import {
   type Checkpoint,
 } from './internal/verify-epochs.js';
 import { epochsName } from './internal/file-names.js';
+import { checkpointIssue, findCheckpointHashes } from './internal/verify-checkpoints.js';
 import { DEFAULT_MAX_LINE_BYTES, regularFileLines, type FileLine } from './internal/fs-safe.js';
 import { maxIndex, readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
 import { heldByThisProcess, lockHolderAlive, MAX_SLOTS } from './internal/slot-lock.js';
@@ -52,6 +53,16 @@ interface SlotCheck {
   signedIn: number;
   /** Without a key: the key id of the first signed seal met (signatures that went unchecked). */
   signedBy: string | undefined;
+  /** Said when the slot's sealing ends, unless the directory's other slots show it should not. */
+  sealingEnds: string | undefined;
+  /** Forward-secure mode: the positions the checkpoints vouch for, and what the walk found there. */
+  checkpoints: Checkpoint[];
+  found: Map<number, string | undefined>;
+  /** Where the walk ended; `complete` when it reached the end of the chain. */
+  endSeq: number;
+  complete: boolean;
+  /** The last sequence number in files retention deleted (by records that verified and linked). */
+  retainedUpTo: number;
 }
 
 /**
@@ -209,44 +220,6 @@ async function checkUnchained(
 }
 
 /**
- * Each checkpoint's position must be in the chain as walked: reached, with the same hash. One in
- * files that retention deleted cannot be looked up and is skipped.
- */
-function checkCheckpoints(
-  out: SlotCheck,
-  baseName: string,
-  slot: number,
-  checkpoints: readonly Checkpoint[],
-  found: ReadonlyMap<number, string | undefined>,
-  endSeq: number,
-  retainedUpTo: number,
-): void {
-  const name = epochsName(baseName, slot);
-  for (const c of checkpoints) {
-    if (c.seq <= retainedUpTo) continue;
-    if (c.seq > endSeq) {
-      out.issues.push({
-        kind: 'truncated',
-        file: name,
-        line: c.line,
-        message: `checkpoint line ${c.line} vouches for records up to sequence ${c.seq}, but the chain ends at ${endSeq}: sealed records were deleted or cut`,
-      });
-      return;
-    }
-    const hash = found.get(c.seq);
-    if (hash !== undefined && hash !== c.hash) {
-      out.issues.push({
-        kind: 'hash-mismatch',
-        file: name,
-        line: c.line,
-        message: `the record at sequence ${c.seq} is not the one checkpoint line ${c.line} sealed: sealed records were rewritten`,
-      });
-      return;
-    }
-  }
-}
-
-/**
  * A writer checkpoints every ended epoch before it signs with a later key, so a signature of
  * epoch E with no checkpoint for an epoch before E means checkpoints were removed: what those
  * epochs sealed was cut, and what follows was signed with a key stolen later.
@@ -260,6 +233,24 @@ async function checkSlot(
   keys: EpochKeys | undefined,
 ): Promise<SlotCheck> {
   const out = await walkSlot(dir, baseName, files, opts, check, keys);
+  if (out.checkpoints.length > 0) {
+    // A checkpoint that disagrees with the chain is always said, not only when nothing broke first.
+    const { found, endSeq } = out.complete
+      ? out
+      : await findCheckpointHashes(dir, files, out.checkpoints, out.found, {
+          maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+          signal: opts.signal,
+        });
+    const issue = checkpointIssue(
+      baseName,
+      files.slot,
+      out.checkpoints,
+      found,
+      endSeq,
+      out.retainedUpTo,
+    );
+    if (issue !== undefined) out.issues.push(issue);
+  }
   if (keys === undefined || out.sealedTo === undefined) return out;
   if (out.signedIn > out.sealedTo + 1) {
     out.issues.push({
@@ -289,6 +280,12 @@ async function walkSlot(
     sealedTo: undefined,
     signedIn: -1,
     signedBy: undefined,
+    sealingEnds: undefined,
+    checkpoints: [],
+    found: new Map(),
+    endSeq: 0,
+    complete: false,
+    retainedUpTo: -1,
   };
   // Remembers the newest epoch that signed something valid here (see checkSlot).
   const check: SignatureCheck | undefined =
@@ -337,7 +334,7 @@ async function walkSlot(
     });
   }
   // Chain positions to look up on the way: the head's, and those recovery seals recorded.
-  const found = new Map<number, string | undefined>();
+  const found = out.found;
   if (out.head !== undefined)
     found.set(out.head.seq, out.head.seq === 0 ? GENESIS_HASH : undefined);
   const pointer = files.pointer
@@ -361,14 +358,14 @@ async function walkSlot(
     heldByThisProcess(resolve(lockPath)) ||
     (lockText !== undefined && lockText !== '' && lockHolderAlive(lockText));
   // Forward-secure mode: every position a checkpoint vouches for is looked up on the way.
-  let checkpoints: Checkpoint[] = [];
   if (keys !== undefined) {
     const ep = await checkEpochs(dir, baseName, slot, keys, writerLive, opts.now ?? Date.now());
     out.issues.push(...ep.issues);
     out.notes.push(...ep.notes);
-    checkpoints = ep.checkpoints;
+    out.sealingEnds = ep.sealingEnds;
+    out.checkpoints = ep.checkpoints;
     out.sealedTo = ep.lastEpoch;
-    for (const c of checkpoints)
+    for (const c of out.checkpoints)
       if (!found.has(c.seq)) found.set(c.seq, c.seq === 0 ? GENESIS_HASH : undefined);
   }
   for (const bad of files.retentionBadLines) {
@@ -383,8 +380,6 @@ async function walkSlot(
   let prevSeq = 0;
   let resync = false;
   const retained: string[] = [];
-  // The last sequence number in files retention deleted (by records that verified and linked).
-  let retainedUpTo = -1;
   // Indexes something is known about, ascending: a run of unknown ones between them is one gap,
   // reported once, so a pointer or file name with a huge index costs nothing.
   const known = [...new Set(indexes)].sort((a, b) => a - b);
@@ -462,7 +457,7 @@ async function walkSlot(
         }
         resync = false;
         retained.push(name);
-        retainedUpTo = Math.max(retainedUpTo, deleted.lastSeq);
+        out.retainedUpTo = Math.max(out.retainedUpTo, deleted.lastSeq);
         prevHash = deleted.lastHash;
         prevSeq = deleted.lastSeq;
         continue;
@@ -779,8 +774,8 @@ async function walkSlot(
       );
     }
   }
-  if (checkpoints.length > 0)
-    checkCheckpoints(out, baseName, files.slot, checkpoints, found, prevSeq, retainedUpTo);
+  out.endSeq = prevSeq;
+  out.complete = true;
   if (retained.length > 0) {
     out.notes.unshift(
       retained.length === 1
@@ -789,6 +784,37 @@ async function walkSlot(
     );
   }
   return out;
+}
+
+/** Epochs a slot's checkpoints may trail the directory's newest: a timer late by one, and one being written. */
+const SEALING_SLACK_EPOCHS = 2;
+
+/**
+ * Every running writer also checkpoints, each epoch, the slots no live writer holds, and erases
+ * their old keys. So while any writer of the directory runs, every slot's checkpoints reach its
+ * newest epoch: a slot that stops well before while another went on kept an old key on the host,
+ * and what it claims for the epochs after cannot be trusted (`missing-epoch`). When all slots stop
+ * together no writer ran since: said as a note (see the T2 section of docs/file-format.md).
+ */
+function sealingLags(
+  result: VerifyResult,
+  baseName: string,
+  sealed: readonly { slot: number; to: number; ends: string | undefined }[],
+  keys: EpochKeys,
+): void {
+  let newest: { slot: number; to: number } | undefined;
+  for (const s of sealed) if (newest === undefined || s.to > newest.to) newest = s;
+  for (const s of sealed) {
+    if (newest !== undefined && newest.to - s.to > SEALING_SLACK_EPOCHS) {
+      result.issues.push({
+        kind: 'missing-epoch',
+        file: epochsName(baseName, s.slot),
+        message: `slot ${s.slot}'s checkpoints end with epoch ${s.to} (${keys.endOf(s.to)}), but slot ${newest.slot}'s go on to epoch ${newest.to}: a running writer checkpoints every slot nobody writes, so slot ${s.slot}'s epochs ${s.to + 1} to ${newest.to} went unsealed (checkpoints deleted, or its old key kept on the host) and what they claim cannot be trusted`,
+      });
+    } else if (s.ends !== undefined) {
+      result.notes.push(s.ends);
+    }
+  }
 }
 
 /**
@@ -820,6 +846,8 @@ export async function verifyDirectory(
   // No exporter writes a slot past MAX_SLOTS: such names are planted, reported together, unread.
   const beyond: number[] = [];
   let signedBy: string | undefined;
+  // Forward-secure mode: how far each slot's checkpoints reach (see sealingLags).
+  const sealed: { slot: number; to: number; ends: string | undefined }[] = [];
   for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
     options.signal?.throwIfAborted();
     const files = slots.get(slot);
@@ -836,6 +864,7 @@ export async function verifyDirectory(
     result.issues.push(...r.issues);
     result.notes.push(...r.notes);
     signedBy ??= r.signedBy;
+    if (r.sealedTo !== undefined) sealed.push({ slot, to: r.sealedTo, ends: r.sealingEnds });
     result.filesChecked += r.files;
     result.recordsChecked += r.records;
     if (
@@ -850,6 +879,7 @@ export async function verifyDirectory(
       `the files are signed${signedBy === '' ? '' : ` (key id ${signedBy})`} but no key was given, so their signatures were not checked: anyone who can write the directory could have made them (give the HMAC key, or the verification key for forward-secure sealing)`,
     );
   }
+  if (keys !== undefined) sealingLags(result, baseName, sealed, keys);
   if (beyond.length > 0) {
     const stem = (s: number): string => `${baseName}-w${s}-*`;
     result.issues.push({

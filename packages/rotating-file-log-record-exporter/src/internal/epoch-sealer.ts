@@ -194,6 +194,12 @@ export class EpochSealer {
     }
   }
 
+  /** Where the last checkpoint says the chain stood, when there is one. */
+  get checkpointed(): ChainPosition | undefined {
+    const last = this._last;
+    return last === undefined ? undefined : { lastSeq: last.seq, lastHash: last.hash };
+  }
+
   /** The current epoch. */
   get epoch(): number {
     return this._state.epoch;

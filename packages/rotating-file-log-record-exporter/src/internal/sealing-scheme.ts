@@ -2,6 +2,7 @@
 // of the slot (T2, `sealingStateDir`), or none; and the order an epoch's end is signed in.
 import { join } from 'node:path';
 import { EpochSealer } from './epoch-sealer.js';
+import { advanceIdleSlots } from './idle-slots.js';
 import { readSealingStateFile, sealingStateFileName } from './forward-secure-key.js';
 import { PACKAGE, type ResolvedOptions } from './options.js';
 import type { ChainState } from './recovery.js';
@@ -20,6 +21,10 @@ export class SealingScheme {
   /** Forward-secure mode: the slot's epoch key and checkpoints, once the slot is started. */
   private _epochs: EpochSealer | undefined;
   private _epochTimer: NodeJS.Timeout | undefined;
+  private _slot = 0;
+  /** Moving the unwritten slots' keys on (see idle-slots.ts): one pass at a time, behind the writes. */
+  private _idle: Promise<void> = Promise.resolve();
+  private _idlePending = false;
 
   /** Throws a `TypeError` naming `sealingStateDir` when slot 0 has no usable state. */
   constructor(
@@ -74,7 +79,9 @@ export class SealingScheme {
       fileMode: this._o.fileMode,
       onProblem: (m) => this._hooks.report(new Error(m), 'forward-secure sealing'),
     });
+    this._slot = slot;
     this._armEpochTimer();
+    this._advanceIdleSlots();
     return this._epochs;
   }
 
@@ -86,7 +93,42 @@ export class SealingScheme {
   signHead(chain: ChainState, write: () => void): void {
     const moved = this._epochs?.advance(Date.now(), chain) ?? false;
     write();
-    if (moved) this._epochs?.persist();
+    if (moved) {
+      this._epochs?.persist();
+      this._advanceIdleSlots();
+    }
+  }
+
+  /** Resolves once the unwritten slots' keys have been moved on (the pass running, if any). */
+  settle(): Promise<void> {
+    return this._idle;
+  }
+
+  /**
+   * At start and at each epoch end: every slot of the state directory that no live writer holds
+   * has its key moved to the current epoch, so while this writer runs no older key is on the host.
+   */
+  private _advanceIdleSlots(): void {
+    const stateDir = this._o.sealingStateDir;
+    if (stateDir === undefined || this._idlePending || this._hooks.stopped()) return;
+    this._idlePending = true;
+    const o = this._o;
+    this._idle = this._idle
+      .then(() => {
+        this._idlePending = false;
+        return advanceIdleSlots(
+          {
+            directory: o.directory,
+            baseName: o.baseName,
+            stateDir,
+            fileMode: o.fileMode,
+            ownSlot: this._slot,
+            onProblem: (m) => this._hooks.report(new Error(m), 'forward-secure sealing'),
+          },
+          Date.now(),
+        );
+      })
+      .catch((err: unknown) => this._hooks.report(err, 'forward-secure sealing'));
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { readdir, stat, unlink, open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CREATE_EXCL, READ_NOFOLLOW } from './fs-safe.js';
 import { lockName } from './file-names.js';
 import { readSmall } from './slot-files.js';
@@ -86,8 +87,8 @@ async function tryTakeOver(
   }
 }
 
-function lockContent(): string {
-  return `${process.pid}\n${hostname()}\n${randomBytes(8).toString('hex')}\n`;
+function lockContent(keeper = false): string {
+  return `${process.pid}\n${hostname()}\n${randomBytes(8).toString('hex')}\n${keeper ? `${KEEPER}\n` : ''}`;
 }
 
 /**
@@ -124,47 +125,90 @@ export function acquireFreshSlotSync(
   throw Object.assign(new Error(`no free writer slot among ${MAX_SLOTS}`), { code: 'ESLOTS' });
 }
 
+/** Marks a lock taken only to move an unwritten slot's key on (see idle-slots.ts): released at once. */
+const KEEPER = 'keeper';
+
+/** Paths of this process's keeper locks: a writer starting here waits for them instead of skipping. */
+const keepingInProcess = new Set<string>();
+
+/**
+ * Takes slot `slot` of `dir` when it is free or stale, without waiting; undefined when it is held.
+ * With `keeper` the lock says so, and a writer wanting the slot waits for its release.
+ */
+export async function tryAcquireSlot(
+  dir: string,
+  baseName: string,
+  slot: number,
+  mode: number,
+  keeper = false,
+): Promise<SlotLock | undefined> {
+  const content = lockContent(keeper);
+  const path = join(dir, lockName(baseName, slot));
+  if (heldInProcess.has(path)) return undefined;
+  // Reserved before the first await so a concurrent acquisition in this process skips it.
+  heldInProcess.add(path);
+  if (keeper) keepingInProcess.add(path);
+  let lock: SlotLock | undefined;
+  try {
+    lock = await take(slot, path, content, mode);
+    return lock;
+  } finally {
+    if (lock === undefined) {
+      heldInProcess.delete(path);
+      keepingInProcess.delete(path);
+    }
+  }
+}
+
+async function take(
+  slot: number,
+  path: string,
+  content: string,
+  mode: number,
+): Promise<SlotLock | undefined> {
+  if (await tryCreate(path, content, mode)) return { slot, path, content };
+  let seen: string;
+  let ageMs = 0;
+  try {
+    const fh = await open(path, READ_NOFOLLOW);
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) return undefined; // something planted; leave that slot alone
+      seen = await fh.readFile('utf8');
+      ageMs = Date.now() - st.mtimeMs;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+  // A lock being written right now is empty for an instant: treat it as held.
+  if ((seen === '' && ageMs < 10_000) || (seen !== '' && lockHolderAlive(seen))) return undefined;
+  return (await tryTakeOver(path, seen, content, mode)) ? { slot, path, content } : undefined;
+}
+
+/** Whether the lock at `path` is a live keeper's, which lets go within moments. */
+async function heldByKeeper(path: string): Promise<boolean> {
+  if (keepingInProcess.has(path)) return true;
+  const text = await readSmall(path);
+  return text !== undefined && text.split('\n')[3] === KEEPER && lockHolderAlive(text);
+}
+
+/** How long a starting writer waits for a keeper to let go of a slot: it holds it for one state update. */
+const KEEPER_WAIT_MS = 2_000;
+
 /** Takes the lowest free (or stale) slot in `dir`. */
 export async function acquireSlot(dir: string, baseName: string, mode: number): Promise<SlotLock> {
-  const content = lockContent();
   for (let slot = 0; slot < MAX_SLOTS; slot++) {
     const path = join(dir, lockName(baseName, slot));
-    if (heldInProcess.has(path)) continue;
-    // Reserved before the first await so a concurrent acquisition in this process skips it.
-    heldInProcess.add(path);
-    let created = false;
-    try {
-      created = await tryCreate(path, content, mode);
-    } finally {
-      if (!created) heldInProcess.delete(path);
+    // A keeper (another writer moving this unwritten slot's key on) lets go at once: wait for it,
+    // else this writer would skip to a slot that has no sealing state.
+    for (let waited = 0; ; waited += 10) {
+      const lock = await tryAcquireSlot(dir, baseName, slot, mode);
+      if (lock !== undefined) return lock;
+      if (waited >= KEEPER_WAIT_MS || !(await heldByKeeper(path))) break;
+      await sleep(10);
     }
-    if (created) return { slot, path, content };
-    let seen: string;
-    let ageMs = 0;
-    try {
-      const fh = await open(path, READ_NOFOLLOW);
-      try {
-        const st = await fh.stat();
-        if (!st.isFile()) continue; // something planted; leave that slot alone
-        seen = await fh.readFile('utf8');
-        ageMs = Date.now() - st.mtimeMs;
-      } finally {
-        await fh.close();
-      }
-    } catch {
-      continue;
-    }
-    // A lock being written right now is empty for an instant: treat it as held.
-    if ((seen === '' && ageMs < 10_000) || (seen !== '' && lockHolderAlive(seen))) continue;
-    if (heldInProcess.has(path)) continue;
-    heldInProcess.add(path);
-    let taken = false;
-    try {
-      taken = await tryTakeOver(path, seen, content, mode);
-    } finally {
-      if (!taken) heldInProcess.delete(path);
-    }
-    if (taken) return { slot, path, content };
   }
   throw Object.assign(new Error(`no free writer slot among ${MAX_SLOTS}`), { code: 'ESLOTS' });
 }
@@ -172,6 +216,7 @@ export async function acquireSlot(dir: string, baseName: string, mode: number): 
 /** Releases a slot if the lock file still holds our content. */
 export async function releaseSlot(lock: SlotLock): Promise<void> {
   heldInProcess.delete(lock.path);
+  keepingInProcess.delete(lock.path);
   // Never follows a symlink or waits on a FIFO planted at the lock.
   const now = await readSmall(lock.path);
   if (now === lock.content) await unlink(lock.path).catch(() => undefined);

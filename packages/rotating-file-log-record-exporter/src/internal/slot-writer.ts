@@ -404,6 +404,7 @@ export class SlotWriter {
     await this.seals.retry();
     this.scheduleMaintenance();
     await this._maint;
+    await this.scheme.settle();
     if (this.lock !== undefined) {
       await releaseSlot(this.lock);
       this.lock = undefined;

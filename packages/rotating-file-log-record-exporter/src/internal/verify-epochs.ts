@@ -105,6 +105,8 @@ export interface EpochsCheck {
   checkpoints: Checkpoint[];
   /** The last epoch sealed, when any. */
   lastEpoch: number | undefined;
+  /** A stopped writer's sealing ends before the clock's epoch: where (see verifyDirectory). */
+  sealingEnds: string | undefined;
 }
 
 /** Reads and checks `slot`'s `<stem>.epochs` with the verification key. */
@@ -117,7 +119,13 @@ export async function checkEpochs(
   now: number,
 ): Promise<EpochsCheck> {
   const name = epochsName(baseName, slot);
-  const out: EpochsCheck = { issues: [], notes: [], checkpoints: [], lastEpoch: undefined };
+  const out: EpochsCheck = {
+    issues: [],
+    notes: [],
+    checkpoints: [],
+    lastEpoch: undefined,
+    sealingEnds: undefined,
+  };
   let fh;
   try {
     fh = await open(join(dir, name), READ_NOFOLLOW);
@@ -250,9 +258,7 @@ export async function checkEpochs(
         `${name} holds no checkpoint yet: its writer started in the key's first epoch and stopped before it ended (${keys.endOf(0)}), or has not seen it end`,
       );
     } else if (!writerLive && current - prev.to > 1) {
-      out.notes.push(
-        `slot ${slot}'s sealing ends with epoch ${prev.to} (${keys.endOf(prev.to)}): the writer stopped then, or everything after was deleted (only off-host anchors can tell)`,
-      );
+      out.sealingEnds = `slot ${slot}'s sealing ends with epoch ${prev.to} (${keys.endOf(prev.to)}): the writer stopped then, or everything after was deleted (only off-host anchors can tell)`;
     }
   } finally {
     await fh.close();
