@@ -10,6 +10,7 @@ import { dataName, retentionName } from './file-names.js';
 import { appendLineSynced, READ_NOFOLLOW, syncDirectory, unlinkRetry } from './fs-safe.js';
 import { signedJson, type RetentionRecord, type SignatureCheck, type SigningKey } from './seal.js';
 import { readSeal, scanDirectory } from './slot-files.js';
+import { MAX_SLOTS } from './slot-lock.js';
 
 /** What maintenance needs to know. */
 export interface MaintenanceOptions {
@@ -90,7 +91,8 @@ export async function runMaintenance(
   const result: MaintenanceResult = { compressed: 0, deleted: 0, slots: 0 };
   const { directory: dir, baseName } = opts;
   const all = await scanDirectory(dir, baseName);
-  for (const s of all.keys()) result.slots = Math.max(result.slots, s + 1);
+  // Slots no exporter takes are planted: they must not inflate what the head claims.
+  for (const s of all.keys()) if (s < MAX_SLOTS) result.slots = Math.max(result.slots, s + 1);
   const files = all.get(slot);
   if (files === undefined) return result;
   const closed: {
