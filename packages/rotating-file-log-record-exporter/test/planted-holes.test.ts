@@ -47,8 +47,14 @@ function crashedWriter(dir: string, maxFileBytes: number): Promise<void> {
   });
 }
 
+/** The file the killed writer left open: the newest data file without a seal. */
 function activeFile(dir: string): string {
-  return join(dir, readFileSync(join(dir, 'seclog.current'), 'utf8').trim());
+  const names = readdirSync(dir);
+  const open = names
+    .filter((f) => f.endsWith('.ndjson') && !names.includes(f.replace(/\.ndjson$/, '.seal')))
+    .sort();
+  expect(open).toHaveLength(1);
+  return join(dir, open[0]!);
 }
 
 beforeAll(() => buildPackages(), 120_000);
@@ -58,13 +64,15 @@ describe('RotatingFileLogRecordExporter start-up on a padded active file', () =>
     const t = setup({ maxFileBytes: 4096 });
     const violations: IntegrityViolation[] = [];
     try {
-      await crashedWriter(t.logDir, 4096);
+      // One file (no rotation to race with the kill), open when killed.
+      await crashedWriter(t.logDir, 1024 * 1024);
       const active = activeFile(t.logDir);
       const before = statSync(active).size;
       truncateSync(active, before + 3 * GIB);
       const t2 = setup({
         directory: t.logDir,
         maxFileBytes: 4096,
+        compress: true,
         onIntegrityViolation: (v) => violations.push(v),
       });
       t2.emit(5);
@@ -78,7 +86,7 @@ describe('RotatingFileLogRecordExporter start-up on a padded active file', () =>
         'CRITICAL',
         active.slice(t.logDir.length + 1),
       ]);
-      // Left as found: not cut, nothing copied to a sidecar.
+      // Left as found: not cut, not compressed, nothing copied to a sidecar.
       expect(statSync(active).size).toBe(before + 3 * GIB);
       expect(readdirSync(t.logDir).filter((f) => f.endsWith('.torn'))).toEqual([]);
       const r = await verifyDirectory(t.logDir);
@@ -86,13 +94,13 @@ describe('RotatingFileLogRecordExporter start-up on a padded active file', () =>
       expect(r.issues.map((i) => [i.kind, i.file])).toEqual([
         ['oversized-file', active.slice(t.logDir.length + 1)],
       ]);
+      expect(readdirSync(t.logDir)).not.toContain(`${active.slice(t.logDir.length + 1)}.gz`);
       // The records after the restart went to a new file, and were checked too.
       const newest = readdirSync(t.logDir)
-        .filter((f) => f.endsWith('.ndjson'))
+        .filter((f) => /\.ndjson(\.gz)?$/.test(f))
         .sort()
         .at(-1)!;
       expect(newest > active.slice(t.logDir.length + 1)).toBe(true);
-      expect(readFileSync(join(t.logDir, newest), 'utf8')).toContain('event 4');
       expect(r.recordsChecked).toBeGreaterThan(5);
     } finally {
       await t.done();
@@ -156,7 +164,7 @@ describe('verifyDirectory on planted sparse files', () => {
     }
   }, 60_000);
 
-  it('reports a sealed file padded with holes as planted-file', async () => {
+  it('reports a sealed file padded with holes as planted-file, which maintenance does not compress', async () => {
     const { dir, cleanup } = tempDir();
     const t = setup({ maxFileBytes: 4096, directory: dir });
     try {
@@ -164,7 +172,16 @@ describe('verifyDirectory on planted sparse files', () => {
       await t.flush();
       await t.provider.shutdown();
       const first = join(dir, 'seclog-000001.ndjson');
-      truncateSync(first, statSync(first).size + 2 * GIB);
+      const padded = statSync(first).size + 2 * GIB;
+      truncateSync(first, padded);
+      // A compressing writer's maintenance leaves it as found: gzip would read its holes.
+      const t2 = setup({ maxFileBytes: 4096, directory: dir, compress: true });
+      t2.emit(1);
+      await t2.flush();
+      await t2.done();
+      expect(statSync(first).size).toBe(padded);
+      expect(readdirSync(dir)).not.toContain('seclog-000001.ndjson.gz');
+      expect(readdirSync(dir)).toContain('seclog-000002.ndjson.gz');
       const r = await verifyDirectory(dir);
       expect(r.issues.map((i) => [i.kind, i.file])).toEqual([
         ['planted-file', 'seclog-000001.ndjson'],
