@@ -35,6 +35,9 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   verify: `usage: seclog verify <dir> [options]
   Checks the hash chains, seals and signatures of a log directory.
   Exit 0 intact, 1 a break found (named on stderr), 2 usage or I/O error, 130 interrupted.
+  Exit 0 may come with notes (lines starting "note:"): things that are no break but that the
+  key does not vouch for, e.g. records a crashed writer's restart sealed, or an unsealed file.
+  --strict                       treat every note as a failure too (exit 1), for automation
   --max-age <5m>                 also fail when the newest record is older
   --hmac-key-file <file>         check HMAC signatures with this key
   --verification-key-file <file> check forward-secure seals (the key \`seclog keys init\` printed)
@@ -71,7 +74,7 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
 const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
                 [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--anchors <file>]
-                [--json]
+                [--strict] [--json]
   seclog tail <dir> [-n <lines>] [--event <name>] [--user <id>] [--address <ip>] [--since <15m>]
               [--severity <level>] [--raw | --pretty | --json] [--base-name <name>]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
@@ -123,7 +126,16 @@ function parseArgs(args: string[]): Parsed | string {
         flags.set(a, v);
         i++;
       } else if (
-        ['--json', '--raw', '--pretty', '--allow-unchained', '--sigma', '--help', '-h'].includes(a)
+        [
+          '--json',
+          '--raw',
+          '--pretty',
+          '--allow-unchained',
+          '--strict',
+          '--sigma',
+          '--help',
+          '-h',
+        ].includes(a)
       ) {
         flags.set(a, true);
       } else {
@@ -237,11 +249,19 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  // --strict: a note (not vouched for by the key, or left for the next start) fails too.
+  const strictFail = p.flags.has('--strict') && result.notes.length > 0;
   if (p.flags.has('--json')) {
     io.stdout.write(`${jsonLine(result)}\n`);
-    return result.ok ? EXIT_OK : EXIT_BROKEN;
+    return result.ok && !strictFail ? EXIT_OK : EXIT_BROKEN;
   }
   for (const note of result.notes) io.stdout.write(`note: ${escapeForLine(note)}\n`);
+  if (result.ok && strictFail) {
+    io.stderr.write(
+      `seclog verify: FAILED (--strict): no break, but ${plural(result.notes.length, 'note')} above; under --strict a note is a failure\n`,
+    );
+    return EXIT_BROKEN;
+  }
   if (result.ok) {
     // Say what was checked: without a key, anyone who can write the directory can pass this.
     const signatures =

@@ -33,6 +33,23 @@ describe('seclog bin', () => {
       cleanup();
     });
 
+    it('with --strict exits 1 when the directory verifies only with notes, 0 when it has none', async () => {
+      const withNotes = await sealedDir(40, { maxFiles: 2 });
+      const plain = seclog('verify', withNotes.dir);
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toMatch(/^note: \d+ files removed by retention/m);
+      const strict = seclog('verify', '--strict', withNotes.dir);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toBe(
+        'seclog verify: FAILED (--strict): no break, but 1 note above; under --strict a note is a failure\n',
+      );
+      expect(seclog('verify', '--strict', '--json', withNotes.dir).code).toBe(1);
+      withNotes.cleanup();
+      const clean = await sealedDir(20);
+      expect(seclog('verify', '--strict', clean.dir).code).toBe(0);
+      clean.cleanup();
+    });
+
     it('exits 1 naming the first broken file, line and kind', async () => {
       const { dir, cleanup } = await sealedDir(20);
       const path = join(dir, 'seclog-000002.ndjson');

@@ -127,7 +127,13 @@ export const BUILTIN_DETECTION_RULES: readonly DetectionRule[] = Object.freeze([
     match: {
       events: [EVENT_SECLOG_LOG_INTEGRITY_VIOLATION],
       where: {
-        [ATTR_SECLOG_REASON]: ['missing-seal', 'missing-head', 'truncated', 'bad-signature'],
+        [ATTR_SECLOG_REASON]: [
+          'missing-seal',
+          'missing-head',
+          'truncated',
+          'bad-signature',
+          'oversized-file',
+        ],
       },
     },
     groupBy: [ATTR_SECLOG_REASON],

@@ -182,7 +182,7 @@ export interface ChainAnchor {
 
 /** Kinds of {@link IntegrityViolation}. */
 export type IntegrityViolationKind =
-  'torn-line' | 'missing-seal' | 'missing-head' | 'truncated' | 'bad-signature';
+  'torn-line' | 'missing-seal' | 'missing-head' | 'truncated' | 'bad-signature' | 'oversized-file';
 
 /** A break found when the exporter started on its directory (see `onIntegrityViolation`). */
 export interface IntegrityViolation {
@@ -190,7 +190,8 @@ export interface IntegrityViolation {
   /**
    * `INFO` for a torn line (what a crash leaves); `WARN` for a missing seal or head (a crash or an
    * upgrade can explain them, an intruder can cause them); `CRITICAL` for a cut or a bad signature
-   * (no crash causes them).
+   * (no crash causes them), or for a data file larger than the writer could have made it or with
+   * a hole in it (`oversized-file`: its tail was left unread and writing went on in a new file).
    */
   level: 'INFO' | 'WARN' | 'CRITICAL';
   /** The file concerned, inside the directory. */
@@ -252,6 +253,7 @@ export type VerifyIssueKind =
   | 'unsigned-state'
   | 'missing-epoch'
   | 'planted-file'
+  | 'oversized-file'
   | 'anchor-missing'
   | 'anchor-mismatch';
 

@@ -53,7 +53,10 @@ interface OtlpValue {
   intValue?: string | number;
 }
 
-/** Anchors in one line: an OTLP/JSON request (Collector `file` exporter) or an ECS object. */
+/**
+ * Anchors in one line: an OTLP/JSON request (Collector `file` exporter), the raw anchor object
+ * `onAnchor` receives, or an ECS object.
+ */
 function anchorsInLine(obj: Record<string, unknown>): ChainAnchor[] {
   const out: ChainAnchor[] = [];
   if (Array.isArray(obj.resourceLogs)) {
@@ -79,6 +82,15 @@ function anchorsInLine(obj: Record<string, unknown>): ChainAnchor[] {
         }
       }
     }
+    return out;
+  }
+  // The object `onAnchor` receives, as JSON.stringify writes it (one per line).
+  if (obj.v === 1 && 'seq' in obj && 'hash' in obj && 'slot' in obj) {
+    const anchor = anchorFrom((k) => {
+      const name = k.slice(A.length);
+      return obj[name === 'key_id' ? 'keyId' : name];
+    });
+    if (anchor !== undefined) out.push(anchor);
     return out;
   }
   // ECS: dotted keys as Filebeat writes them, or nested objects as a SIEM may return them; a

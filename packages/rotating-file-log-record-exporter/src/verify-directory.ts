@@ -10,7 +10,14 @@ import {
   plainLineRecords,
   recordHash,
 } from './internal/chain.js';
-import { dataName, headName, lockName, pointerName, sealName } from './internal/file-names.js';
+import {
+  dataName,
+  headName,
+  lockName,
+  pointerName,
+  retentionName,
+  sealName,
+} from './internal/file-names.js';
 import { readHead, type Head, type HeadState } from './internal/head.js';
 import { parseSeal, type Seal, type SignatureCheck } from './internal/seal.js';
 import {
@@ -35,7 +42,16 @@ function tooLong(file: string, line: number, max: number): VerifyIssue {
 }
 
 function unreadable(file: string, err: unknown): VerifyIssue {
-  return (err as NodeJS.ErrnoException).code === 'EUNSAFE'
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ESPARSE') {
+    const { size, holes } = err as { size: number; holes: number };
+    return {
+      kind: 'planted-file',
+      file,
+      message: `${file} has ${size} bytes of which ${holes} are holes, which the exporter never writes (planted); it was not read`,
+    };
+  }
+  return code === 'EUNSAFE'
     ? { kind: 'planted-file', file, message: `${file} is not a regular file (possibly planted)` }
     : { kind: 'unparsable-line', file, message: `cannot read: ${(err as Error).message}` };
 }
@@ -368,6 +384,14 @@ async function walkSlot(
     for (const c of out.checkpoints)
       if (!found.has(c.seq)) found.set(c.seq, c.seq === 0 ? GENESIS_HASH : undefined);
   }
+  if (files.retentionUnread) {
+    const name = retentionName(baseName, slot);
+    out.issues.push({
+      kind: 'planted-file',
+      file: name,
+      message: `${name} is over 16 MiB (possibly planted; verify reads retention lists of up to 16 MiB): it was not read, so it explains no missing file`,
+    });
+  }
   for (const bad of files.retentionBadLines) {
     out.issues.push({
       kind: 'unparsable-line',
@@ -511,12 +535,23 @@ async function walkSlot(
       prevSeq = seal.firstSeq - 1;
       resync = false;
     }
+    const oversized = seal?.recovered === true ? seal.oversized : undefined;
+    if (oversized !== undefined) {
+      out.issues.push({
+        kind: 'oversized-file',
+        file: present,
+        message: `${present} had ${oversized.size} bytes (${oversized.allocated} allocated) when recovery found it, more than the writer makes or with holes (planted); only the ${seal!.bytes} bytes its seal covers were checked`,
+      });
+    }
     const counter = { bytes: 0 };
     const it = regularFileLines(join(dir, present), {
       gunzip: e.data === undefined,
       maxLineBytes,
       counter,
       signal: opts.signal,
+      // Holes cost an intruder no disk but verify the time to read them: such a file is not read.
+      refuseHoles: oversized === undefined,
+      limit: oversized === undefined ? undefined : seal!.bytes,
     });
     // The first line decides whether the file is chained; it is then checked with the rest.
     let first: IteratorResult<FileLine, void>;

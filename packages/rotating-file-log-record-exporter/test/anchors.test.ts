@@ -63,6 +63,43 @@ describe('anchors', () => {
     cleanup();
   });
 
+  it('are read back as the raw objects onAnchor receives, one JSON.stringify per line', async () => {
+    const { dir: root, cleanup } = tempDir();
+    const dir = join(root, 'logs');
+    const old = join(root, 'old-copy');
+    const anchors: ChainAnchor[] = [];
+    const options = {
+      directory: dir,
+      maxFileBytes: 4096,
+      hmacKey: KEY,
+      keyId: 'k1',
+      onAnchor: (a: ChainAnchor) => anchors.push(a),
+    };
+    let e = new RotatingFileLogRecordExporter(options);
+    await writeMany(e, 0, 10);
+    await e.shutdown();
+    cpSync(dir, old, { recursive: true });
+    e = new RotatingFileLogRecordExporter(options);
+    await writeMany(e, 10, 30);
+    await e.shutdown();
+    const file = join(root, 'anchors.ndjson');
+    writeFileSync(file, anchors.map((a) => `${JSON.stringify(a)}\n`).join(''));
+    const intact = await verifyAnchors(dir, file, { hmacKey: KEY });
+    expect(intact.issues).toEqual([]);
+    expect(intact.anchorsChecked).toBe(anchors.length);
+    // Rolled back: the raw anchors catch it as the ECS ones do.
+    rmSync(dir, { recursive: true });
+    cpSync(old, dir, { recursive: true });
+    const r = await verifyAnchors(dir, file, { hmacKey: KEY });
+    expect(r.issues[0]).toMatchObject({ kind: 'anchor-missing', file });
+    // A forged raw anchor is caught by its HMAC.
+    writeFileSync(file, `${JSON.stringify({ ...anchors[0]!, seq: anchors[0]!.seq + 1 })}\n`);
+    expect((await verifyAnchors(dir, file, { hmacKey: KEY })).issues[0]?.kind).toBe(
+      'bad-signature',
+    );
+    cleanup();
+  });
+
   it('are due at most once per anchorIntervalMs, and only after a record that is not an anchor', async () => {
     const { dir, cleanup } = tempDir();
     const anchors: ChainAnchor[] = [];

@@ -15,8 +15,8 @@ export const EVENT_SECLOG_CHAIN_ANCHOR = 'seclog.chain.anchor' as const;
  * it. Attributes: `file.name`, `seclog.reason` (one of {@link LOG_INTEGRITY_VIOLATION_KINDS}),
  * `seclog.detail`, `seclog.outcome` `unknown`. Severity by kind: `torn-line` INFO (9), what a
  * crash leaves; `missing-seal` and `missing-head` WARN (13), which a crash or an upgrade can
- * explain but an intruder can cause; `truncated` and `bad-signature` CRITICAL (18), which no crash
- * causes.
+ * explain but an intruder can cause; `truncated`, `bad-signature` and `oversized-file` (a file
+ * larger than the writer makes, or with holes) CRITICAL (18), which no crash causes.
  */
 export const EVENT_SECLOG_LOG_INTEGRITY_VIOLATION = 'seclog.log.integrity_violation' as const;
 
@@ -34,6 +34,7 @@ export const LOG_INTEGRITY_VIOLATION_KINDS = Object.freeze({
   'missing-head': 'WARN',
   truncated: 'CRITICAL',
   'bad-signature': 'CRITICAL',
+  'oversized-file': 'CRITICAL',
 } as const);
 
 /** A kind of log integrity violation. */

@@ -29,5 +29,6 @@ describe('log events', () => {
     expect(LOG_INTEGRITY_VIOLATION_KINDS['missing-head']).toBe('WARN');
     expect(LOG_INTEGRITY_VIOLATION_KINDS.truncated).toBe('CRITICAL');
     expect(LOG_INTEGRITY_VIOLATION_KINDS['bad-signature']).toBe('CRITICAL');
+    expect(LOG_INTEGRITY_VIOLATION_KINDS['oversized-file']).toBe('CRITICAL');
   });
 });

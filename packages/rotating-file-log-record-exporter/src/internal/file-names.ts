@@ -55,10 +55,13 @@ export interface ParsedName {
   kind: FileKind;
 }
 
-/** Parses the names {@link dataName}, {@link sealName}, {@link tornName} (and `.gz`) produce. */
+/**
+ * Parses the names {@link dataName}, {@link sealName}, {@link tornName} (and `.gz`) produce. Slot
+ * numbers no exporter writes (up to 20 digits) parse too, so verify reports them as planted.
+ */
 export function nameParser(baseName: string): (name: string) => ParsedName | undefined {
   const re = new RegExp(
-    `^${escapeRegExp(baseName)}(?:-w(\\d{1,6}))?-(\\d{6,12})\\.(ndjson|ndjson\\.gz|seal|torn)$`,
+    `^${escapeRegExp(baseName)}(?:-w(\\d{1,20}))?-(\\d{6,12})\\.(ndjson|ndjson\\.gz|seal|torn)$`,
   );
   return (name) => {
     const m = re.exec(name);

@@ -48,6 +48,22 @@ export async function readRegularFile(path: string): Promise<Buffer> {
   }
 }
 
+/** Bytes a file may lack in allocation beyond its size before it counts as sparse. */
+const HOLE_SLACK_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of `st` that are holes, when it has holes the exporter cannot have made: more than
+ * 1 MiB unallocated and under 1/32 of its size allocated (a compressing file system such as ZFS or
+ * btrfs also allocates fewer blocks than the size, but not 32 times fewer for log lines); else 0.
+ * Reading such a file reads zeros that cost the attacker no disk.
+ */
+export function plantedHoleBytes(st: { size: number; blocks: number }): number {
+  const allocated = st.blocks * 512;
+  return st.size - allocated > HOLE_SLACK_BYTES && allocated * 32 < st.size
+    ? st.size - allocated
+    : 0;
+}
+
 /** One line of {@link regularFileLines}. */
 /** Default of {@link VerifyOptions.maxLineBytes}: lines longer than this are findings, not read. */
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -75,6 +91,10 @@ export async function* regularFileLines(
     maxLineBytes: number;
     counter: { bytes: number };
     signal?: AbortSignal | undefined;
+    /** Plain files: read no further than this many bytes. */
+    limit?: number | undefined;
+    /** Throw ESPARSE, reading nothing, when the file has holes (see {@link plantedHoleBytes}). */
+    refuseHoles?: boolean | undefined;
   },
 ): AsyncGenerator<FileLine, void, undefined> {
   const fh = await open(path, READ_NOFOLLOW);
@@ -82,6 +102,14 @@ export async function* regularFileLines(
     const st = await fh.stat();
     if (!st.isFile())
       throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EUNSAFE' });
+    const holes = opts.refuseHoles === true ? plantedHoleBytes(st) : 0;
+    if (holes > 0)
+      throw Object.assign(
+        new Error(
+          `${path} has ${st.size} bytes of which ${holes} are holes (not allocated on disk)`,
+        ),
+        { code: 'ESPARSE', size: st.size, holes },
+      );
     if (st.size === 0) return;
     let chunks: AsyncIterable<Buffer>;
     if (opts.gunzip) {
@@ -93,7 +121,7 @@ export async function* regularFileLines(
       ).catch(() => undefined);
       chunks = gz;
     } else {
-      chunks = readChunks(fh, st.size);
+      chunks = readChunks(fh, Math.min(st.size, opts.limit ?? st.size));
     }
     let parts: Buffer[] = [];
     let partBytes = 0;

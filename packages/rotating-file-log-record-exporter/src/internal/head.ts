@@ -1,7 +1,7 @@
 // The signed head: where a slot's chain stood after its last acknowledged batch. Seals vouch for
 // closed files; the head vouches for the newest one, so deleting or cutting the newest files (or a
 // whole slot) no longer leaves a directory that verifies.
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, writeSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headName } from './file-names.js';
@@ -109,7 +109,10 @@ export async function countSlots(dir: string, baseName: string): Promise<number>
 
 /** The open head file of a writer; every write replaces its whole content in place. */
 export class HeadFile {
-  private constructor(private readonly _fd: number) {}
+  private constructor(
+    private _fd: number,
+    private readonly _reopen: () => number,
+  ) {}
 
   /**
    * Opens (creating with `mode`) `slot`'s head. Something planted there that is not a regular file
@@ -124,21 +127,32 @@ export class HeadFile {
     onPlanted: (message: string) => void,
   ): HeadFile {
     const name = headName(baseName, slot);
-    return new HeadFile(
+    const reopen = (): number =>
       openReplacingPlanted(join(dir, name), mode, () =>
         onPlanted(
           `${name} was not a regular file (possibly planted); replaced it with a fresh head`,
         ),
-      ),
-    );
+      );
+    return new HeadFile(reopen(), reopen);
   }
 
-  /** Overwrites the head (synchronously: one small write, at once visible to verify). */
+  /**
+   * Overwrites the head (synchronously: one small write, at once visible to verify). A head that
+   * was deleted (or renamed over) since it was opened is created afresh first, so one deletion
+   * does not leave every later record unvouched for.
+   */
   write(bytes: Buffer): void {
+    if (this._fd < 0 || fstatSync(this._fd).nlink === 0) {
+      if (this._fd >= 0) closeSync(this._fd);
+      // Stays unopened when the reopen fails (the directory is gone): the next write tries again.
+      this._fd = -1;
+      this._fd = this._reopen();
+    }
     writeSync(this._fd, bytes, 0, bytes.length, 0);
   }
 
   close(): void {
+    if (this._fd < 0) return;
     try {
       closeSync(this._fd);
     } catch {

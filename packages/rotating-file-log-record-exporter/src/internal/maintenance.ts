@@ -10,6 +10,7 @@ import { dataName, retentionName } from './file-names.js';
 import { appendLineSynced, READ_NOFOLLOW, syncDirectory, unlinkRetry } from './fs-safe.js';
 import { signedJson, type RetentionRecord, type SignatureCheck, type SigningKey } from './seal.js';
 import { readSeal, scanDirectory } from './slot-files.js';
+import { MAX_SLOTS } from './slot-lock.js';
 
 /** What maintenance needs to know. */
 export interface MaintenanceOptions {
@@ -38,15 +39,24 @@ export interface MaintenanceResult {
   slots: number;
 }
 
-async function gzipFile(dir: string, name: string, mode: number): Promise<void> {
+async function gzipFile(dir: string, name: string, bytes: number, mode: number): Promise<void> {
   const src = join(dir, name);
   const tmp = join(dir, `.${name}.gz.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     // The streams close their handles (autoClose): closing a FileHandle a stream used can hang.
     const fd = await open(src, READ_NOFOLLOW);
-    if (!(await fd.stat()).isFile()) {
+    const st = await fd.stat();
+    if (!st.isFile()) {
       await fd.close();
       throw Object.assign(new Error(`${name} is not a regular file`), { code: 'EUNSAFE' });
+    }
+    // Not the size its seal vouches for (grown, padded with holes, cut): kept as found for
+    // verify, and never read whole.
+    if (st.size !== bytes) {
+      await fd.close();
+      throw Object.assign(new Error(`${name} does not have the size its seal says`), {
+        code: 'EUNSAFE',
+      });
     }
     await pipeline(
       createReadStream('', { fd }),
@@ -90,7 +100,8 @@ export async function runMaintenance(
   const result: MaintenanceResult = { compressed: 0, deleted: 0, slots: 0 };
   const { directory: dir, baseName } = opts;
   const all = await scanDirectory(dir, baseName);
-  for (const s of all.keys()) result.slots = Math.max(result.slots, s + 1);
+  // Slots no exporter takes are planted: they must not inflate what the head claims.
+  for (const s of all.keys()) if (s < MAX_SLOTS) result.slots = Math.max(result.slots, s + 1);
   const files = all.get(slot);
   if (files === undefined) return result;
   const closed: {
@@ -114,9 +125,15 @@ export async function runMaintenance(
     if (seal === undefined) continue; // unsealed: not ours to prune
     // A seal someone else wrote (wrong or no HMAC) proves nothing: keep the file for verify.
     if (opts.check !== undefined && opts.check(seal) !== 'ok') continue;
-    if (opts.compress && e.data !== undefined && e.gz === undefined) {
+    // A file recovery found oversized (planted) stays as found, unread: gzip would read its holes.
+    if (
+      opts.compress &&
+      seal.oversized === undefined &&
+      e.data !== undefined &&
+      e.gz === undefined
+    ) {
       try {
-        await gzipFile(dir, e.data, opts.fileMode);
+        await gzipFile(dir, e.data, seal.bytes, opts.fileMode);
         e.gz = `${e.data}.gz`;
         delete e.data;
         result.compressed++;

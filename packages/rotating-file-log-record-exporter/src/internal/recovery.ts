@@ -3,7 +3,7 @@
 // of one batch only, written before the batch is acknowledged (after fdatasync), so a torn line
 // loses only records that were never acknowledged.
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -17,6 +17,7 @@ import {
 import { dataName, sealName, tornName } from './file-names.js';
 import {
   APPEND_NOFOLLOW,
+  plantedHoleBytes,
   RDWR_NOFOLLOW,
   readRegularFile,
   syncDirectory,
@@ -26,6 +27,7 @@ import {
 import { readHead, type HeadState } from './head.js';
 import { signedJson, type Seal, type SignatureCheck, type SigningKey } from './seal.js';
 import { maxIndex, readSeal, scanDirectory } from './slot-files.js';
+import { MAX_SLOTS } from './slot-lock.js';
 
 /** Where the slot's chain stands. */
 export interface ChainState {
@@ -47,6 +49,9 @@ export interface RecoveryOptions {
   check: SignatureCheck | undefined;
   /** What this writer writes; decides only for a file with no complete line to tell by. */
   hashChain: boolean;
+  /** With `maxLineBytes`: bounds what recovery reads (see {@link recoverFile}). */
+  maxFileBytes: number;
+  maxLineBytes: number;
 }
 
 /** Result of recovering one file. */
@@ -55,9 +60,25 @@ export interface RecoveredFile {
   tornBytes: number;
 }
 
+/** Reads the first `n` bytes of `fh`. */
+async function readPrefix(fh: FileHandle, n: number): Promise<Buffer> {
+  const buf = Buffer.alloc(n);
+  let got = 0;
+  while (got < n) {
+    const { bytesRead } = await fh.read(buf, got, n - got, got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return buf.subarray(0, got);
+}
+
 /**
  * Seals `index` after a crash: cuts a torn tail (bytes after the last newline, plus a last
- * line that does not parse) into the `.torn` sidecar and writes the seal. Hashes are taken from
+ * line that does not parse) into the `.torn` sidecar (at most `maxLineBytes` of it) and writes the
+ * seal. It never reads more than `maxFileBytes + maxLineBytes`, the most the writer puts in a file
+ * (a file over `maxFileBytes` holds one line, normally no longer than `maxLineBytes`): a file
+ * larger than that, or with holes (see `plantedHoleBytes`), was not made by the writer, so it is
+ * sealed as `oversized` with the whole lines of that prefix and left as it is, unread beyond. Hashes are taken from
  * the lines as written, not recomputed, so tampering stays visible to verification. A file written
  * with the hash chain off (told by its first line) gets an unchained seal the chain passes through.
  */
@@ -80,6 +101,7 @@ export async function recoverFile(
   });
   let tornBytes = 0;
   let torn: Seal['torn'];
+  let oversized: Seal['oversized'];
   let keep: Buffer;
   let chained = opts.hashChain;
   try {
@@ -88,7 +110,10 @@ export async function recoverFile(
       throw Object.assign(new Error(`refusing to open ${name}: not a regular file`), {
         code: 'EUNSAFE',
       });
-    const buf = await fh.readFile();
+    const limit = opts.maxFileBytes + opts.maxLineBytes;
+    if (st.size > limit || plantedHoleBytes(st) > 0)
+      oversized = { size: st.size, allocated: st.blocks * 512 };
+    const buf = await readPrefix(fh, Math.min(st.size, limit));
     let cut = buf.lastIndexOf(0x0a) + 1;
     if (cut > 0) {
       const firstNl = buf.indexOf(0x0a);
@@ -99,13 +124,15 @@ export async function recoverFile(
       if (chained ? parseRecords(last) === undefined : !isPlainLine(last)) cut = prevNl;
     }
     keep = buf.subarray(0, cut);
-    if (cut < buf.length) {
+    if (cut < buf.length && oversized === undefined) {
       const tail = buf.subarray(cut);
       tornBytes = tail.length;
       const tname = tornName(baseName, slot, index);
+      // A crash tears one line: more than that is not worth a sidecar as large.
+      const copied = tail.subarray(0, opts.maxLineBytes);
       const tf = await open(join(dir, tname), APPEND_NOFOLLOW, opts.fileMode);
       try {
-        await tf.writeFile(tail);
+        await tf.writeFile(copied);
         await tf.datasync();
       } finally {
         await tf.close();
@@ -115,6 +142,7 @@ export async function recoverFile(
         sha256: createHash('sha256').update(tail).digest('hex'),
         file: tname,
       };
+      if (copied.length < tail.length) torn.copied = copied.length;
       await fh.truncate(cut);
       await fh.datasync();
     }
@@ -172,7 +200,8 @@ export async function recoverFile(
   if (!chained) seal.chained = false;
   if (lastRecordMs !== undefined) seal.lastRecordMs = lastRecordMs;
   if (torn !== undefined) seal.torn = torn;
-  if (count === 0) {
+  if (oversized !== undefined) seal.oversized = oversized;
+  if (count === 0 && oversized === undefined) {
     // Nothing acknowledged ever reached this file: drop it so the index sequence stays dense.
     await unlinkRetry(join(dir, name));
   }
@@ -220,7 +249,8 @@ export async function loadSlot(
 ): Promise<{ state: ChainState; recovered: RecoveredFile[]; slots: number; head: HeadState }> {
   const all = await scanDirectory(opts.directory, opts.baseName);
   let slots = slot + 1;
-  for (const s of all.keys()) slots = Math.max(slots, s + 1);
+  // Files of slots no exporter takes are planted (verify reports them): the head never counts them.
+  for (const s of all.keys()) if (s < MAX_SLOTS) slots = Math.max(slots, s + 1);
   const files = all.get(slot);
   const head = await readHead(opts.directory, opts.baseName, slot, opts.check);
   // Indexes only grow: a head naming a file that is gone keeps its index taken, so the gap stays

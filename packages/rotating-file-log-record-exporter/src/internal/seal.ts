@@ -36,8 +36,17 @@ export interface Seal {
    * ruled out.
    */
   signed?: { index: number; seq: number; hash: string } | 'older' | 'missing' | 'bad';
-  /** A torn trailing line that recovery moved to the `.torn` sidecar. */
-  torn?: { bytes: number; sha256: string; file: string };
+  /**
+   * A torn trailing line that recovery moved to the `.torn` sidecar (`sha256` of all its `bytes`);
+   * `copied` is set when only its first `copied` bytes went to the sidecar (capped at maxLineBytes).
+   */
+  torn?: { bytes: number; sha256: string; file: string; copied?: number };
+  /**
+   * On a recovered seal: the file was larger than the writer could have made it (`size`), or had
+   * holes (`allocated` far below `size`). Recovery sealed only the whole lines in its first
+   * `bytes` and left the rest unread and in place; verify reports it.
+   */
+  oversized?: { size: number; allocated: number };
   keyId?: string;
   /** Forward-secure mode: the epoch whose key signed this. */
   epoch?: number;

@@ -20,6 +20,8 @@ export interface SlotFiles {
   byIndex: Map<number, IndexEntry>;
   retention: Map<number, RetentionRecord>;
   retentionBadLines: number[];
+  /** The retention list was listed but could not be read (over 16 MiB): its records are unknown. */
+  retentionUnread: boolean;
   /** Whether the slot has a head file (see head.ts). */
   head: boolean;
   /** Whether the listing had the slot's `.current` pointer and `.lock`. */
@@ -44,6 +46,7 @@ export async function scanDirectory(
         byIndex: new Map(),
         retention: new Map(),
         retentionBadLines: [],
+        retentionUnread: false,
         head: false,
         pointer: false,
         lock: false,
@@ -56,7 +59,7 @@ export async function scanDirectory(
   const entries = await readdir(dir, { withFileTypes: true });
   const stem = baseName.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
   const retentionFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.retention$`);
-  const headFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.head$`);
+  const headFile = new RegExp(`^${stem}(?:-w(\\d{1,20}))?\\.head$`);
   const otherFile = new RegExp(`^${stem}(?:-w(\\d{1,6}))?\\.(current|lock)$`);
   const plantedOthers: [number, string][] = [];
   const listedOthers: [number, 'pointer' | 'lock'][] = [];
@@ -110,6 +113,8 @@ export async function scanDirectory(
         const s = get(slot);
         s.retention = records;
         s.retentionBadLines = bad;
+      } else if (name === retentionName(baseName, slot)) {
+        get(slot).retentionUnread = true;
       }
     }
   }

@@ -19,6 +19,7 @@ const LEVEL: Record<IntegrityViolationKind, IntegrityViolation['level']> = {
   'missing-head': 'WARN',
   truncated: 'CRITICAL',
   'bad-signature': 'CRITICAL',
+  'oversized-file': 'CRITICAL',
 };
 
 /** What the check needs of the exporter's options. */
@@ -59,11 +60,19 @@ export async function startUpCheck(
         `${seal.file} was closed without a seal (a crash while rotating, or a removed seal); recovery sealed it as it found it`,
       );
     }
+    if (seal.oversized !== undefined) {
+      const { size, allocated } = seal.oversized;
+      add(
+        'oversized-file',
+        seal.file,
+        `${seal.file} has ${size} bytes (${allocated} allocated): more than the writer could have made it, or holes it never writes (planted, no crash does this); recovery sealed the whole lines of its first ${seal.bytes} bytes, left the rest unread, and writing goes on in a new file`,
+      );
+    }
     if (tornBytes > 0 && seal.torn !== undefined) {
       add(
         'torn-line',
         seal.file,
-        `${tornBytes} bytes after the last whole line of ${seal.file} (a write cut by a crash) were set aside in ${seal.torn.file}`,
+        `${tornBytes} bytes after the last whole line of ${seal.file} (a write cut by a crash) were set aside in ${seal.torn.file}${seal.torn.copied === undefined ? '' : ` (only their first ${seal.torn.copied} bytes; the rest was cut)`}`,
       );
     }
     const signed = seal.signed;
