@@ -88,10 +88,14 @@ describe('the packed @seclog/* tarballs', () => {
     expect(manifest.engines?.node).toBe('>=20.6');
   });
 
+  // `seclog rules` loads @seclog/detection (and with it OpenTelemetry) only when it runs; verify,
+  // tail and keys load none (stands-alone.test.ts in @seclog/cli).
   it('@seclog/cli depends on no OpenTelemetry package, and @seclog/node brings it', () => {
     const cli = packed.get('@seclog/cli')!.manifest;
-    expect(Object.keys(cli.dependencies ?? {})).toEqual([
+    expect(Object.keys(cli.dependencies ?? {}).sort()).toEqual([
+      '@seclog/detection',
       '@seclog/rotating-file-log-record-exporter',
+      '@seclog/semconv',
     ]);
     expect(cli.bin).toEqual({ seclog: './dist/bin.js' });
     expect(packed.get('@seclog/node')!.manifest.dependencies).toHaveProperty('@seclog/cli');
