@@ -46,6 +46,8 @@ function captureRecords(): ReadableLogRecord[] {
       'net.peers': ['10.0.0.1', 'fe80::1'],
       'http.codes': [401, 403],
       'unicode.text': 'ça marche ✓ 日本',
+      // A plain string after other values: its comma comes with its cached opening.
+      'net.zone': 'dmz',
     },
   });
   logger.emit({
