@@ -61,6 +61,14 @@ function captureRecords(): ReadableLogRecord[] {
   });
   logger.emit({ body: 7 });
   logger.emit({});
+  // A plain string body and severity: the text the exporter caches or writes without escaping.
+  logger.emit({
+    severityNumber: 9,
+    severityText: 'INFO',
+    eventName: 'authn.login.success',
+    body: 'login ok for alice',
+    attributes: { 'user.name': 'alice' },
+  });
   return memory.getFinishedLogRecords();
 }
 

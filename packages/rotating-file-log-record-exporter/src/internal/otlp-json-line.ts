@@ -177,14 +177,48 @@ export function otlpLineHead(record: ReadableLogRecord): Buffer {
   return out;
 }
 
+/** Record fields that repeat across records, as text, keyed by their values (up to a bound). */
+const severityTexts = new Map<string, string>();
+const eventNameTexts = new Map<string, string>();
+
+function cachedText(cache: Map<string, string>, key: string, build: () => string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = build();
+    if (cache.size < MAX_CACHED_KEYS) cache.set(key, text);
+  }
+  return text;
+}
+
+/** `,"severityNumber":N,"severityText":"T"` (either part only when set). */
+function severityText(record: ReadableLogRecord): string {
+  const n = record.severityNumber;
+  const t = record.severityText;
+  if (n === undefined && t === undefined) return '';
+  const build = (): string =>
+    (n === undefined ? '' : `,"severityNumber":${Number(n)}`) +
+    (t === undefined ? '' : `,"severityText":${jsonText(t)}`);
+  // Not cached for an odd severityNumber (not an integer): its text is built the same way.
+  return Number.isInteger(n) || n === undefined
+    ? cachedText(severityTexts, `${n ?? ''}|${t === undefined ? '' : '"' + t}`, build)
+    : build();
+}
+
 /** The record's part of the line up to and including the opening of its attribute list. */
 function recordOpening(record: ReadableLogRecord): string {
   let out = `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
-  if (record.severityNumber !== undefined)
-    out += `,"severityNumber":${Number(record.severityNumber)}`;
-  if (record.severityText !== undefined) out += `,"severityText":${jsonText(record.severityText)}`;
-  if (record.body !== undefined) out += `,"body":${anyValue(record.body)}`;
-  if (record.eventName !== undefined) out += `,"eventName":${jsonText(record.eventName)}`;
+  out += severityText(record);
+  const body = record.body;
+  if (body !== undefined) {
+    out +=
+      typeof body === 'string' && isPlainText(body)
+        ? ',"body":{"stringValue":"' + body + '"}'
+        : `,"body":${anyValue(body)}`;
+  }
+  const eventName = record.eventName;
+  if (eventName !== undefined) {
+    out += cachedText(eventNameTexts, eventName, () => `,"eventName":${jsonText(eventName)}`);
+  }
   out += `,"droppedAttributesCount":${record.droppedAttributesCount}`;
   const sc = record.spanContext;
   if (sc !== undefined) {
