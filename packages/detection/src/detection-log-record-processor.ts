@@ -96,29 +96,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       if (eventName !== undefined && eventName.startsWith(EVENT_SECLOG_ALERT)) return;
       const named = eventName === undefined ? undefined : this._byEvent.get(eventName);
       if (named === undefined && this._anyEvent.length === 0) return;
+      // One evidence per record, shared by every rule it feeds.
       let evidence: Evidence | undefined;
-      const attributes = logRecord.attributes as Record<string, unknown>;
-      for (const list of [named, this._anyEvent]) {
-        if (list === undefined) continue;
-        for (const entry of list) {
-          if (!matchesWhere(entry.match, attributes)) continue;
-          const rule = entry.state.rule;
-          const key = groupKey(rule.groupBy, attributes);
-          if (key === undefined) continue;
-          let value: string | undefined;
-          if (rule.kind === 'value_count') {
-            value = scalar(attributes[rule.field]);
-            if (value === undefined) continue;
-          }
-          evidence ??= {
-            at: Date.now(),
-            traceId: logRecord.spanContext?.traceId,
-            requestId: scalar(attributes[ATTR_SECLOG_REQUEST_ID]),
-          };
-          const firing = entry.state.observe(key, evidence, entry.role, value);
-          if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
-        }
-      }
+      if (named !== undefined) evidence = this._observe(named, logRecord, evidence);
+      if (this._anyEvent.length > 0) this._observe(this._anyEvent, logRecord, evidence);
     } catch (error) {
       report(error);
     }
@@ -149,6 +130,34 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       };
     }
     return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
+  }
+
+  /** Runs the rules of `entries` on the record; returns the evidence, made at the first match. */
+  private _observe(
+    entries: readonly Entry[],
+    logRecord: ReadWriteLogRecord,
+    evidence: Evidence | undefined,
+  ): Evidence | undefined {
+    const attributes = logRecord.attributes as Record<string, unknown>;
+    for (const entry of entries) {
+      if (!matchesWhere(entry.match, attributes)) continue;
+      const rule = entry.state.rule;
+      const key = groupKey(rule.groupBy, attributes);
+      if (key === undefined) continue;
+      let value: string | undefined;
+      if (rule.kind === 'value_count') {
+        value = scalar(attributes[rule.field]);
+        if (value === undefined) continue;
+      }
+      evidence ??= {
+        at: Date.now(),
+        traceId: logRecord.spanContext?.traceId,
+        requestId: scalar(attributes[ATTR_SECLOG_REQUEST_ID]),
+      };
+      const firing = entry.state.observe(key, evidence, entry.role, value);
+      if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
+    }
+    return evidence;
   }
 
   private _index(entry: Entry): void {

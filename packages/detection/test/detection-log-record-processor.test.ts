@@ -189,6 +189,22 @@ describe('DetectionLogRecordProcessor', () => {
       expect(await alerts('ae2_login_success_after_failures')).toHaveLength(0);
     });
 
+    it('dates a distinct value by its latest record, so a value seen again stays in the window', async () => {
+      const { emit, alerts } = setup();
+      const from = (address: string): Emitted => ({
+        attributes: { 'session.id': 's1', 'client.address': address },
+      });
+      emit(from('198.51.100.1'));
+      vi.advanceTimersByTime(50 * 60_000);
+      emit(from('198.51.100.1'));
+      vi.advanceTimersByTime(20 * 60_000);
+      // 70 minutes after its first record, 20 after its latest: the first address still counts.
+      emit(from('198.51.100.2'));
+      const fired = await alerts('se5_session_address_change');
+      expect(fired).toHaveLength(1);
+      expect(fired[0]?.attributes['seclog.alert.count']).toBe(2);
+    });
+
     it('counts long distinct values apart even when they share a long prefix', async () => {
       const { emit, alerts } = setup();
       const prefix = 'u'.repeat(200);

@@ -46,6 +46,8 @@ function captureRecords(): ReadableLogRecord[] {
       'net.peers': ['10.0.0.1', 'fe80::1'],
       'http.codes': [401, 403],
       'unicode.text': 'ça marche ✓ 日本',
+      // A plain string after other values: its comma comes with its cached opening.
+      'net.zone': 'dmz',
     },
   });
   logger.emit({
@@ -59,6 +61,14 @@ function captureRecords(): ReadableLogRecord[] {
   });
   logger.emit({ body: 7 });
   logger.emit({});
+  // A plain string body and severity: the text the exporter caches or writes without escaping.
+  logger.emit({
+    severityNumber: 9,
+    severityText: 'INFO',
+    eventName: 'authn.login.success',
+    body: 'login ok for alice',
+    attributes: { 'user.name': 'alice' },
+  });
   return memory.getFinishedLogRecords();
 }
 

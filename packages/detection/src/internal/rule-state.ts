@@ -19,8 +19,12 @@ export interface Firing {
 interface KeyState {
   /** Contributing records in the window, oldest first (count and sequence rules). */
   events: Evidence[];
+  /** `at` of each of `events`, unboxed: the window test reads these, not the evidence objects. */
+  times: number[];
   /** Distinct values with the evidence of their latest record, least recent first (value rules). */
   values: Map<string, Evidence> | undefined;
+  /** The value of the latest record (value rules): seen again, it keeps its place as the newest. */
+  newest: string | undefined;
   lastSeen: number;
   suppressedUntil: number;
 }
@@ -89,56 +93,87 @@ export class RuleState {
       } else {
         // A sequence's `then` with no run before it leaves nothing worth tracking.
         if (role === 'then') return undefined;
-        state = { events: [], values: undefined, lastSeen: now, suppressedUntil: 0 };
+        state = {
+          events: [],
+          times: [],
+          values: undefined,
+          newest: undefined,
+          lastSeen: now,
+          suppressedUntil: 0,
+        };
         this._admit(key, state, now);
       }
     }
     state.lastSeen = now;
 
-    let firing: Firing | undefined;
+    // A rule that has reached its threshold is usually held back (one alert per key per window):
+    // the firing is built only once it is known not to be, so a held-back record allocates nothing.
+    let count = 0;
+    let first: Evidence | undefined;
     if (rule.kind === 'value_count') {
       const values = (state.values ??= new Map<string, Evidence>());
       const stored = valueKey(value as string);
-      values.delete(stored);
+      // Deleting and re-adding the newest value would leave a hole in the table on every record.
+      if (state.newest !== stored) {
+        values.delete(stored);
+        state.newest = stored;
+      }
       values.set(stored, evidence);
-      for (const [v, e] of values) {
-        if (e.at > horizon) break;
-        values.delete(v);
+      // With one value, it is the one just seen: nothing can have left the window.
+      if (values.size > 1) {
+        for (const [v, e] of values) {
+          if (e.at > horizon) break;
+          values.delete(v);
+        }
       }
       // The threshold most recent values decide; older ones only cost memory (an attacker sends
       // millions of names from one address while an alert for it is held back).
       if (values.size > rule.threshold) values.delete(values.keys().next().value as string);
       if (values.size >= rule.threshold) {
-        const first = values.values().next().value as Evidence;
-        firing = { count: values.size, first, last: evidence };
+        count = values.size;
+        first = values.values().next().value;
       }
     } else {
       const events = state.events;
-      while (events.length > 0 && (events[0] as Evidence).at <= horizon) events.shift();
+      const times = state.times;
+      while (times.length > 0 && (times[0] as number) <= horizon) {
+        times.shift();
+        events.shift();
+      }
       if (role === 'then') {
         if (events.length >= rule.threshold) {
-          firing = { count: events.length, first: events[0] as Evidence, last: evidence };
+          count = events.length;
+          first = events[0];
         }
         // A success ends the run of failures, whether or not it was long enough.
         events.length = 0;
+        times.length = 0;
       } else {
         events.push(evidence);
-        if (events.length > rule.threshold) events.shift();
+        times.push(now);
+        if (events.length > rule.threshold) {
+          events.shift();
+          times.shift();
+        }
         // A sequence's `first` records only build the run; its `then` record fires.
         if (role === undefined && events.length >= rule.threshold) {
-          firing = { count: events.length, first: events[0] as Evidence, last: evidence };
+          count = events.length;
+          first = events[0];
         }
       }
     }
-    if (firing === undefined) return undefined;
+    if (first === undefined) return undefined;
     if (now < state.suppressedUntil) {
       this.suppressed += 1;
       return undefined;
     }
+    const firing: Firing = { count, first, last: evidence };
     // At most one alert per key per window; the next one needs the threshold reached afresh.
     state.suppressedUntil = now + rule.windowMillis;
     state.events.length = 0;
+    state.times.length = 0;
     state.values?.clear();
+    state.newest = undefined;
     this.alerts += 1;
     return firing;
   }

@@ -6,6 +6,11 @@ import { escapeJsonLine } from './escape-for-line.js';
 /** Printable ASCII but `"` and `\`: a string of these is its own JSON text between quotes. */
 const PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
 
+/** True when `value` is its own JSON text between quotes (see {@link jsonText}). */
+export function isPlainText(value: string): boolean {
+  return PLAIN.test(value);
+}
+
 /**
  * `JSON.stringify(value)` with every character the policy forbids raw written as `\uXXXX`; parses
  * to the same value.
@@ -13,6 +18,6 @@ const PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
 export function jsonText(value: unknown): string {
   // Most attribute values are plain ASCII: one regex scan is ~3x cheaper than stringify + check,
   // and such a string holds nothing the policy escapes.
-  if (typeof value === 'string' && PLAIN.test(value)) return '"' + value + '"';
+  if (typeof value === 'string' && isPlainText(value)) return '"' + value + '"';
   return escapeJsonLine(JSON.stringify(value));
 }

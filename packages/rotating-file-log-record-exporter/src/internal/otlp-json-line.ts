@@ -1,7 +1,7 @@
 // Writes log records as OTLP/JSON ExportLogsServiceRequest lines, straight to strings (no
 // intermediate request objects): a line head (resource and scope), then each record ending in the
 // chain attributes its hash covers. LineBatch joins the records that share a head into one line.
-import { jsonText } from './json-text.js';
+import { isPlainText, jsonText } from './json-text.js';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 /** Attribute keys the exporter adds; copies arriving on a record are dropped so only ours count. */
@@ -84,6 +84,27 @@ function keyOpening(key: string): string {
   return text;
 }
 
+/**
+ * The text before a plain string value of `key`, up to its opening quote: after another attribute
+ * (`next`, with the comma) or first in the list. Rendering a string attribute is then two
+ * concatenations instead of seven, each one a string the GC collects.
+ */
+interface StringOpening {
+  readonly first: string;
+  readonly next: string;
+}
+const stringOpenings = new Map<string, StringOpening>();
+
+function stringOpening(key: string): StringOpening {
+  let o = stringOpenings.get(key);
+  if (o === undefined) {
+    const first = keyOpening(key) + '{"stringValue":"';
+    o = { first, next: ',' + first };
+    if (stringOpenings.size < MAX_CACHED_KEYS) stringOpenings.set(key, o);
+  }
+  return o;
+}
+
 function keyValues(obj: AnyObject, skipChain: boolean): string {
   let out = '';
   const keys = Object.keys(obj);
@@ -91,8 +112,12 @@ function keyValues(obj: AnyObject, skipChain: boolean): string {
     const key = keys[i] as string;
     if (skipChain && (key === ATTR_SECLOG_CHAIN_SEQ || key === ATTR_SECLOG_CHAIN_HASH)) continue;
     const value = obj[key];
+    if (typeof value === 'string' && isPlainText(value)) {
+      const o = stringOpening(key);
+      out = (out.length > 0 ? out + o.next : o.first) + value + '"}}';
+      continue;
+    }
     const sep = out.length > 0 ? ',' : '';
-    // Strings are most attributes: skip the anyValue call and its intermediate string.
     out +=
       typeof value === 'string'
         ? sep + keyOpening(key) + '{"stringValue":' + jsonText(value) + '}}'
@@ -152,14 +177,48 @@ export function otlpLineHead(record: ReadableLogRecord): Buffer {
   return out;
 }
 
+/** Record fields that repeat across records, as text, keyed by their values (up to a bound). */
+const severityTexts = new Map<string, string>();
+const eventNameTexts = new Map<string, string>();
+
+function cachedText(cache: Map<string, string>, key: string, build: () => string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = build();
+    if (cache.size < MAX_CACHED_KEYS) cache.set(key, text);
+  }
+  return text;
+}
+
+/** `,"severityNumber":N,"severityText":"T"` (either part only when set). */
+function severityText(record: ReadableLogRecord): string {
+  const n = record.severityNumber;
+  const t = record.severityText;
+  if (n === undefined && t === undefined) return '';
+  const build = (): string =>
+    (n === undefined ? '' : `,"severityNumber":${Number(n)}`) +
+    (t === undefined ? '' : `,"severityText":${jsonText(t)}`);
+  // Not cached for an odd severityNumber (not an integer): its text is built the same way.
+  return Number.isInteger(n) || n === undefined
+    ? cachedText(severityTexts, `${n ?? ''}|${t === undefined ? '' : '"' + t}`, build)
+    : build();
+}
+
 /** The record's part of the line up to and including the opening of its attribute list. */
 function recordOpening(record: ReadableLogRecord): string {
   let out = `{"timeUnixNano":"${hrTimeToNanosString(record.hrTime)}","observedTimeUnixNano":"${hrTimeToNanosString(record.hrTimeObserved)}"`;
-  if (record.severityNumber !== undefined)
-    out += `,"severityNumber":${Number(record.severityNumber)}`;
-  if (record.severityText !== undefined) out += `,"severityText":${jsonText(record.severityText)}`;
-  if (record.body !== undefined) out += `,"body":${anyValue(record.body)}`;
-  if (record.eventName !== undefined) out += `,"eventName":${jsonText(record.eventName)}`;
+  out += severityText(record);
+  const body = record.body;
+  if (body !== undefined) {
+    out +=
+      typeof body === 'string' && isPlainText(body)
+        ? ',"body":{"stringValue":"' + body + '"}'
+        : `,"body":${anyValue(body)}`;
+  }
+  const eventName = record.eventName;
+  if (eventName !== undefined) {
+    out += cachedText(eventNameTexts, eventName, () => `,"eventName":${jsonText(eventName)}`);
+  }
   out += `,"droppedAttributesCount":${record.droppedAttributesCount}`;
   const sc = record.spanContext;
   if (sc !== undefined) {
