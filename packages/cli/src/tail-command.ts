@@ -105,6 +105,7 @@ export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise
   };
   // -n counts records, except with --raw, which prints (and so counts) whole file lines.
   const weight = (line: string): number => {
+    if (mode === 'raw' && !filtered) return 1;
     const records = selected(line);
     if (records === undefined) return 1; // a line that is not a record, shown when unfiltered
     return mode === 'raw' ? Math.min(1, records.length) : records.length;
@@ -124,16 +125,18 @@ export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise
       );
     },
     onLine: (line, skip) => {
+      // Unfiltered raw output is the file's line as written, whatever it holds: nothing to parse.
+      if (mode === 'raw' && !filtered) {
+        io.stdout.write(`${line}\n`);
+        return;
+      }
       const records = selected(line);
       if (records === undefined) {
         // Not a record: shown (escaped) only when nothing was filtered out.
-        io.stdout.write(
-          `${mode === 'raw' ? line : mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`,
-        );
+        io.stdout.write(`${mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`);
         return;
       }
       if (records.length === 0) return;
-      // Unfiltered raw output is the file's line as written, whatever it holds.
       if (mode === 'raw') io.stdout.write(`${line}\n`);
       else if (mode === 'json')
         for (const r of records.slice(skip)) io.stdout.write(`${flatJsonLine(r)}\n`);
