@@ -348,6 +348,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   // nothing is left to keep the process alive batch after batch.
   const lastWords = (reason: 'process_exit' | 'shutdown'): void => {
     for (const p of paths.values()) p.processor.flushSync(reason);
+    // The last position goes off the host too (the console and file paths write it at once), or
+    // a process that ends without shutdown() would never anchor its last records.
+    if (reason === 'process_exit') fileExporter?.anchorSync();
   };
   const bounded = (
     work: () => Promise<void>,
@@ -414,7 +417,9 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     });
     return shutdownPromise;
   };
-  const hasPending = (): boolean => [...paths.values()].some((p) => p.processor.queued > 0);
+  const anchorDue = (): boolean => fileExporter?.getStats().anchorDue === true;
+  const hasPending = (): boolean =>
+    anchorDue() || [...paths.values()].some((p) => p.processor.queued > 0);
   const uninstallExitHooks =
     opts.handleExit === false
       ? () => undefined
@@ -423,7 +428,15 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
           flush: forceFlush,
           exitFlush: () =>
             bounded(
-              () => loggerProvider.forceFlush(),
+              async () => {
+                await loggerProvider.forceFlush();
+                // An anchor of what was just written, while OTLP can still carry it; the anchor
+                // record itself makes no anchor due, so beforeExit does not come back for it.
+                if (anchorDue() && fileExporter !== undefined) {
+                  await fileExporter.anchor();
+                  await loggerProvider.forceFlush();
+                }
+              },
               'the flush at exit',
               () => lastWords('process_exit'),
             ),

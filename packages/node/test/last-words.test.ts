@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
+import { verifyAnchors, verifyDirectory } from '@seclog/rotating-file-log-record-exporter';
 
 const fixture = fileURLToPath(new URL('./fixtures/last-words.mjs', import.meta.url));
 let dir: string;
@@ -134,6 +134,35 @@ describe('startSecurityLogging', () => {
         },
       );
     }
+
+    // The console is the off-host copy here: a process that never calls shutdown() must still
+    // leave an anchor of its last records there, or rollback checks never work for it.
+    it.each([
+      ['its event loop runs dry', 'dry', 0],
+      ['process.exit()', 'exit', 3],
+      ['an uncaught exception', 'throw', 1],
+    ] as const)(
+      'anchors its last records off the host when it ends by %s',
+      async (_n, mode, code) => {
+        const end = await runChild(mode, { phase: 'started' });
+        expect(end.code).toBe(code);
+        await expectLastWordsOnDisk(20);
+        expect(consoleEvents(end.stdout).filter((e) => e === 'seclog.chain.anchor')).toHaveLength(
+          1,
+        );
+        const shipped = join(dir, 'shipped.json');
+        writeFileSync(shipped, end.stdout);
+        const anchors = await verifyAnchors(dir, shipped);
+        expect(anchors.issues).toEqual([]);
+        // The anchor covers the last record of the run: sys.crash, emitted last.
+        const lastSeq = fileRecords().filter((r) => r.eventName !== 'seclog.chain.anchor').length;
+        const anchor = end.stdout
+          .split('\n')
+          .filter((l) => l.includes('seclog.chain.anchor'))
+          .map((l) => JSON.parse(l) as { attributes: Record<string, unknown> })[0]!;
+        expect(anchor.attributes['seclog.chain.anchor.seq']).toBe(lastSeq);
+      },
+    );
 
     it('leaves --unhandled-rejections=warn alone: the process lives on, then ends and lands them', async () => {
       const end = await runChild('reject', { nodeArgs: ['--unhandled-rejections=warn'] });

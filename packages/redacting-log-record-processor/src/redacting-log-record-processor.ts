@@ -76,13 +76,21 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
     let removed = 0;
     let maskedKeys: string[] | undefined;
     let removedKeys: string[] | undefined;
+    // A configuration change of a credential setting (`sys.configChange({ setting: 'db.password',
+    // from, to })`): the values are that credential, whatever their own keys say.
+    const setting = attrs[CONFIG_SETTING];
+    const secretSetting =
+      typeof setting === 'string' && this._engine.keys.classify(setting) === 'credential';
     for (const key in attrs) {
       if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
       if (SUMMARY_COUNTS.has(key) && typeof attrs[key] === 'number') continue;
       const value = attrs[key];
       let r: unknown;
       try {
-        r = this._engine.redactEntry(key, value, tally, 0);
+        r =
+          secretSetting && CHANGED_VALUES.has(key)
+            ? this._engine.redactValue(value, 'credential', tally, 0)
+            : this._engine.redactEntry(key, value, tally, 0);
       } catch (err) {
         (tally.errors ??= []).push(err);
         r = ERROR_PLACEHOLDER;
@@ -151,6 +159,10 @@ function setBody(record: ReadWriteLogRecord, body: unknown): void {
   if (typeof record.setBody === 'function') record.setBody(body as ReadWriteLogRecord['body']);
   else (record as { body?: unknown }).body = body;
 }
+
+/** `ATTR_SECLOG_CONFIG_SETTING` and `ATTR_SECLOG_CHANGE_FROM`/`_TO` of `@seclog/semconv`. */
+const CONFIG_SETTING = 'seclog.config.setting';
+const CHANGED_VALUES = new Set(['seclog.change.from', 'seclog.change.to']);
 
 /** Last resort when the walk itself failed: nothing unexamined leaves the process. */
 function failClosed(record: ReadWriteLogRecord): void {

@@ -33,6 +33,30 @@ describe('RedactingLogRecordProcessor', () => {
       expect(leaks(serialize(exporter.getFinishedLogRecords()), secrets)).toEqual([]);
     });
 
+    it('redacts both values of a configuration change to a credential setting, and keeps others', () => {
+      const { emit } = setup();
+      const change = (setting: string, from: string, to: string) =>
+        emit({
+          eventName: 'seclog.sys_config_change',
+          attributes: {
+            'seclog.config.setting': setting,
+            'seclog.change.from': from,
+            'seclog.change.to': to,
+          },
+        }).attributes;
+      for (const setting of ['db.password', 'STRIPE_SECRET_KEY', 'oauth.client_secret']) {
+        const [from, to] = [randMixed(16), randMixed(16)];
+        const out = change(setting, from, to);
+        expect(out['seclog.change.from'], setting).not.toContain(from);
+        expect(out['seclog.change.to'], setting).not.toContain(to);
+        expect(out['seclog.config.setting']).toBe(setting);
+      }
+      expect(change('log.level', 'info', 'debug')).toMatchObject({
+        'seclog.change.from': 'info',
+        'seclog.change.to': 'debug',
+      });
+    });
+
     it('keeps values under keys that only mention a credential word', () => {
       const { emit } = setup();
       for (const key of NOT_CREDENTIAL_KEYS) {

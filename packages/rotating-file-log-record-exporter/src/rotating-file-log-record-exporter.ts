@@ -157,6 +157,10 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
    * while every export path still takes records). Never rejects.
    */
   anchor(): Promise<void> {
+    if (this._writer.exited) {
+      this.anchorSync();
+      return Promise.resolve();
+    }
     if (this._anchors === undefined || this._isShutdown) return Promise.resolve();
     return this._bounded(
       this._enqueue(() => {
@@ -165,6 +169,16 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       }),
       'anchor',
     );
+  }
+
+  /**
+   * The exit path's {@link anchor}: hands where the chain stands to `onAnchor` at once, when a
+   * record since the last anchor is not covered, so a process that ends (its event loop ran dry,
+   * `process.exit()`, an uncaught exception) still leaves its last position off the host. For
+   * `exit` handlers, after {@link exportSync}; never from inside an export. Never throws.
+   */
+  anchorSync(): void {
+    this._anchors?.now();
   }
 
   /**
@@ -185,6 +199,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
       ecsFieldCollisions: m.ecsFieldCollisions,
       currentFile: this._writer.file?.name,
       slot: this._writer.lockedSlot,
+      anchorDue: this._anchors?.due ?? false,
     };
   }
 
@@ -230,6 +245,11 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
         pending -= writeLinesSync(w, batch, chain, 0, times);
       }
       sealSync(w, chain);
+      // Anchors are closed (no timer at exit), but anchorSync may still hand this position over.
+      this._anchors?.acknowledged(
+        w.position(chain),
+        batches.some((b) => hasNonAnchor(b)),
+      );
       return { code: ExportResultCode.SUCCESS };
     } catch (err) {
       return this._reporter.failed(err, pending);

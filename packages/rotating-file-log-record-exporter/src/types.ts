@@ -225,6 +225,11 @@ export interface RotatingFileExporterStats {
   currentFile: string | undefined;
   /** Writer slot held by this exporter, once started. */
   slot: number | undefined;
+  /**
+   * Records other than anchors were written since the last anchor (`onAnchor` set): what
+   * {@link RotatingFileLogRecordExporter.anchor} or, at exit, `anchorSync` would hand over.
+   */
+  anchorDue: boolean;
 }
 
 /** Kinds of break {@link verifyDirectory} reports. */

@@ -50,6 +50,8 @@ interface SlotCheck {
   /** Forward-secure mode: the last epoch checkpointed, and the newest epoch of a valid signature. */
   sealedTo: number | undefined;
   signedIn: number;
+  /** Without a key: the key id of the first signed seal met (signatures that went unchecked). */
+  signedBy: string | undefined;
 }
 
 /**
@@ -286,6 +288,7 @@ async function walkSlot(
     head: undefined,
     sealedTo: undefined,
     signedIn: -1,
+    signedBy: undefined,
   };
   // Remembers the newest epoch that signed something valid here (see checkSlot).
   const check: SignatureCheck | undefined =
@@ -422,6 +425,8 @@ async function walkSlot(
         out.issues.push({ kind: 'seal-mismatch', file: e.seal, message: 'seal does not parse' });
         return out;
       }
+      if (check === undefined && typeof seal.hmac === 'string')
+        out.signedBy ??= typeof seal.keyId === 'string' ? seal.keyId : '';
       const sig = signatureIssue(seal, check, e.seal, 'seal');
       if (sig !== undefined) {
         out.issues.push(sig);
@@ -814,6 +819,7 @@ export async function verifyDirectory(
   let knownBy = 0;
   // No exporter writes a slot past MAX_SLOTS: such names are planted, reported together, unread.
   const beyond: number[] = [];
+  let signedBy: string | undefined;
   for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
     options.signal?.throwIfAborted();
     const files = slots.get(slot);
@@ -829,6 +835,7 @@ export async function verifyDirectory(
     }
     result.issues.push(...r.issues);
     result.notes.push(...r.notes);
+    signedBy ??= r.signedBy;
     result.filesChecked += r.files;
     result.recordsChecked += r.records;
     if (
@@ -837,6 +844,11 @@ export async function verifyDirectory(
     ) {
       result.newestRecordMs = r.newest;
     }
+  }
+  if (signedBy !== undefined) {
+    result.notes.push(
+      `the files are signed${signedBy === '' ? '' : ` (key id ${signedBy})`} but no key was given, so their signatures were not checked: anyone who can write the directory could have made them (give the HMAC key, or the verification key for forward-secure sealing)`,
+    );
   }
   if (beyond.length > 0) {
     const stem = (s: number): string => `${baseName}-w${s}-*`;

@@ -35,17 +35,20 @@ import { ecsHits, record, tempDir } from './helpers.js';
 
 const EPOCH_MS = 1000;
 
-function exportOne(e: RotatingFileLogRecordExporter, n: number): Promise<{ code: number }> {
+function exportOne(
+  e: RotatingFileLogRecordExporter,
+  n: number,
+): Promise<{ code: number; error?: Error }> {
   return new Promise((resolve) => e.export([record(n)], resolve));
 }
 
 /** A fresh state directory for `slots` writers, as `seclog keys init` makes it. */
-function initKeys(stateDir: string, slots: number): string {
+function initKeys(stateDir: string, slots: number, epochMs = EPOCH_MS): string {
   mkdirSync(stateDir, { mode: 0o700 });
-  const startMs = Math.floor(Date.now() / EPOCH_MS) * EPOCH_MS;
-  const { verificationKey, states } = createSealingStates({ slots, epochMs: EPOCH_MS, startMs });
+  const startMs = Math.floor(Date.now() / epochMs) * epochMs;
+  const { verificationKey, states } = createSealingStates({ slots, epochMs, startMs });
   for (const s of states) writeSealingStateFile(join(stateDir, sealingStateFileName(s.slot)), s);
-  return formatVerificationKey({ key: verificationKey, epochMs: EPOCH_MS, startMs });
+  return formatVerificationKey({ key: verificationKey, epochMs, startMs });
 }
 
 function exporter(dir: string, stateDir: string): RotatingFileLogRecordExporter {
@@ -341,6 +344,52 @@ describe('forward-secure sealing on a hostile directory', () => {
       cleanup();
     }
   }, 20_000);
+});
+
+describe('forward-secure sealing on first use', () => {
+  it('passes a writer that stopped within the first epoch, with a note that no checkpoint exists yet', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const vk = initKeys(join(dir, 'state'), 1, 3_600_000);
+      const e = exporter(join(dir, 'logs'), join(dir, 'state'));
+      for (let i = 0; i < 5; i++) await exportOne(e, i);
+      await e.shutdown();
+      const r = await verifyDirectory(join(dir, 'logs'), { verificationKey: vk });
+      expect(r.issues).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.notes.join('\n')).toMatch(/seclog\.epochs holds no checkpoint yet/);
+      // Hours later, nothing has changed: a stopped writer, not a loss.
+      const later = await verifyDirectory(join(dir, 'logs'), {
+        verificationKey: vk,
+        now: Date.now() + 5 * 3_600_000,
+      });
+      expect(later.issues).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('forward-secure sealing with more writers than slots', () => {
+  it('fails the extra writer with the cause: its slot has no sealing state', async () => {
+    const { dir, cleanup } = tempDir();
+    const logs = join(dir, 'logs');
+    initKeys(join(dir, 'state'), 1, 3_600_000);
+    const first = exporter(logs, join(dir, 'state'));
+    try {
+      expect((await exportOne(first, 0)).code).toBe(0);
+      const second = exporter(logs, join(dir, 'state'));
+      const result = await exportOne(second, 1);
+      expect(result.code).toBe(1);
+      expect(result.error?.message).toMatch(
+        /writer slot 1 has no sealing state .*more processes write to .* than `seclog keys init --slots` made states for/,
+      );
+      await second.shutdown();
+    } finally {
+      await first.shutdown();
+      cleanup();
+    }
+  });
 });
 
 describe('forward-secure sealing options', () => {

@@ -208,6 +208,30 @@ describe('verifyDirectory on a live directory', () => {
   });
 });
 
+describe('verifyDirectory without a key', () => {
+  it('says so when the files are signed: their signatures went unchecked', async () => {
+    const key = `sk-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const { dir, cleanup } = tempDir();
+    try {
+      await writeDir(dir, 10, { hmacKey: key, keyId: 'k7' });
+      const keyless = await verifyDirectory(dir);
+      expect(keyless.ok).toBe(true);
+      expect(keyless.notes).toContainEqual(
+        expect.stringMatching(/signed \(key id k7\) but no key was given/),
+      );
+      const keyed = await verifyDirectory(dir, { hmacKey: key });
+      expect(keyed.notes.filter((n) => /no key was given/.test(n))).toEqual([]);
+      // An unsigned directory gets no such note.
+      const { dir: plain, cleanup: done } = tempDir();
+      await writeDir(plain, 10);
+      expect((await verifyDirectory(plain)).notes).toEqual([]);
+      done();
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('verifyDirectory after retention', () => {
   it('passes when retention deleted old files and reports a deleted retention-covered file otherwise', async () => {
     const { dir, cleanup } = tempDir();

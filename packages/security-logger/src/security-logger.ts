@@ -18,6 +18,7 @@ import {
   addParameters,
   applyError,
   baseAttributes,
+  rejectedName,
   reportError,
   snapshotFields,
   toBody,
@@ -155,7 +156,7 @@ export class SecurityLogger {
       if (problem !== undefined) {
         const shown = escapeForLine(truncateString(String(name), 256));
         warn(
-          `custom event name ${JSON.stringify(shown)} ${problem}; emitted as ${INVALID_CUSTOM_EVENT_NAME}`,
+          `custom event name ${rejectedName(String(name))} ${problem}; emitted as ${INVALID_CUSTOM_EVENT_NAME}`,
         );
         eventName = INVALID_CUSTOM_EVENT_NAME;
         extraAttributes = { [ATTR_SECLOG_EVENT_REJECTED_NAME]: shown };

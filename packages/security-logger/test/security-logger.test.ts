@@ -317,6 +317,24 @@ describe('SecurityLogger', () => {
       );
       expect(warn).toHaveBeenCalledTimes(1);
     });
+
+    // Warnings go to stderr, which redaction never sees: a rejected name shows only its name-like
+    // start and its length.
+    it('keeps what follows the name-like start of a rejected name out of the warning', () => {
+      const warn = vi.fn();
+      diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+      const { security } = setup();
+      const secret = ['s3', 'cr', 'et', 'Val', 'ue9'].join('') + Date.now().toString(36);
+      security.event(`Com.Acme.Token ${secret}`, { userId: 'bob' });
+      security.authn.loginFail({
+        userId: 'bob',
+        attributes: { [`bad key password=${secret}`]: 1 },
+      });
+      const said = warn.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(said).toContain('"Com.Acme.Token"... (');
+      expect(said).toContain('"bad"... (');
+      expect(said).not.toContain(secret);
+    });
   });
 
   describe('correlation', () => {

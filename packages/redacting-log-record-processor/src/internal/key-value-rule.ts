@@ -12,8 +12,10 @@ const STOPWORDS = new Set([
 ]); // prettier-ignore
 // `key=value` in text: shell and JVM flags (`--password=`, `-Dx.keyStorePassword=`), env lines,
 // bracketed form fields (`user[password]=`), quoted values with escapes, and an opening bracket.
+// A quote that never closes (a cut string: `password="correct horse` at seclog's or the SDK's
+// length limit) runs to the end of the line, bounded, instead of leaving the value unmatched.
 const KV_RE =
-  /(?<![A-Za-z0-9_.-])(?:--?)?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63}(?:\[[A-Za-z0-9_.-]{0,63}\]){0,4})(?<q>\\?["']?)[ \t]{0,3}(?<op>=>|:=|==|=|:)[ \t]{0,3}(?:\\"(?<edq>[^"\\\r\n]{0,1024})\\"|"(?<dq>(?:[^"\\\r\n]|\\.){0,1024})"|'(?<sq>(?:[^'\\\r\n]|\\.){0,1024})'|(?<bare>[^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023})|(?<open>[[{]))/dg;
+  /(?<![A-Za-z0-9_.-])(?:--?)?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63}(?:\[[A-Za-z0-9_.-]{0,63}\]){0,4})(?<q>\\?["']?)[ \t]{0,3}(?<op>=>|:=|==|=|:)[ \t]{0,3}(?:\\"(?<edq>[^"\\\r\n]{0,1024})\\"|"(?<dq>(?:[^"\\\r\n]|\\.){0,1024})"|'(?<sq>(?:[^'\\\r\n]|\\.){0,1024})'|\\?"(?<odq>(?:[^"\\\r\n]|\\.){1,1024})|'(?<osq>(?:[^'\\\r\n]|\\.){1,1024})|(?<bare>[^\s"'\\,;&<>{[][^\s"'\\,;&<>]{0,1023})|(?<open>[[{]))/dg;
 /** `--password value` (a flag and the next argument), also as the value of a pair (`note=--token x`). */
 const CLI_FLAG_RE =
   /(?<![^\s"'=])--?(?<key>[A-Za-z][A-Za-z0-9_.-]{0,63})[ \t]{1,3}(?:"(?<dq>[^"\r\n]{1,1024})"|'(?<sq>[^'\r\n]{1,1024})'|(?<bare>[^\s"'-][^\s"']{0,1023}))/dg;
@@ -41,9 +43,13 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
           ? 'dq'
           : g['sq'] !== undefined
             ? 'sq'
-            : g['bare'] !== undefined
-              ? 'bare'
-              : 'open';
+            : g['odq'] !== undefined
+              ? 'odq'
+              : g['osq'] !== undefined
+                ? 'osq'
+                : g['bare'] !== undefined
+                  ? 'bare'
+                  : 'open';
     let [start, end] = m.indices!.groups![group]!;
     // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
     if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') {

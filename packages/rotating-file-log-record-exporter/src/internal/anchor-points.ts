@@ -73,6 +73,11 @@ export class AnchorPoints {
     if (this._batchReal) this._due = true;
   }
 
+  /** A record other than an anchor was written since the last anchor and no anchor covers it. */
+  get due(): boolean {
+    return this._due && this._acked !== undefined;
+  }
+
   /** Anchors the last acknowledged position now, when a record since the last anchor is uncovered. */
   now(): void {
     if (this._due && this._acked !== undefined) this._emit(this._acked);

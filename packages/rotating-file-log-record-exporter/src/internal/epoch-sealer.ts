@@ -153,7 +153,19 @@ export class EpochSealer {
   /** Reads the slot's state file (throws when there is none: run `seclog keys init`) and opens its checkpoints. */
   static open(o: EpochSealerOptions): EpochSealer {
     const statePath = join(o.stateDir, sealingStateFileName(o.slot));
-    const state = readSealingStateFile(statePath);
+    let state: SealingState;
+    try {
+      state = readSealingStateFile(statePath);
+    } catch (err) {
+      // More processes write to the directory than `seclog keys init --slots` made states for.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw Object.assign(
+        new Error(
+          `writer slot ${o.slot} has no sealing state (${statePath} is missing): more processes write to ${o.directory} than \`seclog keys init --slots\` made states for; this writer's records cannot be signed and are dropped`,
+        ),
+        { code: 'ENOENT' },
+      );
+    }
     if (state.slot !== o.slot)
       throw new Error(`${statePath} holds the state of slot ${state.slot}, not ${o.slot}`);
     const name = epochsName(o.baseName, o.slot);

@@ -229,23 +229,26 @@ export async function checkEpochs(
       }
       position -= bytesRead - whole;
     }
-    if (prev === undefined) {
-      out.issues.push({
-        kind: 'missing-epoch',
-        file: name,
-        message: `${name} holds no checkpoint`,
-      });
-      return out;
-    }
-    out.lastEpoch = prev.to;
+    // No checkpoint yet: the writer started in the key's first epoch (a later start writes a `down`
+    // run first) and has not seen that epoch end. Epoch 0 is then "the last checkpoint + 1", so a
+    // signature of any later epoch is still a missing-epoch below and in the caller.
+    const last = prev?.to ?? -1;
+    out.lastEpoch = last;
     const current = now < keys.vk.startMs ? 0 : epochOf(keys.vk, now);
     // A live writer checkpoints each epoch as it ends (give its timer one epoch of slack).
-    if (writerLive && current - prev.to > 2) {
+    if (writerLive && current - last > 2) {
       out.issues.push({
         kind: 'missing-epoch',
         file: name,
-        message: `the writer is running but its last checkpoint is for epoch ${prev.to} (until ${keys.endOf(prev.to)}); epochs up to ${current - 1} have ended since`,
+        message:
+          prev === undefined
+            ? `the writer is running but ${name} holds no checkpoint; epochs up to ${current - 1} have ended since the key's first`
+            : `the writer is running but its last checkpoint is for epoch ${prev.to} (until ${keys.endOf(prev.to)}); epochs up to ${current - 1} have ended since`,
       });
+    } else if (prev === undefined) {
+      out.notes.push(
+        `${name} holds no checkpoint yet: its writer started in the key's first epoch and stopped before it ended (${keys.endOf(0)}), or has not seen it end`,
+      );
     } else if (!writerLive && current - prev.to > 1) {
       out.notes.push(
         `slot ${slot}'s sealing ends with epoch ${prev.to} (${keys.endOf(prev.to)}): the writer stopped then, or everything after was deleted (only off-host anchors can tell)`,

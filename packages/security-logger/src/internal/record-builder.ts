@@ -105,6 +105,18 @@ export function warn(message: string): void {
   }
 }
 
+/**
+ * A caller's rejected name as a warning may show it: warnings go to stderr, which redaction never
+ * sees, and a name is sometimes data (`bad key password=...`, a token pasted as an event name).
+ * Shows at most the first 24 name-like characters (letters, digits, `_`, `.`, `-`) and the length.
+ */
+export function rejectedName(name: string): string {
+  const shown = /^[A-Za-z0-9_.-]{0,24}/.exec(name)![0];
+  return shown.length === name.length
+    ? JSON.stringify(shown)
+    : `${JSON.stringify(shown)}... (${name.length} characters; the rest is not shown, it may hold data)`;
+}
+
 /** The attributes every record starts with: the request's, its id, component, thread, code location. */
 export function baseAttributes(
   component: string | undefined,
@@ -209,7 +221,7 @@ export function addExtraAttributes(attributes: Attributes, extra: unknown): void
   for (let i = 0; i < kept; i += 1) {
     const key = keys[i] as string;
     if (!isAttributeKey(key)) {
-      warn(`invalid attribute key ${JSON.stringify(truncateString(key, 64))} dropped`);
+      warn(`invalid attribute key ${rejectedName(key)} dropped`);
       continue;
     }
     let value: unknown;
