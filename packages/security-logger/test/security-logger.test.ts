@@ -258,6 +258,17 @@ describe('SecurityLogger', () => {
       expect(JSON.stringify(records().map((r) => r.attributes))).not.toContain(secret);
     });
 
+    it('shows only the name-like start of an unread field whose name may be data', () => {
+      const warn = vi.fn();
+      diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+      const { security } = setup();
+      const token = ['gh', 'p_', 'x'.repeat(30), Math.random().toString(36).slice(2, 8)].join('');
+      security.authn.loginSuccess({ [token]: 1 });
+      const message = String(warn.mock.calls[0]?.[0]);
+      expect(message).toContain('seclog.authn_login_success has no field "ghp_xxxx');
+      expect(message).not.toContain(token);
+    });
+
     it('warns about level on a typed event that does not take one', () => {
       const warn = vi.fn();
       diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });

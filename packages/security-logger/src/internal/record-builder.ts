@@ -195,7 +195,7 @@ export function warnUnreadFields(
     if (WARNED_FIELDS.has(id) || WARNED_FIELDS.size >= MAX_WARNED_FIELDS) continue;
     WARNED_FIELDS.add(id);
     warn(
-      `${eventName} has no field ${JSON.stringify(truncateString(key, 64))}; it was dropped (put extra attributes under attributes: { ... })`,
+      `${eventName} has no field ${rejectedName(key)}; it was dropped (put extra attributes under attributes: { ... })`,
     );
   }
 }
