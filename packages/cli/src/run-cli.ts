@@ -48,15 +48,21 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   --json                         the result as one JSON object
 `,
   tail: `usage: seclog tail <dir> [options]
-  Follows every writer slot across rotations: the last lines first, then each new record.
-  -n <lines>                     lines shown first (default 10; with --since, all since then)
+  Prints the last records of every writer slot and exits; with -f, then follows each new record
+  across rotations. Exit 0, or 2 on a usage or I/O error or when a file could not be read
+  (a gzipped rotated file that is corrupt: named on stderr).
+  -f, --follow                   keep following (until Ctrl-C); without it, print and exit
+  -n <records>                   records shown first (default 10; with --since, all since then),
+                                 from the current file back through the rotated ones, .gz too
   --event <name,...>             only these event names (\`seclog.authn_*\` matches by prefix)
   --user <id,...>                only records whose user.id is one of these
   --address <ip,...>             only records whose client.address is one of these
   --since <15m | ISO time>       only records from then on (the rotated files included)
   --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
-  --pretty | --raw | --json      readable lines (default on a terminal), the file lines as
-                                 written, or one flat JSON object per record for jq
+  --pretty | --json | --raw      readable lines (default on a terminal), one flat JSON object
+                                 per record (default when piped: for grep and jq), or the file
+                                 lines as written (one otlp-json line holds a whole batch; -n
+                                 then counts lines)
   --base-name <name>             file name prefix (default seclog)
 `,
   keys: `usage: seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
@@ -75,8 +81,8 @@ const USAGE = `usage:
   seclog verify <dir> [--max-age <5m>] [--hmac-key-file <file> | --verification-key-file <file>]
                 [--base-name <name>] [--allow-unchained] [--max-line-bytes <n>] [--anchors <file>]
                 [--strict] [--json]
-  seclog tail <dir> [-n <lines>] [--event <name>] [--user <id>] [--address <ip>] [--since <15m>]
-              [--severity <level>] [--raw | --pretty | --json] [--base-name <name>]
+  seclog tail <dir> [-f] [-n <records>] [--event <name>] [--user <id>] [--address <ip>] [--since <15m>]
+              [--severity <level>] [--pretty | --json | --raw] [--base-name <name>]
   seclog keys init --dir <stateDir> --slots <N> [--epoch <1m>]
   seclog keys show-epoch --state <file> [--json]
   seclog rules [--sigma]
@@ -135,6 +141,8 @@ function parseArgs(args: string[]): Parsed | string {
           '--sigma',
           '--help',
           '-h',
+          '-f',
+          '--follow',
         ].includes(a)
       ) {
         flags.set(a, true);
@@ -295,7 +303,7 @@ function plural(n: number, word: string): string {
 /**
  * Runs `seclog <command> ...` with `args` (without the node and script paths) and resolves with
  * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind),
- * 2 usage or I/O error. `tail` runs until `io.signal` aborts.
+ * 2 usage or I/O error. `tail -f` runs until `io.signal` aborts.
  */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;

@@ -1,5 +1,5 @@
-// `seclog tail`: the filters a person asks for, the readable, raw or flat JSON view, and a word
-// when the directory is not there yet.
+// `seclog tail`: the filters a person asks for, the readable, raw or flat JSON view, print-and-exit
+// or follow, and a word when the directory is not there yet or a file could not be read.
 import { stat } from 'node:fs/promises';
 import { escapeForLine } from './internal/escape-for-line.js';
 import { formatPrettyLine, jsonLine } from './internal/format-pretty-line.js';
@@ -11,7 +11,7 @@ import {
   parseSince,
   type RecordFilter,
 } from './internal/record-filter.js';
-import { readFileLine } from './format-pretty.js';
+import { readFileLine, type FileRecord } from './format-pretty.js';
 import type { CliIo } from './run-cli.js';
 import { tailDirectory } from './tail-directory.js';
 
@@ -46,7 +46,10 @@ function tailFilter(p: TailArgs): RecordFilter | string {
   return filter;
 }
 
-/** `seclog tail <dir> ...`: follows the directory until `io.signal` aborts; 0 when stopped. */
+/**
+ * `seclog tail <dir> ...`: prints the last records and exits 0, or with `-f`/`--follow` follows
+ * the directory until `io.signal` aborts (0 when stopped).
+ */
 export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise<number> {
   const dir = p.positional[0];
   if (dir === undefined || p.positional.length > 1) {
@@ -70,13 +73,14 @@ export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise
     io.stderr.write(`seclog tail: ${filter}\n`);
     return 2;
   }
+  const follow = p.flags.has('-f') || p.flags.has('--follow');
   try {
     if (!(await stat(dir)).isDirectory()) {
       io.stderr.write(`seclog tail: ${escapeForLine(dir)} is not a directory\n`);
       return 2;
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !follow) {
       io.stderr.write(
         `seclog tail: cannot read ${escapeForLine(dir)}: ${escapeForLine((err as Error).message)}\n`,
       );
@@ -87,41 +91,58 @@ export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise
       `seclog tail: ${escapeForLine(dir)} does not exist (yet); waiting for it to appear\n`,
     );
   }
-  const mode = p.flags.has('--json')
-    ? 'json'
-    : p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--raw'))
+  // Piped, one flat JSON record per line: what grep and jq need, whatever the file format (an
+  // otlp-json line holds a whole batch); --raw gives the file lines as written.
+  const mode = p.flags.has('--raw')
+    ? 'raw'
+    : p.flags.has('--pretty') || (io.isTTY && !p.flags.has('--json'))
       ? 'pretty'
-      : 'raw';
+      : 'json';
   const filtered = Object.keys(filter).length > 0;
-  const selected = (line: string) =>
-    (readFileLine(line) ?? []).filter((record) => matchesFilter(record, filter));
+  const selected = (line: string): FileRecord[] | undefined => {
+    const records = readFileLine(line);
+    return filtered ? (records ?? []).filter((r) => matchesFilter(r, filter)) : records;
+  };
+  // -n counts records, except with --raw, which prints (and so counts) whole file lines.
+  const weight = (line: string): number => {
+    if (mode === 'raw' && !filtered) return 1;
+    const records = selected(line);
+    if (records === undefined) return 1; // a line that is not a record, shown when unfiltered
+    return mode === 'raw' ? Math.min(1, records.length) : records.length;
+  };
   const base = p.flags.get('--base-name');
+  let skipped = 0;
   await tailDirectory(dir, {
     ...(typeof base === 'string' ? { baseName: base } : {}),
     initialLines,
-    // --since asks for a time, not for the current file: look back through the rotated files too.
-    ...(filter.sinceMs !== undefined ? { history: true } : {}),
-    ...(filtered ? { select: (line: string) => selected(line).length > 0 } : {}),
+    follow,
+    weight,
     ...(io.signal !== undefined ? { signal: io.signal } : {}),
-    onLine: (line) => {
-      // Unfiltered raw output is the file's line as written, whatever it holds.
+    onSkip: (file, reason) => {
+      skipped++;
+      io.stderr.write(
+        `seclog tail: skipped ${escapeForLine(file)}, its records not shown: ${escapeForLine(reason)}\n`,
+      );
+    },
+    onLine: (line, skip) => {
+      // Unfiltered raw output is the file's line as written, whatever it holds: nothing to parse.
       if (mode === 'raw' && !filtered) {
         io.stdout.write(`${line}\n`);
         return;
       }
-      const records = readFileLine(line);
+      const records = selected(line);
       if (records === undefined) {
         // Not a record: shown (escaped) only when nothing was filtered out.
-        if (!filtered)
-          io.stdout.write(`${mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`);
+        io.stdout.write(`${mode === 'json' ? jsonLine({ line }) : escapeForLine(line)}\n`);
         return;
       }
-      const shown = filtered ? records.filter((r) => matchesFilter(r, filter)) : records;
-      if (shown.length === 0) return;
+      if (records.length === 0) return;
       if (mode === 'raw') io.stdout.write(`${line}\n`);
-      else if (mode === 'json') for (const r of shown) io.stdout.write(`${flatJsonLine(r)}\n`);
-      else for (const r of shown) io.stdout.write(`${formatPrettyLine(r)}\n`);
+      else if (mode === 'json')
+        for (const r of records.slice(skip)) io.stdout.write(`${flatJsonLine(r)}\n`);
+      else for (const r of records.slice(skip)) io.stdout.write(`${formatPrettyLine(r)}\n`);
     },
   });
-  return 0;
+  // Records were left out: a script must not take the output for all of them.
+  return skipped > 0 ? 2 : 0;
 }

@@ -123,11 +123,11 @@ describe('seclog bin', () => {
   });
 
   describe('tail', () => {
-    it('prints raw lines when stdout is not a terminal and follows across rotations', async () => {
+    it('prints the file lines with --raw and follows across rotations with -f', async () => {
       const { dir, cleanup } = tempDir();
       const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
       await writeRecords(e, 2);
-      const child = spawn(process.execPath, [BIN, 'tail', dir, '-n', '100'], {
+      const child = spawn(process.execPath, [BIN, 'tail', dir, '-f', '--raw', '-n', '100'], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let out = '';

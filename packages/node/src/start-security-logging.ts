@@ -43,6 +43,7 @@ import {
   resolveBatch,
   resolveExporters,
   resolveOtlpProtocol,
+  underOption,
   validateOptions,
 } from './internal/options.js';
 import { probeDirectory } from './internal/probe-directory.js';
@@ -220,32 +221,41 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
     const fileOptions = typeof opts.file === 'object' ? opts.file : {};
     probeDirectory(fileOptions.directory ?? DEFAULT_LOG_DIRECTORY, fileOptions.dirMode ?? 0o700);
     const { onAnchor, onIntegrityViolation } = fileOptions;
-    fileExporter = new RotatingFileLogRecordExporter({
-      directory: DEFAULT_LOG_DIRECTORY,
-      ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
-      ...fileOptions,
-      onAnchor: (anchor) => {
-        onAnchor?.(anchor);
-        emitChainRecord(anchorRecord(anchor), false);
-      },
-      onIntegrityViolation: (violation) => {
-        onIntegrityViolation?.(violation);
-        emitChainRecord(integrityViolationRecord(violation), true);
-      },
-    });
+    fileExporter = underOption(
+      'file',
+      () =>
+        new RotatingFileLogRecordExporter({
+          directory: DEFAULT_LOG_DIRECTORY,
+          ...(opts.meterProvider && { meterProvider: opts.meterProvider }),
+          ...fileOptions,
+          onAnchor: (anchor) => {
+            onAnchor?.(anchor);
+            emitChainRecord(anchorRecord(anchor), false);
+          },
+          onIntegrityViolation: (violation) => {
+            onIntegrityViolation?.(violation);
+            emitChainRecord(integrityViolationRecord(violation), true);
+          },
+        }),
+    );
     exportProcessors.push(addPath('file', fileExporter));
   }
   if (enabled.otlp) {
     checkOtlpEnv(env);
     const otlpOptions = typeof opts.otlp === 'object' ? opts.otlp : {};
+    const { spillDirectory } = otlpOptions;
     const spill =
-      otlpOptions.spillDirectory === undefined
+      spillDirectory === undefined
         ? undefined
-        : new RotatingFileLogRecordExporter({ directory: otlpOptions.spillDirectory });
+        : underOption(
+            'otlp',
+            () => new RotatingFileLogRecordExporter({ directory: spillDirectory }),
+            { directory: 'spillDirectory' },
+          );
     exportProcessors.push(
       addPath(
         'otlp',
-        createOtlpExporter(otlpOptions, env),
+        underOption('otlp', () => createOtlpExporter(otlpOptions, env)),
         spill,
         'check that a Collector listens at the OTLP endpoint (otlp.url, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)',
       ),
@@ -264,14 +274,20 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const detection =
     opts.detection === false
       ? undefined
-      : new DetectionLogRecordProcessor({
-          ...(typeof opts.detection === 'object' ? opts.detection : {}),
-          // Called at the first alert, once the provider exists.
-          logger: () => alertLoggerOf(loggerProvider),
-        });
+      : underOption(
+          'detection',
+          () =>
+            new DetectionLogRecordProcessor({
+              ...(typeof opts.detection === 'object' ? opts.detection : {}),
+              // Called at the first alert, once the provider exists.
+              logger: () => alertLoggerOf(loggerProvider),
+            }),
+        );
   if (detection !== undefined) processors.push(detection);
   if (opts.redaction !== false) {
-    processors.push(new RedactingLogRecordProcessor(redactionOptions));
+    processors.push(
+      underOption('redaction', () => new RedactingLogRecordProcessor(redactionOptions)),
+    );
   }
   processors.push(...exportProcessors);
   if (exportProcessors.length === 0) {

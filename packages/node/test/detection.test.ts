@@ -149,7 +149,9 @@ describe('startSecurityLogging', () => {
     });
 
     it('takes tuning and fails at setup on a bad option, naming the package and the option', async () => {
-      expect(() => setup({ detection: { maxKeys: -1 } })).toThrow('@seclog/detection: maxKeys');
+      expect(() => setup({ detection: { maxKeys: -1 } })).toThrow(
+        '@seclog/node: detection.maxKeys',
+      );
       expect(() => setup({ detection: { logger: {} } as never })).toThrow(
         '@seclog/node: detection.logger',
       );

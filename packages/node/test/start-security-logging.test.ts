@@ -264,11 +264,7 @@ describe('startSecurityLogging', () => {
         { otlp: { headers: { a: 1 } } },
         /^@seclog\/node: otlp.headers must be an object/,
       ],
-      [
-        'a misspelt file option',
-        { file: { directry: '/tmp/x' } },
-        /^@seclog\/rotating-file-log-record-exporter: directry is not an option/,
-      ],
+
       [
         'a non-string service name',
         { serviceName: 42 },
@@ -311,15 +307,39 @@ describe('startSecurityLogging', () => {
       });
     }
 
-    it('lets the file exporter validate its own options at setup', () => {
-      expect(() =>
-        startSecurityLogging({
-          handleExit: false,
-          console: false,
-          file: { directory: dir, maxFileBytes: 1 },
-        }),
-      ).toThrow(/@seclog\/rotating-file-log-record-exporter: maxFileBytes/);
-    });
+    // The sub-packages validate their own options; the error names the option as it was written.
+    // (`file: false` where the file is not the subject: the default ./logs stays uncreated.)
+    const nested: [string, Record<string, unknown>, string][] = [
+      ['file', { file: { maxFileSize: 1 } }, 'file.maxFileSize is not an option'],
+      ['file', { file: { maxFileBytes: 1 } }, 'file.maxFileBytes must be >= 4096'],
+      ['redaction', { redaction: { redact: ['a'] } }, 'redaction.redact is not an option'],
+      ['redaction', { redaction: { rules: 'x' } }, 'redaction.rules must be an array'],
+      ['detection', { detection: { maxKeys: -1 } }, 'detection.maxKeys must be an integer'],
+      ['detection', { detection: { builtins: { nope: {} } } }, 'detection.builtins.nope'],
+      ['otlp', { otlp: { spillDirectory: 'a\0b' } }, 'otlp.spillDirectory must not contain NUL'],
+    ];
+    for (const [sub, options, message] of nested) {
+      it(`names ${message.split(' ')[0]} as written, not the ${sub} package's own option`, () => {
+        let thrown: unknown;
+        try {
+          const file = options.file ?? false;
+          started.push(
+            startSecurityLogging({
+              handleExit: false,
+              console: false,
+              ...options,
+              file: file === false ? false : { directory: dir, ...file },
+            }),
+          );
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown).toBeInstanceOf(TypeError);
+        expect((thrown as Error).message.startsWith(`@seclog/node: ${message}`)).toBe(true);
+        // The sub-package's own error stays reachable.
+        expect((thrown as Error).cause).toBeInstanceOf(TypeError);
+      });
+    }
   });
 
   describe('getLogger', () => {

@@ -25,6 +25,7 @@ import {
   validateComponentName,
   validateLogger,
   warn,
+  warnUnreadFields,
 } from './internal/record-builder.js';
 import { truncateString } from './internal/to-any-value.js';
 import { contextForEmit } from './request-context.js';
@@ -160,6 +161,7 @@ export class SecurityLogger {
         eventName = INVALID_CUSTOM_EVENT_NAME;
         extraAttributes = { [ATTR_SECLOG_EVENT_REJECTED_NAME]: shown };
       }
+      warnUnreadFields(eventName, input, true);
       let level: OwaspLevel = 'INFO';
       if (input.level !== undefined) {
         if (typeof input.level === 'string' && LEVELS.has(input.level))
@@ -184,6 +186,7 @@ export class SecurityLogger {
   private _emitDefined(definition: SecurityEventDefinition, fields: Fields | undefined): void {
     try {
       const input = snapshotFields(fields);
+      warnUnreadFields(definition.eventName, input, definition.token === 'upload_validation');
       let level = definition.level;
       let outcome: SecurityEventOutcome = definition.ecs.outcome;
       if (definition.token === 'upload_validation') {

@@ -230,6 +230,55 @@ describe('SecurityLogger', () => {
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('invalid attribute key'));
     });
 
+    it('warns once per event and field about a field nothing reads, naming it but not its value', () => {
+      const warn = vi.fn();
+      diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+      const { security, records } = setup();
+      // A unique field name per run: the warned pairs are remembered process-wide.
+      const field = `passw0rd${Math.random().toString(36).slice(2, 8)}`;
+      const secret = ['hunter', '2', '-', 'x'.repeat(8)].join('');
+      const fields = { userId: 'alice', [field]: secret } as never;
+      security.authn.loginFail(fields);
+      security.authn.loginFail(fields);
+      security.authz.fail(fields);
+      // Not unread: a catalogued parameter of another event, the common fields, level on upload.
+      security.authn.loginFail({
+        resource: '/x',
+        reason: 'r',
+        outcome: 'failure',
+        message: 'm',
+      } as never);
+      security.upload.validation({ validationResult: 'FAILED', level: 'INFO' });
+      const messages = warn.mock.calls.map((c) => String(c[0]));
+      expect(messages).toEqual([
+        `security-logger: seclog.authn_login_fail has no field "${field}"; it was dropped (put extra attributes under attributes: { ... })`,
+        `security-logger: seclog.authz_fail has no field "${field}"; it was dropped (put extra attributes under attributes: { ... })`,
+      ]);
+      expect(messages.join('\n')).not.toContain(secret);
+      expect(JSON.stringify(records().map((r) => r.attributes))).not.toContain(secret);
+    });
+
+    it('shows only the name-like start of an unread field whose name may be data', () => {
+      const warn = vi.fn();
+      diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+      const { security } = setup();
+      const token = ['gh', 'p_', 'x'.repeat(30), Math.random().toString(36).slice(2, 8)].join('');
+      security.authn.loginSuccess({ [token]: 1 });
+      const message = String(warn.mock.calls[0]?.[0]);
+      expect(message).toContain('seclog.authn_login_success has no field "ghp_xxxx');
+      expect(message).not.toContain(token);
+    });
+
+    it('warns about level on a typed event that does not take one', () => {
+      const warn = vi.fn();
+      diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+      const { security } = setup();
+      security.sys.monitorDisabled({ level: 'CRITICAL' } as never);
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('seclog.sys_monitor_disabled has no field "level"'),
+      );
+    });
+
     it('records the component and the caller code location when asked', () => {
       const { security, records } = setup({ component: 'auth', captureCodeLocation: true });
       security.authn.loginSuccess({ userId: 'alice' });

@@ -172,6 +172,34 @@ export function validateOptions(options: unknown): StartSecurityLoggingOptions {
   return options;
 }
 
+/**
+ * Builds a sub-package's exporter or processor from the options under `path`, and rethrows its
+ * options error as the user wrote the option: `@seclog/rotating-file-log-record-exporter:
+ * maxFileSize is not an option` from `file: { maxFileSize }` becomes `@seclog/node:
+ * file.maxFileSize is not an option` (the original kept as `cause`). `renames` maps an option
+ * name of the sub-package to the one the user wrote (`directory` is `otlp.spillDirectory`).
+ */
+export function underOption<T>(
+  path: string,
+  build: () => T,
+  renames: Readonly<Record<string, string>> = {},
+): T {
+  try {
+    return build();
+  } catch (err) {
+    const m = err instanceof Error ? /^@seclog\/[a-z-]+: ([\s\S]*)$/.exec(err.message) : null;
+    if (m === null) throw err;
+    const rest = m[1] as string;
+    const name = /^[A-Za-z_$][\w$]*/.exec(rest)?.[0];
+    const option =
+      name === undefined || name === 'options'
+        ? `${path}${name === undefined ? ' ' : ''}${rest.slice(name?.length ?? 0)}`
+        : `${path}.${renames[name] ?? name}${rest.slice(name.length)}`;
+    const Type = err instanceof TypeError ? TypeError : Error;
+    throw new Type(`@seclog/node: ${option}`, { cause: err });
+  }
+}
+
 function hasMethod(value: unknown, name: string): boolean {
   return isPlainObject(value) && typeof value[name] === 'function';
 }

@@ -207,7 +207,9 @@ export function resolveOptions(
 ): ResolvedOptions {
   const o = options ?? {};
   if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('options must be an object');
-  for (const key of Object.keys(o)) if (!KNOWN_OPTIONS.has(key)) fail(`unknown option '${key}'`);
+  for (const key of Object.keys(o))
+    if (!KNOWN_OPTIONS.has(key))
+      fail(`${key} is not an option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
 
   const keys = stringArray(o.keys, 'keys');
   const allowKeys = stringArray(o.allowKeys, 'allowKeys');

@@ -171,6 +171,35 @@ export function snapshotFields(fields: unknown): Readonly<Record<string, unknown
   return copy;
 }
 
+// Fields the event methods read besides the catalogued parameters (`level`: custom events and
+// upload_validation only).
+const NON_PARAMETER_FIELDS = new Set(['outcome', 'error', 'message', 'attributes']);
+// `<event>\0<field>` pairs already warned about; capped, as field names built per call would
+// otherwise grow it without end (past the cap, further unknown fields go unreported).
+const WARNED_FIELDS = new Set<string>();
+const MAX_WARNED_FIELDS = 1024;
+
+/**
+ * Warns, once per event name and field, about each field of `fields` that nothing reads, so it
+ * would be dropped without a word (`loginFail({ password })`). Names the field, never its value.
+ */
+export function warnUnreadFields(
+  eventName: string,
+  fields: Readonly<Record<string, unknown>>,
+  takesLevel: boolean,
+): void {
+  for (const key of Object.keys(fields)) {
+    if (PARAMETER_INDEX.has(key) || NON_PARAMETER_FIELDS.has(key)) continue;
+    if (takesLevel && key === 'level') continue;
+    const id = `${eventName}\0${key}`;
+    if (WARNED_FIELDS.has(id) || WARNED_FIELDS.size >= MAX_WARNED_FIELDS) continue;
+    WARNED_FIELDS.add(id);
+    warn(
+      `${eventName} has no field ${rejectedName(key)}; it was dropped (put extra attributes under attributes: { ... })`,
+    );
+  }
+}
+
 /** Adds caller-supplied extra attributes: invalid keys are dropped with a warning, values converted. */
 export function addExtraAttributes(attributes: Attributes, extra: unknown): void {
   if (extra === undefined || extra === null) return;
