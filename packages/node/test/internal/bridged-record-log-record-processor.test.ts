@@ -50,6 +50,31 @@ describe('BridgedRecordLogRecordProcessor', () => {
     expect(files.getFinishedLogRecords().map((r) => r.severityText)).toEqual(['warn', 'custom']);
   });
 
+  it("drops the exception winston-transport makes of a %s argument, and keeps an Error's", async () => {
+    const { provider, files } = pipeline();
+    const value = ['hun', 'ter', '2', Date.now().toString(36)].join('');
+    const winston = provider.getLogger(WINSTON_SCOPE);
+    winston.emit({
+      body: 'password=[REDACTED:credential]',
+      attributes: { 'exception.message': value },
+    });
+    winston.emit({
+      body: 'failed',
+      attributes: {
+        'exception.message': 'boom',
+        'exception.type': 'Error',
+        'exception.stacktrace': 'Error: boom',
+      },
+    });
+    provider.getLogger('app').emit({ body: 'own', attributes: { 'exception.message': 'kept' } });
+    await provider.forceFlush();
+    expect(files.getFinishedLogRecords().map((r) => r.attributes['exception.message'])).toEqual([
+      undefined,
+      'boom',
+      'kept',
+    ]);
+  });
+
   it('keeps bridged records off the console path and on the others', async () => {
     const { provider, files, consoleLines } = pipeline();
     provider.getLogger(PINO_SCOPE).emit({ body: 'pino' });

@@ -21,6 +21,25 @@ export function severityTextOf(severityNumber: number | undefined): string | und
   return step === 0 ? range : `${range}${step + 1}`;
 }
 
+const WINSTON_SCOPE = '@opentelemetry/winston-transport';
+
+/**
+ * `@opentelemetry/winston-transport` takes the first string argument of `logger.info('password=%s',
+ * value)` for an exception, so `exception.message` would hold the raw value (no key beside it for
+ * redaction to read) while the body holds it interpolated and redacted. An exception from an
+ * Error has a type or a stack: one with neither is that string, already in the body, and goes.
+ */
+function dropSplatException(record: ReadWriteLogRecord): void {
+  const attributes = record.attributes as Record<string, unknown>;
+  if (
+    typeof attributes['exception.message'] === 'string' &&
+    attributes['exception.type'] === undefined &&
+    attributes['exception.stacktrace'] === undefined
+  ) {
+    delete attributes['exception.message'];
+  }
+}
+
 function isBridgedRecord(record: { instrumentationScope: { name: string } }): boolean {
   return BRIDGE_SCOPES.has(record.instrumentationScope.name);
 }
@@ -35,6 +54,7 @@ export class BridgedRecordLogRecordProcessor implements LogRecordProcessor {
     if (!isBridgedRecord(record)) return;
     const text = severityTextOf(record.severityNumber);
     if (text !== undefined) record.severityText = text;
+    if (record.instrumentationScope.name === WINSTON_SCOPE) dropSplatException(record);
   }
 
   forceFlush(): Promise<void> {
