@@ -55,8 +55,9 @@ describe('tailDirectory', () => {
     const logDir = join(dir, 'not-yet');
     const tail = tailUntil(logDir, 25);
     // tail's first readdir is issued synchronously above; this only lets it finish before the
-    // exporter creates anything (not a timed assertion: the lines are awaited, not timed).
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // exporter creates anything (not a timed assertion: the lines are awaited, not timed). Generous,
+    // because on a loaded machine a 30 ms wait lost the race and the file counted as 'before'.
+    await new Promise((resolve) => setTimeout(resolve, 250));
     const e = new RotatingFileLogRecordExporter({ directory: logDir });
     await new Promise((resolve) =>
       e.export(
@@ -77,7 +78,7 @@ describe('tailDirectory', () => {
     // A slow poll: the writer rotates several times before tail's second look at the directory
     // (should the writes be slower, tail follows the rotations instead and the test still holds).
     const tail = tailUntil(dir, 40, 1000);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });
     await writeRecords(e, 40);
     const lines = await tail.done();
