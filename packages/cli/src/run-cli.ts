@@ -225,6 +225,24 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   // Files written with hashChain: false are not tamper-evident: accepted only when asked for.
   if (p.flags.has('--allow-unchained')) options.allowUnchained = true;
   if (io.signal !== undefined) options.signal = io.signal;
+  // Anchors kept off the host: what catches a rollback of the whole directory. Checked first, so
+  // the directory's findings (one per planted file in a hostile directory) are not held meanwhile.
+  const anchorsFile = p.flags.get('--anchors');
+  let anchors: Awaited<ReturnType<typeof verifyAnchors>> | undefined;
+  if (typeof anchorsFile === 'string') {
+    try {
+      anchors = await verifyAnchors(dir, anchorsFile, options);
+    } catch (err) {
+      if (io.signal?.aborted === true) {
+        io.stderr.write('seclog verify: interrupted\n');
+        return EXIT_INTERRUPTED;
+      }
+      io.stderr.write(
+        `seclog verify: cannot read --anchors: ${escapeForLine((err as Error).message)}\n`,
+      );
+      return EXIT_USAGE;
+    }
+  }
   let result: VerifyResult & { anchorsChecked?: number };
   try {
     result = await verifyDirectory(dir, options);
@@ -238,25 +256,14 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
     );
     return EXIT_USAGE;
   }
-  // Anchors kept off the host: what catches a rollback of the whole directory.
-  const anchorsFile = p.flags.get('--anchors');
-  if (typeof anchorsFile === 'string') {
-    try {
-      const a = await verifyAnchors(dir, anchorsFile, options);
-      result = {
-        ...result,
-        ok: result.ok && a.ok,
-        issues: [...result.issues, ...a.issues],
-        notes: [...result.notes, ...a.notes],
-        anchorsChecked: a.anchorsChecked,
-      };
-    } catch (err) {
-      io.stderr.write(
-        `seclog verify: cannot read --anchors: ${escapeForLine((err as Error).message)}\n`,
-      );
-      return EXIT_USAGE;
-    }
-  }
+  if (anchors !== undefined)
+    result = {
+      ...result,
+      ok: result.ok && anchors.ok,
+      issues: [...result.issues, ...anchors.issues],
+      notes: [...result.notes, ...anchors.notes],
+      anchorsChecked: anchors.anchorsChecked,
+    };
   // --strict: a note (not vouched for by the key, or left for the next start) fails too.
   const strictFail = p.flags.has('--strict') && result.notes.length > 0;
   if (p.flags.has('--json')) {

@@ -113,7 +113,7 @@ export async function* regularFileLines(
     if (st.size === 0) return;
     let chunks: AsyncIterable<Buffer>;
     if (opts.gunzip) {
-      const gz = createGunzip({ chunkSize: CHUNK_BYTES });
+      const gz = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
       // Errors reach the reader through gz; an early return destroys both.
       pipeline(
         fh.createReadStream({ highWaterMark: CHUNK_BYTES, end: st.size - 1, autoClose: false }),
@@ -175,6 +175,8 @@ export async function* regularFileLines(
 }
 
 const CHUNK_BYTES = 1024 * 1024;
+// Each inflated chunk is a fresh buffer: small ones keep a gzip bomb from piling up RSS before a GC.
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
 
 /** The first `size` bytes of `fh`, in one reused buffer (each chunk is valid until the next). */
 async function* readChunks(fh: FileHandle, size: number): AsyncGenerator<Buffer> {
