@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,6 +226,57 @@ describe('bridges at setup', () => {
     expect(stderr).toContain(
       "@seclog/node: bridges: 'winston' needs @opentelemetry/winston-transport, which @opentelemetry/instrumentation-winston cannot find; run npm install @opentelemetry/instrumentation-winston @opentelemetry/winston-transport",
     );
+  });
+
+  it('says once which pino and winston it cannot bridge, naming each version and range, and starts', async () => {
+    // An application whose node_modules hold a pino and a winston older than the instrumentations
+    // patch: only their package.json is read.
+    const app = mkdtempSync(join(tmpdir(), 'seclog-bridges-app-'));
+    try {
+      for (const [name, version] of [
+        ['pino', '4.17.6'],
+        ['winston', '2.4.7'],
+      ]) {
+        mkdirSync(join(app, 'node_modules', name!), { recursive: true });
+        writeFileSync(
+          join(app, 'node_modules', name!, 'package.json'),
+          JSON.stringify({ name, version }),
+        );
+      }
+      const child = spawn(
+        process.execPath,
+        ['--import', join(fixtures, 'telemetry.mjs'), '--eval', 'console.log("started")'],
+        {
+          cwd: app,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, SECLOG_TEST_DIR: dir },
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('started');
+      const said = stderr.split('\n').filter((l) => l.includes('is outside the range'));
+      expect(said).toEqual([
+        expect.stringContaining(
+          `@seclog/node: bridges: pino 4.17.6 (${join(app, 'node_modules', 'pino', 'package.json')}) is outside the range @opentelemetry/instrumentation-pino bridges (>=5.14.0 <11); its records do not reach seclog`,
+        ),
+        expect.stringContaining(
+          `@seclog/node: bridges: winston 2.4.7 (${join(app, 'node_modules', 'winston', 'package.json')}) is outside the range @opentelemetry/instrumentation-winston bridges (>=3 <4)`,
+        ),
+      ]);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing of versions when pino and winston are in range', async () => {
+    const { code, stderr } = await startWithout('none');
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('is outside the range');
   });
 
   it('rejects an unknown logger and bridges without the global provider', () => {

@@ -10,6 +10,7 @@ import {
   redactingPinoInstrumentation,
   redactingWinstonInstrumentation,
 } from './redacting-instrumentations.js';
+import { checkLoggerVersions } from './check-logger-versions.js';
 import { pathToFileURL } from 'node:url';
 
 export const BRIDGE_NAMES = ['pino', 'winston'] as const;
@@ -151,6 +152,7 @@ export function installBridges(
   redactor: Redactor | undefined,
 ): () => void {
   if (bridges.length === 0) return () => undefined;
+  checkLoggerVersions(bridges.map((b) => b.name));
   const registered: LogsApiLike[] = [];
   for (const api of ownLogsApis(bridges, provider)) {
     api.setGlobalLoggerProvider(provider);
