@@ -273,6 +273,40 @@ describe('bridges at setup', () => {
     }
   });
 
+  it('says, when another LoggerProvider is global (a NodeSDK started first), where the records go and what to do', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        './another-provider.mjs',
+        '--import',
+        './telemetry.mjs',
+        '--eval',
+        "require('pino')().warn('login rejected')",
+      ],
+      {
+        cwd: fixtures,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, SECLOG_TEST_DIR: dir },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, stderr).toBe(0);
+    const said = stderr.split('\n').filter((l) => l.includes('another LoggerProvider'));
+    expect(said).toEqual([
+      expect.stringContaining(
+        "@seclog/node: bridges: another LoggerProvider is registered globally (an OpenTelemetry NodeSDK started before seclog?), so pino's and winston's records go to it, not to seclog's files",
+      ),
+    ]);
+    expect(said[0]).toContain(
+      'call startSecurityLogging() before sdk.start() and disable @opentelemetry/instrumentation-pino and @opentelemetry/instrumentation-winston in getNodeAutoInstrumentations()',
+    );
+    expect(stderr).toContain('other provider got @opentelemetry/instrumentation-pino');
+    expect(fileRecords().filter((r) => r.scope === BRIDGED.pino)).toEqual([]);
+  });
+
   it('says nothing of versions when pino and winston are in range', async () => {
     const { code, stderr } = await startWithout('none');
     expect(code, stderr).toBe(0);
