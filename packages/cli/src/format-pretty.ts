@@ -1,7 +1,10 @@
 // `seclog tail` on a terminal: a file line (otlp-json or ecs-json) read back into a record and
 // printed as the console's readable line, so a record reads the same in both.
-import { escapeForLine } from './internal/escape-for-line.js';
-import { formatPrettyLine, type PrettyRecord } from './internal/format-pretty-line.js';
+import {
+  escapeForLine,
+  formatPrettyLine,
+  type PrettyRecord,
+} from '@seclog/rotating-file-log-record-exporter/verify';
 
 type Json = Record<string, unknown>;
 

@@ -9,12 +9,12 @@ import {
   createSealingStates,
   epochOf,
   epochStartMs,
+  escapeForLine,
   formatVerificationKey,
   readSealingStateFile,
   sealingStateFileName,
   writeSealingStateFile,
 } from '@seclog/rotating-file-log-record-exporter/verify';
-import { escapeForLine } from './internal/escape-for-line.js';
 import { parseDuration } from './parse-duration.js';
 
 interface KeysArgs {

@@ -3,14 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import {
+  escapeForLine,
+  jsonLine,
   verifyAnchors,
   verifyDirectory,
   type VerifyOptions,
   type VerifyResult,
 } from '@seclog/rotating-file-log-record-exporter/verify';
-import { escapeForLine } from './internal/escape-for-line.js';
 import { keysCommand } from './keys-command.js';
-import { jsonLine } from './internal/format-pretty-line.js';
 import { parseDuration } from './parse-duration.js';
 import { tailCommand } from './tail-command.js';
 

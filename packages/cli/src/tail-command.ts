@@ -1,8 +1,11 @@
 // `seclog tail`: the filters a person asks for, the readable, raw or flat JSON view, print-and-exit
 // or follow, and a word when the directory is not there yet or a file could not be read.
 import { stat } from 'node:fs/promises';
-import { escapeForLine } from './internal/escape-for-line.js';
-import { formatPrettyLine, jsonLine } from './internal/format-pretty-line.js';
+import {
+  escapeForLine,
+  formatPrettyLine,
+  jsonLine,
+} from '@seclog/rotating-file-log-record-exporter/verify';
 import {
   flatJsonLine,
   listOf,

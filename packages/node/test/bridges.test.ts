@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,7 @@ async function serveOneRequest(
   app: string,
   secret: string,
   traceId: string,
+  plain: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', './telemetry.mjs', app], {
     cwd: fixtures,
@@ -93,6 +94,7 @@ async function serveOneRequest(
       ...process.env,
       SECLOG_TEST_DIR: dir,
       SECLOG_TEST_SECRET: secret,
+      SECLOG_TEST_PLAIN: plain,
       SECLOG_TEST_OTLP_URL: receiver.url,
     },
   });
@@ -147,14 +149,29 @@ for (const app of ['app.mjs', 'app.cjs']) {
     it("writes pino's and winston's records to the files and OTLP, redacted, with the request's trace id", async () => {
       const secret = githubToken();
       const traceId = randomBytes(16).toString('hex');
-      const { code, stdout, stderr } = await serveOneRequest(app, secret, traceId);
+      const plain = ['hun', 'ter', '2', randomBytes(4).toString('hex')].join('');
+      const { code, stdout, stderr } = await serveOneRequest(app, secret, traceId, plain);
       expect(code, stderr).toBe(0);
 
       expect((await verifyDirectory(dir)).issues).toEqual([]);
-      expect(readdirSync(dir).some((f) => readFileSync(join(dir, f)).includes(secret))).toBe(false);
+      for (const value of [secret, plain]) {
+        expect(readdirSync(dir).some((f) => readFileSync(join(dir, f)).includes(value))).toBe(
+          false,
+        );
+      }
       const records = fileRecords();
+      // winston-transport makes an exception of a %s argument: exception.message held the raw
+      // value, beside the body redacted by its key.
+      const splat = records.filter(
+        (r) => r.scope === BRIDGED.winston && r.body?.startsWith('password='),
+      );
+      expect(splat.map((r) => [r.body, r.attributes['exception.message']])).toEqual([
+        ['password=[REDACTED:credential]', undefined],
+      ]);
       for (const [logger, scope] of Object.entries(BRIDGED)) {
-        const bridged = records.filter((r) => r.scope === scope);
+        const bridged = records.filter(
+          (r) => r.scope === scope && String(r.body).includes('login rejected'),
+        );
         expect(bridged, `${logger} records`).toHaveLength(1);
         const [record] = bridged;
         expect(record?.body).toBe(`${logger}: login rejected with [REDACTED:github-token]`);
@@ -169,9 +186,11 @@ for (const app of ['app.mjs', 'app.cjs']) {
         expect(record?.attributes['client.address']).toBe('127.0.0.1');
       }
 
-      expect(receiver.rawBodies.some((b) => b.includes(secret))).toBe(false);
+      expect(receiver.rawBodies.some((b) => b.includes(secret) || b.includes(plain))).toBe(false);
       for (const [logger, scope] of Object.entries(BRIDGED)) {
-        const sent = receiver.records.filter((r) => r.scope === scope);
+        const sent = receiver.records.filter(
+          (r) => r.scope === scope && String(r.body).includes('login rejected'),
+        );
         expect(sent, `${logger} records sent over OTLP`).toHaveLength(1);
         expect(sent[0]?.traceId).toBe(traceId);
         expect(sent[0]?.severityText).toBe('WARN');
@@ -226,6 +245,91 @@ describe('bridges at setup', () => {
     expect(stderr).toContain(
       "@seclog/node: bridges: 'winston' needs @opentelemetry/winston-transport, which @opentelemetry/instrumentation-winston cannot find; run npm install @opentelemetry/instrumentation-winston @opentelemetry/winston-transport",
     );
+  });
+
+  it('says once which pino and winston it cannot bridge, naming each version and range, and starts', async () => {
+    // An application whose node_modules hold a pino and a winston older than the instrumentations
+    // patch: only their package.json is read.
+    const app = mkdtempSync(join(tmpdir(), 'seclog-bridges-app-'));
+    try {
+      for (const [name, version] of [
+        ['pino', '4.17.6'],
+        ['winston', '2.4.7'],
+      ]) {
+        mkdirSync(join(app, 'node_modules', name!), { recursive: true });
+        writeFileSync(
+          join(app, 'node_modules', name!, 'package.json'),
+          JSON.stringify({ name, version }),
+        );
+      }
+      const child = spawn(
+        process.execPath,
+        ['--import', join(fixtures, 'telemetry.mjs'), '--eval', 'console.log("started")'],
+        {
+          cwd: app,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, SECLOG_TEST_DIR: dir },
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('started');
+      const said = stderr.split('\n').filter((l) => l.includes('is outside the range'));
+      expect(said).toEqual([
+        expect.stringContaining(
+          `@seclog/node: bridges: pino 4.17.6 (${join(app, 'node_modules', 'pino', 'package.json')}) is outside the range @opentelemetry/instrumentation-pino bridges (>=5.14.0 <11); its records do not reach seclog`,
+        ),
+        expect.stringContaining(
+          `@seclog/node: bridges: winston 2.4.7 (${join(app, 'node_modules', 'winston', 'package.json')}) is outside the range @opentelemetry/instrumentation-winston bridges (>=3 <4)`,
+        ),
+      ]);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
+  it('says, when another LoggerProvider is global (a NodeSDK started first), where the records go and what to do', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        './another-provider.mjs',
+        '--import',
+        './telemetry.mjs',
+        '--eval',
+        "require('pino')().warn('login rejected')",
+      ],
+      {
+        cwd: fixtures,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, SECLOG_TEST_DIR: dir },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, stderr).toBe(0);
+    const said = stderr.split('\n').filter((l) => l.includes('another LoggerProvider'));
+    expect(said).toEqual([
+      expect.stringContaining(
+        "@seclog/node: bridges: another LoggerProvider is registered globally (an OpenTelemetry NodeSDK started before seclog?), so pino's and winston's records go to it, not to seclog's files",
+      ),
+    ]);
+    expect(said[0]).toContain(
+      'call startSecurityLogging() before sdk.start() and disable @opentelemetry/instrumentation-pino and @opentelemetry/instrumentation-winston in getNodeAutoInstrumentations()',
+    );
+    expect(stderr).toContain('other provider got @opentelemetry/instrumentation-pino');
+    expect(fileRecords().filter((r) => r.scope === BRIDGED.pino)).toEqual([]);
+  });
+
+  it('says nothing of versions when pino and winston are in range', async () => {
+    const { code, stderr } = await startWithout('none');
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('is outside the range');
   });
 
   it('rejects an unknown logger and bridges without the global provider', () => {

@@ -1,6 +1,6 @@
-// @seclog/rotating-file-log-record-exporter/verify: the verifier of what the exporter writes and the
-// sealing-state tools, in a module graph that loads no OpenTelemetry package, so `seclog verify`
-// and `seclog keys` run without one installed.
+// @seclog/rotating-file-log-record-exporter/verify: the verifier of what the exporter writes, the
+// sealing-state tools and seclog's line formats, in a module graph that loads no OpenTelemetry
+// package, so `seclog verify`, `seclog keys` and `seclog tail` run without one installed.
 export { verifyAnchors } from './verify-anchors.js';
 export { verifyDirectory } from './verify-directory.js';
 export {
@@ -18,6 +18,9 @@ export {
 } from './internal/forward-secure-key.js';
 export type { EpochParams, SealingState } from './internal/forward-secure-key.js';
 export { formatVerificationKey } from './internal/verify-epochs.js';
+export { escapeForLine, escapeJsonLine } from './internal/escape-for-line.js';
+export { formatPrettyLine, jsonLine } from './internal/format-pretty-line.js';
+export type { PrettyRecord } from './internal/format-pretty-line.js';
 export type {
   ChainAnchor,
   VerifyAnchorsResult,

@@ -2,7 +2,7 @@
 // flat JSON record `--json` prints for jq.
 import type { FileRecord } from '../format-pretty.js';
 import { parseDuration } from '../parse-duration.js';
-import { jsonLine } from './format-pretty-line.js';
+import { jsonLine } from '@seclog/rotating-file-log-record-exporter/verify';
 
 /** What `--event`, `--user`, `--address`, `--since` and `--severity` asked for. */
 export interface RecordFilter {

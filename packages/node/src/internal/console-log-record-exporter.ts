@@ -4,7 +4,7 @@
 import { ExportResultCode, hrTimeToTimeStamp } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { formatPrettyLine, jsonLine } from './format-pretty-line.js';
+import { formatPrettyLine, jsonLine } from '@seclog/rotating-file-log-record-exporter/verify';
 
 export interface LineStream {
   write(chunk: string): unknown;
@@ -74,7 +74,7 @@ export class ConsoleLineLogRecordExporter implements LogRecordExporter {
   }
 }
 
-/** The pretty line of `record`: the one seclog tail prints for the same record (./format-pretty-line.ts). */
+/** The pretty line of `record`: the one seclog tail prints for the same record (the exporter's src/internal/format-pretty-line.ts). */
 function prettyLine(record: ReadableLogRecord): string {
   const span = record.spanContext;
   return formatPrettyLine({

@@ -1,10 +1,11 @@
 // seclog's one escaping policy for line-oriented outputs: no value can break a line, forge a second
 // record, or drive the terminal. The same file is kept byte-identical in @seclog/security-logger
-// (src/escape-for-line.ts), @seclog/rotating-file-log-record-exporter
-// (src/internal/escape-for-line.ts), which depends on no other seclog package, and @seclog/cli
-// (src/internal/escape-for-line.ts), which loads no OpenTelemetry package; a test in each copy's
-// package fails when it differs, and test/fixtures/line-escape-cases.ts in security-logger is the
-// one table of cases every output is checked against.
+// (src/escape-for-line.ts) and @seclog/rotating-file-log-record-exporter
+// (src/internal/escape-for-line.ts), which depends on no other seclog package; the exporter's copy
+// is also what @seclog/node's console and @seclog/cli import, from its OTel-free `./verify`
+// subpath. A test in the exporter fails when the copies differ, and
+// test/fixtures/line-escape-cases.ts in security-logger is the one table of cases every output is
+// checked against.
 
 // What no output writes raw beyond C0 (which JSON.stringify already escapes): DEL, C1 controls
 // (NEL, CSI, ...), the Unicode line and paragraph separators, and the bidi controls of Trojan

@@ -18,6 +18,7 @@ import { SealQueue } from './seal-queue.js';
 import { SealingScheme } from './sealing-scheme.js';
 import type { SelfMetrics } from './self-metrics.js';
 import { acquireSlot, releaseSlot, removeStaleTemps, type SlotLock } from './slot-lock.js';
+import { signingModeChange } from './signing-mode.js';
 import { startUpCheck } from './start-up-check.js';
 
 /** What the slot writer needs of the exporter. */
@@ -42,6 +43,8 @@ export class SlotWriter {
   private _timer: NodeJS.Timeout | undefined;
   private _maint: Promise<void> = Promise.resolve();
   private _maintPending = false;
+  /** The signing-mode switch is said at the first start only (a restart after a failure re-reads our own head). */
+  private _modeChecked = false;
   /**
    * Closing work of rotated files (sync, close, retention) and pointer updates, run behind the
    * writes so a rotation costs the write path only the seal and the new file's open: under load
@@ -133,6 +136,12 @@ export class SlotWriter {
     if (this.lock === undefined) this.lock = await acquireSlot(o.directory, o.baseName, o.fileMode);
     await removeStaleTemps(o.directory, o.baseName).catch(() => undefined);
     const epochs = this.scheme.open(this.lock.slot);
+    // Before the head is re-signed below: it still says how the slot was signed so far.
+    if (!this._modeChecked) {
+      this._modeChecked = true;
+      const change = await signingModeChange(o, this.lock.slot).catch(() => undefined);
+      if (change !== undefined) this.reporter.report(new Error(change), 'signing mode changed');
+    }
     const loaded = await loadSlot(this._recoveryOptions(), this.lock.slot);
     const { state, recovered, slots } = loaded;
     // Epochs that ended while the writer was down are checkpointed with where recovery found the chain.

@@ -10,6 +10,7 @@ import {
   redactingPinoInstrumentation,
   redactingWinstonInstrumentation,
 } from './redacting-instrumentations.js';
+import { checkLoggerVersions } from './check-logger-versions.js';
 import { pathToFileURL } from 'node:url';
 
 export const BRIDGE_NAMES = ['pino', 'winston'] as const;
@@ -111,11 +112,11 @@ interface LogsApiLike {
 }
 
 /**
- * The logs API a bridge emits through, when it is not one seclog registered with: an
- * instrumentation of the 0.223 line installed next to a 3.x SDK brings its own
- * `@opentelemetry/api-logs`, whose global would otherwise stay a no-op and lose every record.
+ * The logs APIs the bridges emit through, from where they are installed: an instrumentation of
+ * the 0.223 line next to a 3.x SDK brings its own `@opentelemetry/api-logs`, whose global would
+ * otherwise stay a no-op and lose every record; the 3.x line's bridges use `@opentelemetry/api`'s.
  */
-function ownLogsApis(bridges: readonly LoadedBridge[], provider: object): LogsApiLike[] {
+function bridgeLogsApis(bridges: readonly LoadedBridge[]): LogsApiLike[] {
   const found: LogsApiLike[] = [];
   for (const { resolvedFrom } of bridges) {
     const from = createRequire(resolvedFrom);
@@ -128,18 +129,26 @@ function ownLogsApis(bridges: readonly LoadedBridge[], provider: object): LogsAp
       }
     }
     for (const candidate of candidates) {
-      try {
-        const api = (createRequire(candidate)('@opentelemetry/api-logs') as { logs?: LogsApiLike })
-          .logs;
-        if (api !== undefined && api.getLoggerProvider() !== provider && !found.includes(api))
-          found.push(api);
-      } catch {
-        // The 3.x line's bridges use the logs API of @opentelemetry/api.
+      for (const module of ['@opentelemetry/api-logs', '@opentelemetry/api']) {
+        try {
+          const api = (createRequire(candidate)(module) as { logs?: LogsApiLike }).logs;
+          if (api !== undefined && !found.includes(api)) found.push(api);
+        } catch {
+          // Not installed there: the 3.x line has no @opentelemetry/api-logs.
+        }
       }
     }
   }
   return found;
 }
+
+/**
+ * Said when a logs API the bridges emit through keeps another LoggerProvider: most often an
+ * OpenTelemetry NodeSDK started first, whose own pino or winston instrumentation then sends a
+ * second copy of each record there too (docs/bridges.md, "With the NodeSDK").
+ */
+const ANOTHER_PROVIDER =
+  "@seclog/node: bridges: another LoggerProvider is registered globally (an OpenTelemetry NodeSDK started before seclog?), so pino's and winston's records go to it, not to seclog's files, and without seclog's redaction processor. Either call startSecurityLogging() before sdk.start() and disable @opentelemetry/instrumentation-pino and @opentelemetry/instrumentation-winston in getNodeAutoInstrumentations(), or leave pino and winston to the NodeSDK and remove the bridges option; see the bridges doc, 'With the NodeSDK'";
 
 /**
  * Enables the bridges' module hooks, after `provider` is registered globally; returns an undo that
@@ -151,15 +160,16 @@ export function installBridges(
   redactor: Redactor | undefined,
 ): () => void {
   if (bridges.length === 0) return () => undefined;
+  checkLoggerVersions(bridges.map((b) => b.name));
   const registered: LogsApiLike[] = [];
-  for (const api of ownLogsApis(bridges, provider)) {
+  let another = false;
+  for (const api of bridgeLogsApis(bridges)) {
+    if (api.getLoggerProvider() === provider) continue;
     api.setGlobalLoggerProvider(provider);
     if (api.getLoggerProvider() === provider) registered.push(api);
-    else
-      diag.warn(
-        '@seclog/node: bridges: the logs API the bridges emit through already has another LoggerProvider; their records go there, not to seclog',
-      );
+    else another = true;
   }
+  if (another) diag.warn(ANOTHER_PROVIDER);
   try {
     registerEsmLoader(bridges);
   } catch (error) {

@@ -1,8 +1,7 @@
 // The console's line formats, shared by the console exporter (@seclog/node) and `seclog tail` and
 // `seclog verify --json` (@seclog/cli), so a record reads the same in both, quoted and escaped the
-// same way. Kept byte-identical in packages/node/src/internal/format-pretty-line.ts and
-// packages/cli/src/internal/format-pretty-line.ts (neither package imports the other; a cli test
-// fails when they differ).
+// same way. Here, under the `./verify` subpath, because both depend on this package and that
+// module graph loads no OpenTelemetry package (the CLI runs without one).
 import { escapeJsonLine } from './escape-for-line.js';
 
 /** What the readable line shows of a record: built from a ReadableLogRecord or a file line. */

@@ -1,5 +1,6 @@
-// The readable line's own rules: the fields it leads with are the names seclog emits, and a value
-// that cannot be turned into JSON still leaves one line.
+// The console's readable line (the one `seclog tail` prints too, from the exporter's `./verify`
+// subpath): the fields it leads with are the names seclog emits, and a value that cannot be turned
+// into JSON still leaves one line.
 import { describe, expect, it } from 'vitest';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -7,7 +8,7 @@ import {
   ATTR_SECLOG_REASON,
   ATTR_USER_ID,
 } from '@seclog/semconv';
-import { formatPrettyLine } from '../../src/internal/format-pretty-line.js';
+import { formatPrettyLine } from '@seclog/rotating-file-log-record-exporter/verify';
 
 describe('formatPrettyLine', () => {
   it('leads with the @seclog/semconv user, address, outcome and reason, in that order', () => {
