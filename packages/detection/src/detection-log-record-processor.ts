@@ -7,6 +7,7 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import { ATTR_SECLOG_REQUEST_ID, EVENT_SECLOG_ALERT } from '@seclog/semconv';
 import { alertRecord } from './internal/alert-record.js';
 import { resolveOptions } from './internal/options.js';
+import { KeyTable } from './internal/key-table.js';
 import { RuleState, valueKey } from './internal/rule-state.js';
 import type { Evidence, Firing } from './internal/rule-state.js';
 import type {
@@ -26,6 +27,9 @@ const MAX_PENDING_ALERTS = 1024;
 
 interface Entry {
   readonly state: RuleState;
+  readonly table: KeyTable;
+  /** The rule's index in the entries of its table. */
+  readonly slot: number;
   readonly match: DetectionMatch;
   readonly role: 'first' | 'then' | undefined;
 }
@@ -40,16 +44,20 @@ interface Entry {
  * Alerts are emitted in a microtask after the record that fired them has passed every processor,
  * so an alert never overtakes its evidence and never re-enters a processor's `onEmit`; records
  * named `seclog.alert*` are never matched, so alerts cannot feed detection. `forceFlush` emits
- * pending alerts at once. Memory is bounded: each rule tracks at most `maxKeys` keys with at most
- * `threshold` entries each (see `DetectionOptions.maxKeys` for the eviction).
+ * pending alerts at once. Memory is bounded: the rules that group by the same attributes share a
+ * table of at most `maxKeys` keys, each with at most `threshold` entries per rule (see
+ * `DetectionOptions.maxKeys` for the eviction).
  *
  * Options are validated in the constructor (TypeError naming the option); after that nothing
  * throws: failures go to the OTel global error handler and alerts not emitted are counted.
  */
 export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private readonly _states: RuleState[];
+  /** Per event name, the entries of the rules it can feed: the named ones, then the any-event ones. */
   private readonly _byEvent = new Map<string, Entry[]>();
   private readonly _anyEvent: Entry[] = [];
+  /** Numbers the records, so that each table resolves its key once per record. */
+  private _seq = 0;
   private readonly _loggerOption: DetectionLogRecordProcessorOptions['logger'];
   private _logger: AlertLogger | undefined;
   private _pending: { record: AlertLogRecord; alert: DetectionAlert }[] = [];
@@ -77,16 +85,39 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       throw new TypeError('@seclog/detection: onAlert must be a function');
     }
     this._onAlert = options.onAlert;
-    this._states = rules.map((rule) => new RuleState(rule, maxKeys));
+    this._states = rules.map((rule) => new RuleState(rule));
+    const tables = new Map<string, KeyTable>();
+    const named: Entry[] = [];
     for (const state of this._states) {
       const rule = state.rule;
+      const id = rule.groupBy.join('\u001f');
+      let table = tables.get(id);
+      if (table === undefined) tables.set(id, (table = new KeyTable(rule.groupBy, maxKeys)));
+      const slot = table.add(state);
+      const entry = (match: DetectionMatch, role: Entry['role']): void => {
+        (match.events === undefined ? this._anyEvent : named).push({
+          state,
+          table,
+          slot,
+          match,
+          role,
+        });
+      };
       if (rule.kind === 'sequence') {
-        this._index({ state, match: rule.first, role: 'first' });
-        this._index({ state, match: rule.then, role: 'then' });
+        entry(rule.first, 'first');
+        entry(rule.then, 'then');
       } else {
-        this._index({ state, match: rule.match, role: undefined });
+        entry(rule.match, undefined);
       }
     }
+    for (const e of named) {
+      for (const name of e.match.events ?? []) {
+        let list = this._byEvent.get(name);
+        if (list === undefined) this._byEvent.set(name, (list = []));
+        list.push(e);
+      }
+    }
+    for (const list of this._byEvent.values()) list.push(...this._anyEvent);
   }
 
   /** Runs every matching rule on the record; never throws, never changes the record. */
@@ -94,12 +125,9 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     try {
       const eventName = logRecord.eventName;
       if (eventName !== undefined && eventName.startsWith(EVENT_SECLOG_ALERT)) return;
-      const named = eventName === undefined ? undefined : this._byEvent.get(eventName);
-      if (named === undefined && this._anyEvent.length === 0) return;
-      // One evidence per record, shared by every rule it feeds.
-      let evidence: Evidence | undefined;
-      if (named !== undefined) evidence = this._observe(named, logRecord, evidence);
-      if (this._anyEvent.length > 0) this._observe(this._anyEvent, logRecord, evidence);
+      const entries =
+        (eventName === undefined ? undefined : this._byEvent.get(eventName)) ?? this._anyEvent;
+      if (entries.length > 0) this._observe(entries, logRecord);
     } catch (error) {
       report(error);
     }
@@ -132,18 +160,23 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
   }
 
-  /** Runs the rules of `entries` on the record; returns the evidence, made at the first match. */
-  private _observe(
-    entries: readonly Entry[],
-    logRecord: ReadWriteLogRecord,
-    evidence: Evidence | undefined,
-  ): Evidence | undefined {
+  /** Runs the rules of `entries` on the record, with one key lookup per table. */
+  private _observe(entries: readonly Entry[], logRecord: ReadWriteLogRecord): void {
     const attributes = logRecord.attributes as Record<string, unknown>;
+    const seq = (this._seq = (this._seq + 1) | 0);
+    // One evidence per record, shared by every rule it feeds; made at the first match.
+    let evidence: Evidence | undefined;
     for (const entry of entries) {
       if (!matchesWhere(entry.match, attributes)) continue;
-      const rule = entry.state.rule;
-      const key = groupKey(rule.groupBy, attributes);
+      const table = entry.table;
+      if (table.seq !== seq) {
+        table.seq = seq;
+        table.key = groupKey(table.groupBy, attributes);
+        table.looked = false;
+      }
+      const key = table.key;
       if (key === undefined) continue;
+      const rule = entry.state.rule;
       let value: string | undefined;
       if (rule.kind === 'value_count') {
         value = scalar(attributes[rule.field]);
@@ -154,22 +187,20 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         traceId: logRecord.spanContext?.traceId,
         requestId: scalar(attributes[ATTR_SECLOG_REQUEST_ID]),
       };
-      const firing = entry.state.observe(key, evidence, entry.role, value);
+      if (!table.looked) {
+        table.looked = true;
+        table.slots = table.find(key, evidence.at);
+      }
+      let slots = table.slots;
+      let state = slots?.[entry.slot];
+      if (state === undefined) {
+        // A sequence's `then` with no run before it leaves nothing worth tracking.
+        if (entry.role === 'then') continue;
+        slots ??= table.slots = table.track(key, evidence.at);
+        state = table.start(slots, entry.slot, evidence.at);
+      }
+      const firing = entry.state.observe(state, evidence, entry.role, value);
       if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
-    }
-    return evidence;
-  }
-
-  private _index(entry: Entry): void {
-    const events = entry.match.events;
-    if (events === undefined) {
-      this._anyEvent.push(entry);
-      return;
-    }
-    for (const name of events) {
-      let list = this._byEvent.get(name);
-      if (list === undefined) this._byEvent.set(name, (list = []));
-      list.push(entry);
     }
   }
 

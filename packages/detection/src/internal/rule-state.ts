@@ -1,5 +1,5 @@
-// The state of one rule: a bounded table of keys, each with the evidence of its sliding window
-// (at most `threshold` entries), and the decision whether a record makes the rule fire.
+// The logic of one rule: the evidence of a key's sliding window (at most `threshold` entries), the
+// decision whether a record makes the rule fire, and the rule's counters. Keys live in key-table.ts.
 import type { DetectionRule } from '../types.js';
 
 /** One contributing record: when it was seen and what an analyst pivots on. */
@@ -16,7 +16,8 @@ export interface Firing {
   readonly last: Evidence;
 }
 
-interface KeyState {
+/** One rule's state for one key. */
+export interface KeyState {
   /** Contributing records in the window, oldest first (count and sequence rules). */
   events: Evidence[];
   /** `at` of each of `events`, unboxed: the window test reads these, not the evidence objects. */
@@ -43,40 +44,50 @@ export function valueKey(value: string, max = MAX_VALUE_LENGTH): string {
   return `${value.slice(0, 32)}…${value.length}#${(hash >>> 0).toString(16)}`;
 }
 
-/**
- * Per-rule table of at most `maxKeys` keys, in two generations of `maxKeys / 2`: a key seen again
- * moves to the young one; when the young one is full, the old one is dropped whole (its keys whose
- * window had passed count as expired, the others as evicted). A key thus survives at least
- * `maxKeys / 2` newer keys, and every operation is O(1) (a Map emptied from its front one key at a
- * time is not: its iterator walks the deleted entries again on every eviction).
- */
+/** A key's state before its first record. */
+export function newKeyState(now: number): KeyState {
+  return {
+    events: [],
+    times: [],
+    values: undefined,
+    newest: undefined,
+    lastSeen: now,
+    suppressedUntil: 0,
+  };
+}
+
+/** One rule: its decision on a key's state, and its counters (its keys live in a `KeyTable`). */
 export class RuleState {
   readonly rule: DetectionRule;
+  /** Keys whose table holds a state for this rule. */
+  trackedKeys = 0;
   evictedKeys = 0;
   expiredKeys = 0;
   alerts = 0;
   suppressed = 0;
-  private _young = new Map<string, KeyState>();
-  private _old = new Map<string, KeyState>();
-  private readonly _maxKeys: number;
-  private readonly _half: number;
 
-  constructor(rule: DetectionRule, maxKeys: number) {
+  constructor(rule: DetectionRule) {
     this.rule = rule;
-    this._maxKeys = maxKeys;
-    this._half = Math.max(1, Math.ceil(maxKeys / 2));
   }
 
-  get trackedKeys(): number {
-    return this._young.size + this._old.size;
+  /** Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise. */
+  forget(state: KeyState, now: number): void {
+    this.trackedKeys -= 1;
+    // A key with nothing in its window and no alert held back loses nothing when it goes.
+    if (state.lastSeen <= now - this.rule.windowMillis && state.suppressedUntil <= now) {
+      this.expiredKeys += 1;
+    } else {
+      this.evictedKeys += 1;
+    }
   }
 
   /**
-   * Records one matching record for `key`. `role` is `first` or `then` for sequence rules; `value`
-   * is the counted field's value for value-count rules. Returns a Firing when the rule fires.
+   * Records one matching record in a key's `state`. `role` is `first` or `then` for sequence
+   * rules; `value` is the counted field's value for value-count rules. Returns a Firing when the
+   * rule fires.
    */
   observe(
-    key: string,
+    state: KeyState,
     evidence: Evidence,
     role: 'first' | 'then' | undefined,
     value: string | undefined,
@@ -84,26 +95,6 @@ export class RuleState {
     const rule = this.rule;
     const now = evidence.at;
     const horizon = now - rule.windowMillis;
-    let state = this._young.get(key);
-    if (state === undefined) {
-      state = this._old.get(key);
-      if (state !== undefined) {
-        this._old.delete(key);
-        this._admit(key, state, now);
-      } else {
-        // A sequence's `then` with no run before it leaves nothing worth tracking.
-        if (role === 'then') return undefined;
-        state = {
-          events: [],
-          times: [],
-          values: undefined,
-          newest: undefined,
-          lastSeen: now,
-          suppressedUntil: 0,
-        };
-        this._admit(key, state, now);
-      }
-    }
     state.lastSeen = now;
 
     // A rule that has reached its threshold is usually held back (one alert per key per window):
@@ -176,25 +167,5 @@ export class RuleState {
     state.newest = undefined;
     this.alerts += 1;
     return firing;
-  }
-
-  private _admit(key: string, state: KeyState, now: number): void {
-    if (this._young.size >= this._half) {
-      this._dropOld(now);
-      this._old = this._young;
-      this._young = new Map();
-    }
-    if (this._young.size + this._old.size >= this._maxKeys) this._dropOld(now);
-    this._young.set(key, state);
-  }
-
-  private _dropOld(now: number): void {
-    const horizon = now - this.rule.windowMillis;
-    for (const s of this._old.values()) {
-      // A key with nothing in its window and no alert held back loses nothing when it goes.
-      if (s.lastSeen <= horizon && s.suppressedUntil <= now) this.expiredKeys += 1;
-      else this.evictedKeys += 1;
-    }
-    this._old = new Map();
   }
 }
