@@ -18,14 +18,23 @@ export interface Firing {
 
 /** One rule's state for one key. */
 export interface KeyState {
-  /** Contributing records in the window, oldest first (count and sequence rules). */
+  /**
+   * Contributing records in the window (count and sequence rules): a ring of at most `threshold`,
+   * grown as records come, oldest at `head`, so a key held back at its threshold moves no entry.
+   */
   events: Evidence[];
   /** `at` of each of `events`, unboxed: the window test reads these, not the evidence objects. */
   times: number[];
-  /** Distinct values with the evidence of their latest record, least recent first (value rules). */
+  head: number;
+  size: number;
+  /**
+   * Distinct values other than the newest, with the evidence of their latest record, least recent
+   * first (value rules); made at the second distinct value, so one value costs no table.
+   */
   values: Map<string, Evidence> | undefined;
-  /** The value of the latest record (value rules): seen again, it keeps its place as the newest. */
+  /** The value of the latest record (value rules), and the evidence of its latest record. */
   newest: string | undefined;
+  newestEvidence: Evidence | undefined;
   lastSeen: number;
   suppressedUntil: number;
 }
@@ -49,8 +58,11 @@ export function newKeyState(now: number): KeyState {
   return {
     events: [],
     times: [],
+    head: 0,
+    size: 0,
     values: undefined,
     newest: undefined,
+    newestEvidence: undefined,
     lastSeen: now,
     suppressedUntil: 0,
   };
@@ -102,54 +114,72 @@ export class RuleState {
     let count = 0;
     let first: Evidence | undefined;
     if (rule.kind === 'value_count') {
-      const values = (state.values ??= new Map<string, Evidence>());
       const stored = valueKey(value as string);
-      // Deleting and re-adding the newest value would leave a hole in the table on every record.
+      let values = state.values;
       if (state.newest !== stored) {
-        values.delete(stored);
+        if (state.newest !== undefined) {
+          // The newest so far joins the older values, as their most recent.
+          values ??= state.values = new Map<string, Evidence>();
+          values.delete(stored);
+          values.set(state.newest, state.newestEvidence as Evidence);
+        }
         state.newest = stored;
       }
-      values.set(stored, evidence);
-      // With one value, it is the one just seen: nothing can have left the window.
-      if (values.size > 1) {
+      state.newestEvidence = evidence;
+      let distinct = 1;
+      if (values !== undefined && values.size > 0) {
         for (const [v, e] of values) {
           if (e.at > horizon) break;
           values.delete(v);
         }
+        // The threshold most recent values decide; older ones only cost memory (an attacker sends
+        // millions of names from one address while an alert for it is held back).
+        if (values.size >= rule.threshold) values.delete(values.keys().next().value as string);
+        distinct += values.size;
       }
-      // The threshold most recent values decide; older ones only cost memory (an attacker sends
-      // millions of names from one address while an alert for it is held back).
-      if (values.size > rule.threshold) values.delete(values.keys().next().value as string);
-      if (values.size >= rule.threshold) {
-        count = values.size;
-        first = values.values().next().value;
+      if (distinct >= rule.threshold) {
+        count = distinct;
+        first = distinct > 1 ? (values as Map<string, Evidence>).values().next().value : evidence;
       }
     } else {
       const events = state.events;
       const times = state.times;
-      while (times.length > 0 && (times[0] as number) <= horizon) {
-        times.shift();
-        events.shift();
+      const cap = rule.threshold;
+      // Past the window, oldest first.
+      while (state.size > 0 && (times[state.head] as number) <= horizon) {
+        state.head = state.head + 1 === cap ? 0 : state.head + 1;
+        state.size -= 1;
       }
       if (role === 'then') {
-        if (events.length >= rule.threshold) {
-          count = events.length;
-          first = events[0];
+        if (state.size >= cap) {
+          count = state.size;
+          first = events[state.head];
         }
         // A success ends the run of failures, whether or not it was long enough.
-        events.length = 0;
-        times.length = 0;
+        clear(state);
       } else {
-        events.push(evidence);
-        times.push(now);
-        if (events.length > rule.threshold) {
-          events.shift();
-          times.shift();
+        if (state.size === cap) {
+          // Full: the newest replaces the oldest.
+          events[state.head] = evidence;
+          times[state.head] = now;
+          state.head = state.head + 1 === cap ? 0 : state.head + 1;
+        } else {
+          let i = state.head + state.size;
+          if (i >= cap) i -= cap;
+          // Below the cap the ring has not wrapped: it grows at its end or reuses a cleared slot.
+          if (i === events.length) {
+            events.push(evidence);
+            times.push(now);
+          } else {
+            events[i] = evidence;
+            times[i] = now;
+          }
+          state.size += 1;
         }
         // A sequence's `first` records only build the run; its `then` record fires.
-        if (role === undefined && events.length >= rule.threshold) {
-          count = events.length;
-          first = events[0];
+        if (role === undefined && state.size >= cap) {
+          count = state.size;
+          first = events[state.head];
         }
       }
     }
@@ -161,11 +191,17 @@ export class RuleState {
     const firing: Firing = { count, first, last: evidence };
     // At most one alert per key per window; the next one needs the threshold reached afresh.
     state.suppressedUntil = now + rule.windowMillis;
-    state.events.length = 0;
-    state.times.length = 0;
-    state.values?.clear();
-    state.newest = undefined;
+    clear(state);
     this.alerts += 1;
     return firing;
   }
+}
+
+/** Empties a key's window, keeping its arrays for the next records. */
+function clear(state: KeyState): void {
+  state.head = 0;
+  state.size = 0;
+  state.values?.clear();
+  state.newest = undefined;
+  state.newestEvidence = undefined;
 }
