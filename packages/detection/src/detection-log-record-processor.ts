@@ -22,6 +22,9 @@ import type {
 } from './types.js';
 
 const MAX_KEY_LENGTH = 256;
+
+/** The current record's time and ids, filled in place. */
+type RecordFields = { -readonly [K in keyof Evidence]: Evidence[K] };
 /** Alerts waiting for the end of the current emit; beyond it they are dropped and counted. */
 const MAX_PENDING_ALERTS = 1024;
 
@@ -58,6 +61,13 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private readonly _anyEvent: Entry[] = [];
   /** Numbers the records, so that each table resolves its key once per record. */
   private _seq = 0;
+  private _observing = false;
+  /** The current record's time and ids, one object for every record (the rules never keep it). */
+  private readonly _record: {
+    at: number;
+    traceId: string | undefined;
+    requestId: string | undefined;
+  } = { at: 0, traceId: undefined, requestId: undefined };
   private readonly _loggerOption: DetectionLogRecordProcessorOptions['logger'];
   private _logger: AlertLogger | undefined;
   private _pending: { record: AlertLogRecord; alert: DetectionAlert }[] = [];
@@ -163,9 +173,27 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   /** Runs the rules of `entries` on the record, with one key lookup per table. */
   private _observe(entries: readonly Entry[], logRecord: ReadWriteLogRecord): void {
     const attributes = logRecord.attributes as Record<string, unknown>;
-    const seq = (this._seq = (this._seq + 1) | 0);
-    // One evidence per record, shared by every rule it feeds; made at the first match.
-    let evidence: Evidence | undefined;
+    this._seq = (this._seq + 1) | 0;
+    // The record's time and ids, read at the first match; the rules copy the fields they keep.
+    // A record emitted from inside (a diag logger writing to this provider) gets its own object.
+    const evidence = this._observing ? fields() : this._record;
+    const outer = !this._observing;
+    this._observing = true;
+    try {
+      this._run(entries, logRecord, attributes, evidence);
+    } finally {
+      if (outer) this._observing = false;
+    }
+  }
+
+  private _run(
+    entries: readonly Entry[],
+    logRecord: ReadWriteLogRecord,
+    attributes: Record<string, unknown>,
+    evidence: RecordFields,
+  ): void {
+    const seq = this._seq;
+    let read = false;
     for (const entry of entries) {
       if (!matchesWhere(entry.match, attributes)) continue;
       const table = entry.table;
@@ -182,11 +210,12 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         value = scalar(attributes[rule.field]);
         if (value === undefined) continue;
       }
-      evidence ??= {
-        at: Date.now(),
-        traceId: logRecord.spanContext?.traceId,
-        requestId: scalar(attributes[ATTR_SECLOG_REQUEST_ID]),
-      };
+      if (!read) {
+        read = true;
+        evidence.at = Date.now();
+        evidence.traceId = logRecord.spanContext?.traceId;
+        evidence.requestId = scalar(attributes[ATTR_SECLOG_REQUEST_ID]);
+      }
       if (!table.looked) {
         table.looked = true;
         table.slots = table.find(key, evidence.at);
@@ -271,6 +300,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     this._warned.add(reason);
     diag.warn(`@seclog/detection: alert dropped: ${reason}; getStats().alertsDropped counts them`);
   }
+}
+
+function fields(): RecordFields {
+  return { at: 0, traceId: undefined, requestId: undefined };
 }
 
 function matchesWhere(match: DetectionMatch, attributes: Record<string, unknown>): boolean {

@@ -1,6 +1,5 @@
 // The keys of every rule that groups by the same attributes, in one bounded table: a record costs
 // one lookup per distinct groupBy instead of one per rule, and each entry holds every rule's window.
-import { newKeyState } from './rule-state.js';
 import type { KeyState, RuleState } from './rule-state.js';
 
 /** The window state of each rule of the table for one key, indexed by the rule's slot. */
@@ -61,9 +60,10 @@ export class KeyTable {
 
   /** A fresh state for the rule of `slot` in a key's `slots`. */
   start(slots: Slots, slot: number, now: number): KeyState {
-    const state = newKeyState(now);
+    const rule = this.rules[slot] as RuleState;
+    const state = rule.newState(now);
     slots[slot] = state;
-    (this.rules[slot] as RuleState).trackedKeys += 1;
+    rule.trackedKeys += 1;
     return state;
   }
 

@@ -16,28 +16,39 @@ export interface Firing {
   readonly last: Evidence;
 }
 
-/** One rule's state for one key. */
-export interface KeyState {
-  /**
-   * Contributing records in the window (count and sequence rules): a ring of at most `threshold`,
-   * grown as records come, oldest at `head`, so a key held back at its threshold moves no entry.
-   */
-  events: Evidence[];
-  /** `at` of each of `events`, unboxed: the window test reads these, not the evidence objects. */
+/**
+ * A count or sequence rule's state for one key: the contributing records in the window, a ring of
+ * at most `threshold` grown as records come, oldest at `head`, so a key held back at its threshold
+ * moves no entry. Unboxed: times in one array, trace and request ids in arrays made at the first
+ * record that has one, so a record costs no object.
+ */
+interface RingState {
   times: number[];
+  traces: (string | undefined)[] | undefined;
+  requests: (string | undefined)[] | undefined;
   head: number;
   size: number;
-  /**
-   * Distinct values other than the newest, with the evidence of their latest record, least recent
-   * first (value rules); made at the second distinct value, so one value costs no table.
-   */
-  values: Map<string, Evidence> | undefined;
-  /** The value of the latest record (value rules), and the evidence of its latest record. */
-  newest: string | undefined;
-  newestEvidence: Evidence | undefined;
   lastSeen: number;
   suppressedUntil: number;
 }
+
+/**
+ * A value rule's state for one key: the distinct values other than the newest, with the evidence
+ * of their latest record, least recent first (made at the second value, so one value costs no
+ * table), and the newest value with its latest record's fields.
+ */
+interface ValueState {
+  values: Map<string, Evidence> | undefined;
+  newest: string | undefined;
+  newestAt: number;
+  newestTrace: string | undefined;
+  newestRequest: string | undefined;
+  lastSeen: number;
+  suppressedUntil: number;
+}
+
+/** One rule's state for one key. */
+export type KeyState = RingState | ValueState;
 
 const MAX_VALUE_LENGTH = 64;
 
@@ -51,21 +62,6 @@ export function valueKey(value: string, max = MAX_VALUE_LENGTH): string {
     hash = Math.imul(hash, 0x01000193);
   }
   return `${value.slice(0, 32)}…${value.length}#${(hash >>> 0).toString(16)}`;
-}
-
-/** A key's state before its first record. */
-export function newKeyState(now: number): KeyState {
-  return {
-    events: [],
-    times: [],
-    head: 0,
-    size: 0,
-    values: undefined,
-    newest: undefined,
-    newestEvidence: undefined,
-    lastSeen: now,
-    suppressedUntil: 0,
-  };
 }
 
 /** One rule: its decision on a key's state, and its counters (its keys live in a `KeyTable`). */
@@ -82,6 +78,30 @@ export class RuleState {
     this.rule = rule;
   }
 
+  /** A key's state before its first record. */
+  newState(now: number): KeyState {
+    if (this.rule.kind === 'value_count') {
+      return {
+        values: undefined,
+        newest: undefined,
+        newestAt: 0,
+        newestTrace: undefined,
+        newestRequest: undefined,
+        lastSeen: now,
+        suppressedUntil: 0,
+      } satisfies ValueState;
+    }
+    return {
+      times: [],
+      traces: undefined,
+      requests: undefined,
+      head: 0,
+      size: 0,
+      lastSeen: now,
+      suppressedUntil: 0,
+    } satisfies RingState;
+  }
+
   /** Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise. */
   forget(state: KeyState, now: number): void {
     this.trackedKeys -= 1;
@@ -94,114 +114,144 @@ export class RuleState {
   }
 
   /**
-   * Records one matching record in a key's `state`. `role` is `first` or `then` for sequence
+   * Records one matching record, `record`, in a key's `state` (made by `newState`); reads its
+   * fields, never keeps it, so the caller may reuse it. `role` is `first` or `then` for sequence
    * rules; `value` is the counted field's value for value-count rules. Returns a Firing when the
    * rule fires.
    */
   observe(
     state: KeyState,
-    evidence: Evidence,
+    record: Evidence,
     role: 'first' | 'then' | undefined,
     value: string | undefined,
   ): Firing | undefined {
     const rule = this.rule;
-    const now = evidence.at;
-    const horizon = now - rule.windowMillis;
+    const now = record.at;
     state.lastSeen = now;
-
     // A rule that has reached its threshold is usually held back (one alert per key per window):
     // the firing is built only once it is known not to be, so a held-back record allocates nothing.
-    let count = 0;
-    let first: Evidence | undefined;
-    if (rule.kind === 'value_count') {
-      const stored = valueKey(value as string);
-      let values = state.values;
-      if (state.newest !== stored) {
-        if (state.newest !== undefined) {
-          // The newest so far joins the older values, as their most recent.
-          values ??= state.values = new Map<string, Evidence>();
-          values.delete(stored);
-          values.set(state.newest, state.newestEvidence as Evidence);
-        }
-        state.newest = stored;
-      }
-      state.newestEvidence = evidence;
-      let distinct = 1;
-      if (values !== undefined && values.size > 0) {
-        for (const [v, e] of values) {
-          if (e.at > horizon) break;
-          values.delete(v);
-        }
-        // The threshold most recent values decide; older ones only cost memory (an attacker sends
-        // millions of names from one address while an alert for it is held back).
-        if (values.size >= rule.threshold) values.delete(values.keys().next().value as string);
-        distinct += values.size;
-      }
-      if (distinct >= rule.threshold) {
-        count = distinct;
-        first = distinct > 1 ? (values as Map<string, Evidence>).values().next().value : evidence;
-      }
-    } else {
-      const events = state.events;
-      const times = state.times;
-      const cap = rule.threshold;
-      // Past the window, oldest first.
-      while (state.size > 0 && (times[state.head] as number) <= horizon) {
-        state.head = state.head + 1 === cap ? 0 : state.head + 1;
-        state.size -= 1;
-      }
-      if (role === 'then') {
-        if (state.size >= cap) {
-          count = state.size;
-          first = events[state.head];
-        }
-        // A success ends the run of failures, whether or not it was long enough.
-        clear(state);
-      } else {
-        if (state.size === cap) {
-          // Full: the newest replaces the oldest.
-          events[state.head] = evidence;
-          times[state.head] = now;
-          state.head = state.head + 1 === cap ? 0 : state.head + 1;
-        } else {
-          let i = state.head + state.size;
-          if (i >= cap) i -= cap;
-          // Below the cap the ring has not wrapped: it grows at its end or reuses a cleared slot.
-          if (i === events.length) {
-            events.push(evidence);
-            times.push(now);
-          } else {
-            events[i] = evidence;
-            times[i] = now;
-          }
-          state.size += 1;
-        }
-        // A sequence's `first` records only build the run; its `then` record fires.
-        if (role === undefined && state.size >= cap) {
-          count = state.size;
-          first = events[state.head];
-        }
-      }
-    }
-    if (first === undefined) return undefined;
+    const count =
+      rule.kind === 'value_count'
+        ? this._values(state as ValueState, record, value as string)
+        : this._ring(state as RingState, record, role);
+    if (count === 0) return undefined;
     if (now < state.suppressedUntil) {
+      if (role === 'then') clearRing(state as RingState);
       this.suppressed += 1;
       return undefined;
     }
-    const firing: Firing = { count, first, last: evidence };
+    const firing: Firing = {
+      count,
+      first:
+        rule.kind === 'value_count'
+          ? firstValue(state as ValueState, record)
+          : firstEntry(state as RingState),
+      last: { at: now, traceId: record.traceId, requestId: record.requestId },
+    };
     // At most one alert per key per window; the next one needs the threshold reached afresh.
     state.suppressedUntil = now + rule.windowMillis;
-    clear(state);
+    if (rule.kind === 'value_count') clearValues(state as ValueState);
+    else clearRing(state as RingState);
     this.alerts += 1;
     return firing;
   }
+
+  /** Adds the record to a value rule's state; returns the distinct values when at the threshold. */
+  private _values(state: ValueState, record: Evidence, value: string): number {
+    const threshold = this.rule.threshold;
+    const stored = valueKey(value);
+    let values = state.values;
+    if (state.newest !== stored) {
+      if (state.newest !== undefined) {
+        // The newest so far joins the older values, as their most recent.
+        values ??= state.values = new Map<string, Evidence>();
+        values.delete(stored);
+        values.set(state.newest, {
+          at: state.newestAt,
+          traceId: state.newestTrace,
+          requestId: state.newestRequest,
+        });
+      }
+      state.newest = stored;
+    }
+    state.newestAt = record.at;
+    state.newestTrace = record.traceId;
+    state.newestRequest = record.requestId;
+    let distinct = 1;
+    if (values !== undefined && values.size > 0) {
+      const horizon = record.at - this.rule.windowMillis;
+      for (const [v, e] of values) {
+        if (e.at > horizon) break;
+        values.delete(v);
+      }
+      // The threshold most recent values decide; older ones only cost memory (an attacker sends
+      // millions of names from one address while an alert for it is held back).
+      if (values.size >= threshold) values.delete(values.keys().next().value as string);
+      distinct += values.size;
+    }
+    return distinct >= threshold ? distinct : 0;
+  }
+
+  /** Adds the record to a count or sequence rule's ring; returns its size when the rule fires. */
+  private _ring(state: RingState, record: Evidence, role: 'first' | 'then' | undefined): number {
+    const cap = this.rule.threshold;
+    const times = state.times;
+    const horizon = record.at - this.rule.windowMillis;
+    // Past the window, oldest first.
+    while (state.size > 0 && (times[state.head] as number) <= horizon) {
+      state.head = state.head + 1 === cap ? 0 : state.head + 1;
+      state.size -= 1;
+    }
+    if (role === 'then') {
+      const size = state.size;
+      // A success ends the run of failures, whether or not it was long enough; the run's oldest
+      // entry stays readable for the firing.
+      if (size < cap) clearRing(state);
+      return size >= cap ? size : 0;
+    }
+    let i: number;
+    if (state.size === cap) {
+      // Full: the newest replaces the oldest.
+      i = state.head;
+      state.head = i + 1 === cap ? 0 : i + 1;
+    } else {
+      i = state.head + state.size;
+      if (i >= cap) i -= cap;
+      state.size += 1;
+    }
+    // Below the cap the ring has not wrapped: it grows at its end or reuses a cleared slot.
+    if (i === times.length) times.push(record.at);
+    else times[i] = record.at;
+    if (record.traceId !== undefined) (state.traces ??= [])[i] = record.traceId;
+    else if (state.traces !== undefined) state.traces[i] = undefined;
+    if (record.requestId !== undefined) (state.requests ??= [])[i] = record.requestId;
+    else if (state.requests !== undefined) state.requests[i] = undefined;
+    // A sequence's `first` records only build the run; its `then` record fires.
+    return role === undefined && state.size >= cap ? state.size : 0;
+  }
 }
 
-/** Empties a key's window, keeping its arrays for the next records. */
-function clear(state: KeyState): void {
+function firstEntry(state: RingState): Evidence {
+  const i = state.head;
+  return {
+    at: state.times[i] as number,
+    traceId: state.traces?.[i],
+    requestId: state.requests?.[i],
+  };
+}
+
+function firstValue(state: ValueState, record: Evidence): Evidence {
+  const oldest = state.values?.values().next().value;
+  return oldest ?? { at: record.at, traceId: record.traceId, requestId: record.requestId };
+}
+
+/** Empties a ring, keeping its arrays for the next records (each write sets every field of its slot). */
+function clearRing(state: RingState): void {
   state.head = 0;
   state.size = 0;
+}
+
+function clearValues(state: ValueState): void {
   state.values?.clear();
   state.newest = undefined;
-  state.newestEvidence = undefined;
 }

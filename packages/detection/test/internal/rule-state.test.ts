@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_DETECTION_RULES } from '@seclog/detection';
 import type { EventCountRule, ValueCountRule } from '@seclog/detection';
-import { newKeyState, RuleState } from '../../src/internal/rule-state.js';
+import { RuleState } from '../../src/internal/rule-state.js';
 
 const AE1 = BUILTIN_DETECTION_RULES.find(
   (r): r is ValueCountRule => r.kind === 'value_count' && r.groupBy[0] === 'client.address',
@@ -13,7 +13,7 @@ describe('RuleState', () => {
   it('keeps at most threshold distinct values per key, also while an alert is held back', () => {
     const rule = new RuleState(AE1);
     const at = Date.now();
-    const key = newKeyState(at);
+    const key = rule.newState(at);
     let fired = 0;
     for (let i = 0; i < 100_000; i += 1) {
       const evidence = { at: at + i, traceId: undefined, requestId: undefined };
@@ -21,7 +21,9 @@ describe('RuleState', () => {
     }
     expect(fired).toBe(1);
     expect(rule.suppressed).toBeGreaterThan(99_000);
-    expect(key.values?.size).toBeLessThanOrEqual(AE1.threshold);
+    expect((key as { values?: Map<string, unknown> }).values?.size).toBeLessThanOrEqual(
+      AE1.threshold,
+    );
   });
 
   it('keeps the threshold newest records of a window, oldest first, as records expire and replace each other', () => {
@@ -34,7 +36,7 @@ describe('RuleState', () => {
       threshold: 3,
       windowMillis: 10_000,
     } satisfies EventCountRule);
-    const key = newKeyState(0);
+    const key = rule.newState(0);
     const at = (s: number) => ({ at: s * 1000, traceId: `t${s}`, requestId: undefined });
     const seen = (s: number) => rule.observe(key, at(s), undefined, undefined);
     expect([seen(0), seen(1)]).toEqual([undefined, undefined]);
@@ -53,7 +55,7 @@ describe('RuleState', () => {
     expect(seen(37)).toMatchObject({ count: 3, first: { traceId: 't35' } });
     expect(rule.alerts).toBe(3);
     // A window that has not filled since its last alert grows again after its oldest expired.
-    const partial = newKeyState(0);
+    const partial = rule.newState(0);
     for (const s of [100, 111, 112]) rule.observe(partial, at(s), undefined, undefined);
     expect(rule.observe(partial, at(113), undefined, undefined)).toMatchObject({
       count: 3,
@@ -63,7 +65,7 @@ describe('RuleState', () => {
 
   it('counts the distinct values of a key by their latest record, whichever value comes back', () => {
     const rule = new RuleState({ ...AE1, threshold: 3 });
-    const key = newKeyState(0);
+    const key = rule.newState(0);
     const seen = (s: number, user: string) =>
       rule.observe(key, { at: s * 1000, traceId: `t${s}`, requestId: undefined }, undefined, user);
     expect([seen(1, 'a'), seen(2, 'b'), seen(3, 'a'), seen(4, 'b')]).toEqual([
