@@ -7,6 +7,7 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import { ATTR_SECLOG_REQUEST_ID, EVENT_SECLOG_ALERT } from '@seclog/semconv';
 import { alertRecord } from './internal/alert-record.js';
 import { resolveOptions } from './internal/options.js';
+import { KeyTable } from './internal/key-table.js';
 import { RuleState, valueKey } from './internal/rule-state.js';
 import type { Evidence, Firing } from './internal/rule-state.js';
 import type {
@@ -21,11 +22,17 @@ import type {
 } from './types.js';
 
 const MAX_KEY_LENGTH = 256;
+
+/** The current record's time and ids, filled in place. */
+type RecordFields = { -readonly [K in keyof Evidence]: Evidence[K] };
 /** Alerts waiting for the end of the current emit; beyond it they are dropped and counted. */
 const MAX_PENDING_ALERTS = 1024;
 
 interface Entry {
   readonly state: RuleState;
+  readonly table: KeyTable;
+  /** The rule's index in the entries of its table. */
+  readonly slot: number;
   readonly match: DetectionMatch;
   readonly role: 'first' | 'then' | undefined;
 }
@@ -40,16 +47,27 @@ interface Entry {
  * Alerts are emitted in a microtask after the record that fired them has passed every processor,
  * so an alert never overtakes its evidence and never re-enters a processor's `onEmit`; records
  * named `seclog.alert*` are never matched, so alerts cannot feed detection. `forceFlush` emits
- * pending alerts at once. Memory is bounded: each rule tracks at most `maxKeys` keys with at most
- * `threshold` entries each (see `DetectionOptions.maxKeys` for the eviction).
+ * pending alerts at once. Memory is bounded: the rules that group by the same attributes share a
+ * table of at most `maxKeys` keys, each with at most `threshold` entries per rule (see
+ * `DetectionOptions.maxKeys` for the eviction).
  *
  * Options are validated in the constructor (TypeError naming the option); after that nothing
  * throws: failures go to the OTel global error handler and alerts not emitted are counted.
  */
 export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private readonly _states: RuleState[];
+  /** Per event name, the entries of the rules it can feed: the named ones, then the any-event ones. */
   private readonly _byEvent = new Map<string, Entry[]>();
   private readonly _anyEvent: Entry[] = [];
+  /** Numbers the records, so that each table resolves its key once per record. */
+  private _seq = 0;
+  private _observing = false;
+  /** The current record's time and ids, one object for every record (the rules never keep it). */
+  private readonly _record: {
+    at: number;
+    traceId: string | undefined;
+    requestId: string | undefined;
+  } = { at: 0, traceId: undefined, requestId: undefined };
   private readonly _loggerOption: DetectionLogRecordProcessorOptions['logger'];
   private _logger: AlertLogger | undefined;
   private _pending: { record: AlertLogRecord; alert: DetectionAlert }[] = [];
@@ -77,16 +95,39 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       throw new TypeError('@seclog/detection: onAlert must be a function');
     }
     this._onAlert = options.onAlert;
-    this._states = rules.map((rule) => new RuleState(rule, maxKeys));
+    this._states = rules.map((rule) => new RuleState(rule));
+    const tables = new Map<string, KeyTable>();
+    const named: Entry[] = [];
     for (const state of this._states) {
       const rule = state.rule;
+      const id = rule.groupBy.join('\u001f');
+      let table = tables.get(id);
+      if (table === undefined) tables.set(id, (table = new KeyTable(rule.groupBy, maxKeys)));
+      const slot = table.add(state);
+      const entry = (match: DetectionMatch, role: Entry['role']): void => {
+        (match.events === undefined ? this._anyEvent : named).push({
+          state,
+          table,
+          slot,
+          match,
+          role,
+        });
+      };
       if (rule.kind === 'sequence') {
-        this._index({ state, match: rule.first, role: 'first' });
-        this._index({ state, match: rule.then, role: 'then' });
+        entry(rule.first, 'first');
+        entry(rule.then, 'then');
       } else {
-        this._index({ state, match: rule.match, role: undefined });
+        entry(rule.match, undefined);
       }
     }
+    for (const e of named) {
+      for (const name of e.match.events ?? []) {
+        let list = this._byEvent.get(name);
+        if (list === undefined) this._byEvent.set(name, (list = []));
+        list.push(e);
+      }
+    }
+    for (const list of this._byEvent.values()) list.push(...this._anyEvent);
   }
 
   /** Runs every matching rule on the record; never throws, never changes the record. */
@@ -94,12 +135,9 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     try {
       const eventName = logRecord.eventName;
       if (eventName !== undefined && eventName.startsWith(EVENT_SECLOG_ALERT)) return;
-      const named = eventName === undefined ? undefined : this._byEvent.get(eventName);
-      if (named === undefined && this._anyEvent.length === 0) return;
-      // One evidence per record, shared by every rule it feeds.
-      let evidence: Evidence | undefined;
-      if (named !== undefined) evidence = this._observe(named, logRecord, evidence);
-      if (this._anyEvent.length > 0) this._observe(this._anyEvent, logRecord, evidence);
+      const entries =
+        (eventName === undefined ? undefined : this._byEvent.get(eventName)) ?? this._anyEvent;
+      if (entries.length > 0) this._observe(entries, logRecord);
     } catch (error) {
       report(error);
     }
@@ -132,44 +170,66 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
   }
 
-  /** Runs the rules of `entries` on the record; returns the evidence, made at the first match. */
-  private _observe(
+  /** Runs the rules of `entries` on the record, with one key lookup per table. */
+  private _observe(entries: readonly Entry[], logRecord: ReadWriteLogRecord): void {
+    const attributes = logRecord.attributes as Record<string, unknown>;
+    this._seq = (this._seq + 1) | 0;
+    // The record's time and ids, read at the first match; the rules copy the fields they keep.
+    // A record emitted from inside (a diag logger writing to this provider) gets its own object.
+    const evidence = this._observing ? fields() : this._record;
+    const outer = !this._observing;
+    this._observing = true;
+    try {
+      this._run(entries, logRecord, attributes, evidence);
+    } finally {
+      if (outer) this._observing = false;
+    }
+  }
+
+  private _run(
     entries: readonly Entry[],
     logRecord: ReadWriteLogRecord,
-    evidence: Evidence | undefined,
-  ): Evidence | undefined {
-    const attributes = logRecord.attributes as Record<string, unknown>;
+    attributes: Record<string, unknown>,
+    evidence: RecordFields,
+  ): void {
+    const seq = this._seq;
+    let read = false;
     for (const entry of entries) {
       if (!matchesWhere(entry.match, attributes)) continue;
-      const rule = entry.state.rule;
-      const key = groupKey(rule.groupBy, attributes);
+      const table = entry.table;
+      if (table.seq !== seq) {
+        table.seq = seq;
+        table.key = groupKey(table.groupBy, attributes);
+        table.looked = false;
+      }
+      const key = table.key;
       if (key === undefined) continue;
+      const rule = entry.state.rule;
       let value: string | undefined;
       if (rule.kind === 'value_count') {
         value = scalar(attributes[rule.field]);
         if (value === undefined) continue;
       }
-      evidence ??= {
-        at: Date.now(),
-        traceId: logRecord.spanContext?.traceId,
-        requestId: scalar(attributes[ATTR_SECLOG_REQUEST_ID]),
-      };
-      const firing = entry.state.observe(key, evidence, entry.role, value);
+      if (!read) {
+        read = true;
+        evidence.at = Date.now();
+        evidence.traceId = logRecord.spanContext?.traceId;
+        evidence.requestId = scalar(attributes[ATTR_SECLOG_REQUEST_ID]);
+      }
+      if (!table.looked) {
+        table.looked = true;
+        table.slots = table.find(key, evidence.at);
+      }
+      let slots = table.slots;
+      let state = slots?.[entry.slot];
+      if (state === undefined) {
+        // A sequence's `then` with no run before it leaves nothing worth tracking.
+        if (entry.role === 'then') continue;
+        slots ??= table.slots = table.track(key, evidence.at);
+        state = table.start(slots, entry.slot, evidence.at);
+      }
+      const firing = entry.state.observe(state, evidence, entry.role, value);
       if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
-    }
-    return evidence;
-  }
-
-  private _index(entry: Entry): void {
-    const events = entry.match.events;
-    if (events === undefined) {
-      this._anyEvent.push(entry);
-      return;
-    }
-    for (const name of events) {
-      let list = this._byEvent.get(name);
-      if (list === undefined) this._byEvent.set(name, (list = []));
-      list.push(entry);
     }
   }
 
@@ -240,6 +300,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     this._warned.add(reason);
     diag.warn(`@seclog/detection: alert dropped: ${reason}; getStats().alertsDropped counts them`);
   }
+}
+
+function fields(): RecordFields {
+  return { at: 0, traceId: undefined, requestId: undefined };
 }
 
 function matchesWhere(match: DetectionMatch, attributes: Record<string, unknown>): boolean {

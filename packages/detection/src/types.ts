@@ -82,8 +82,11 @@ export interface DetectionOptions {
   /** Extra rules, run after the built-in ones; ids must be unique. */
   readonly rules?: readonly DetectionRule[];
   /**
-   * Keys each rule tracks at most. When a rule is full, the key seen least recently is evicted
-   * (counted in `evictedKeys`; expired keys go first, counted in `expiredKeys`). Default 10_000.
+   * Keys tracked at most per table, the rules that group by the same attributes sharing one (the
+   * built-in rules make four: `user.id`, `client.address`, `session.id`, `seclog.reason`). When a
+   * table is full, the older half of its keys (the ones seen least recently) is dropped, with their
+   * state for every rule of the table; each rule counts its share in `evictedKeys`, or in
+   * `expiredKeys` when its window had passed. Default 10_000.
    */
   readonly maxKeys?: number;
   /**
@@ -133,6 +136,7 @@ export interface DetectionLogRecordProcessorOptions extends DetectionOptions {
 
 /** Counters of one rule. */
 export interface DetectionRuleStats {
+  /** Keys of the rule's table that hold state for this rule. */
   readonly trackedKeys: number;
   readonly evictedKeys: number;
   readonly expiredKeys: number;

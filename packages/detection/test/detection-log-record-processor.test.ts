@@ -366,8 +366,11 @@ describe('DetectionLogRecordProcessor', () => {
         expect(stats.evictedKeys + stats.expiredKeys + stats.trackedKeys).toBe(1_000_000);
         expect(stats.alerts).toBe(0);
       }
-      expect(detection.getStats().rules.ae2_login_failures_per_user?.trackedKeys).toBeGreaterThan(
-        0,
+      const rules = detection.getStats().rules;
+      expect(rules.ae2_login_failures_per_user?.trackedKeys).toBeGreaterThan(0);
+      // The two login rules on user.id share one table of at most 10,000 keys, not one each.
+      expect(rules.ae2_login_success_after_failures?.trackedKeys).toBe(
+        rules.ae2_login_failures_per_user?.trackedKeys,
       );
       // A million emits on a shared 2-core machine: room to finish, not a speed assertion.
     }, 180_000);
@@ -384,6 +387,17 @@ describe('DetectionLogRecordProcessor', () => {
         expiredKeys: 1,
         evictedKeys: 1,
       });
+    });
+
+    it('drops a key for every rule that groups by its attribute, each rule counting its loss', () => {
+      const { emit, detection } = setup({ maxKeys: 4 });
+      emit({ eventName: 'seclog.authz_fail', attributes: { 'user.id': 'alice' } });
+      // New user names through another event push alice out of the user.id table.
+      for (const user of ['a', 'b', 'c', 'd'])
+        emit({ eventName: 'seclog.authn_login_fail', attributes: { 'user.id': user } });
+      const rules = detection.getStats().rules;
+      expect(rules.ace_authz_failures_per_user).toMatchObject({ trackedKeys: 0, evictedKeys: 1 });
+      expect(rules.ae2_login_failures_per_user).toMatchObject({ trackedKeys: 3, evictedKeys: 1 });
     });
   });
 

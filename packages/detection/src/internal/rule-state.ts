@@ -1,5 +1,5 @@
-// The state of one rule: a bounded table of keys, each with the evidence of its sliding window
-// (at most `threshold` entries), and the decision whether a record makes the rule fire.
+// The logic of one rule: the evidence of a key's sliding window (at most `threshold` entries), the
+// decision whether a record makes the rule fire, and the rule's counters. Keys live in key-table.ts.
 import type { DetectionRule } from '../types.js';
 
 /** One contributing record: when it was seen and what an analyst pivots on. */
@@ -16,18 +16,39 @@ export interface Firing {
   readonly last: Evidence;
 }
 
-interface KeyState {
-  /** Contributing records in the window, oldest first (count and sequence rules). */
-  events: Evidence[];
-  /** `at` of each of `events`, unboxed: the window test reads these, not the evidence objects. */
+/**
+ * A count or sequence rule's state for one key: the contributing records in the window, a ring of
+ * at most `threshold` grown as records come, oldest at `head`, so a key held back at its threshold
+ * moves no entry. Unboxed: times in one array, trace and request ids in arrays made at the first
+ * record that has one, so a record costs no object.
+ */
+interface RingState {
   times: number[];
-  /** Distinct values with the evidence of their latest record, least recent first (value rules). */
-  values: Map<string, Evidence> | undefined;
-  /** The value of the latest record (value rules): seen again, it keeps its place as the newest. */
-  newest: string | undefined;
+  traces: (string | undefined)[] | undefined;
+  requests: (string | undefined)[] | undefined;
+  head: number;
+  size: number;
   lastSeen: number;
   suppressedUntil: number;
 }
+
+/**
+ * A value rule's state for one key: the distinct values other than the newest, with the evidence
+ * of their latest record, least recent first (made at the second value, so one value costs no
+ * table), and the newest value with its latest record's fields.
+ */
+interface ValueState {
+  values: Map<string, Evidence> | undefined;
+  newest: string | undefined;
+  newestAt: number;
+  newestTrace: string | undefined;
+  newestRequest: string | undefined;
+  lastSeen: number;
+  suppressedUntil: number;
+}
+
+/** One rule's state for one key. */
+export type KeyState = RingState | ValueState;
 
 const MAX_VALUE_LENGTH = 64;
 
@@ -43,158 +64,194 @@ export function valueKey(value: string, max = MAX_VALUE_LENGTH): string {
   return `${value.slice(0, 32)}…${value.length}#${(hash >>> 0).toString(16)}`;
 }
 
-/**
- * Per-rule table of at most `maxKeys` keys, in two generations of `maxKeys / 2`: a key seen again
- * moves to the young one; when the young one is full, the old one is dropped whole (its keys whose
- * window had passed count as expired, the others as evicted). A key thus survives at least
- * `maxKeys / 2` newer keys, and every operation is O(1) (a Map emptied from its front one key at a
- * time is not: its iterator walks the deleted entries again on every eviction).
- */
+/** One rule: its decision on a key's state, and its counters (its keys live in a `KeyTable`). */
 export class RuleState {
   readonly rule: DetectionRule;
+  /** Keys whose table holds a state for this rule. */
+  trackedKeys = 0;
   evictedKeys = 0;
   expiredKeys = 0;
   alerts = 0;
   suppressed = 0;
-  private _young = new Map<string, KeyState>();
-  private _old = new Map<string, KeyState>();
-  private readonly _maxKeys: number;
-  private readonly _half: number;
 
-  constructor(rule: DetectionRule, maxKeys: number) {
+  constructor(rule: DetectionRule) {
     this.rule = rule;
-    this._maxKeys = maxKeys;
-    this._half = Math.max(1, Math.ceil(maxKeys / 2));
   }
 
-  get trackedKeys(): number {
-    return this._young.size + this._old.size;
+  /** A key's state before its first record. */
+  newState(now: number): KeyState {
+    if (this.rule.kind === 'value_count') {
+      return {
+        values: undefined,
+        newest: undefined,
+        newestAt: 0,
+        newestTrace: undefined,
+        newestRequest: undefined,
+        lastSeen: now,
+        suppressedUntil: 0,
+      } satisfies ValueState;
+    }
+    return {
+      times: [],
+      traces: undefined,
+      requests: undefined,
+      head: 0,
+      size: 0,
+      lastSeen: now,
+      suppressedUntil: 0,
+    } satisfies RingState;
+  }
+
+  /** Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise. */
+  forget(state: KeyState, now: number): void {
+    this.trackedKeys -= 1;
+    // A key with nothing in its window and no alert held back loses nothing when it goes.
+    if (state.lastSeen <= now - this.rule.windowMillis && state.suppressedUntil <= now) {
+      this.expiredKeys += 1;
+    } else {
+      this.evictedKeys += 1;
+    }
   }
 
   /**
-   * Records one matching record for `key`. `role` is `first` or `then` for sequence rules; `value`
-   * is the counted field's value for value-count rules. Returns a Firing when the rule fires.
+   * Records one matching record, `record`, in a key's `state` (made by `newState`); reads its
+   * fields, never keeps it, so the caller may reuse it. `role` is `first` or `then` for sequence
+   * rules; `value` is the counted field's value for value-count rules. Returns a Firing when the
+   * rule fires.
    */
   observe(
-    key: string,
-    evidence: Evidence,
+    state: KeyState,
+    record: Evidence,
     role: 'first' | 'then' | undefined,
     value: string | undefined,
   ): Firing | undefined {
     const rule = this.rule;
-    const now = evidence.at;
-    const horizon = now - rule.windowMillis;
-    let state = this._young.get(key);
-    if (state === undefined) {
-      state = this._old.get(key);
-      if (state !== undefined) {
-        this._old.delete(key);
-        this._admit(key, state, now);
-      } else {
-        // A sequence's `then` with no run before it leaves nothing worth tracking.
-        if (role === 'then') return undefined;
-        state = {
-          events: [],
-          times: [],
-          values: undefined,
-          newest: undefined,
-          lastSeen: now,
-          suppressedUntil: 0,
-        };
-        this._admit(key, state, now);
-      }
-    }
+    const now = record.at;
     state.lastSeen = now;
-
     // A rule that has reached its threshold is usually held back (one alert per key per window):
     // the firing is built only once it is known not to be, so a held-back record allocates nothing.
-    let count = 0;
-    let first: Evidence | undefined;
-    if (rule.kind === 'value_count') {
-      const values = (state.values ??= new Map<string, Evidence>());
-      const stored = valueKey(value as string);
-      // Deleting and re-adding the newest value would leave a hole in the table on every record.
-      if (state.newest !== stored) {
-        values.delete(stored);
-        state.newest = stored;
-      }
-      values.set(stored, evidence);
-      // With one value, it is the one just seen: nothing can have left the window.
-      if (values.size > 1) {
-        for (const [v, e] of values) {
-          if (e.at > horizon) break;
-          values.delete(v);
-        }
-      }
-      // The threshold most recent values decide; older ones only cost memory (an attacker sends
-      // millions of names from one address while an alert for it is held back).
-      if (values.size > rule.threshold) values.delete(values.keys().next().value as string);
-      if (values.size >= rule.threshold) {
-        count = values.size;
-        first = values.values().next().value;
-      }
-    } else {
-      const events = state.events;
-      const times = state.times;
-      while (times.length > 0 && (times[0] as number) <= horizon) {
-        times.shift();
-        events.shift();
-      }
-      if (role === 'then') {
-        if (events.length >= rule.threshold) {
-          count = events.length;
-          first = events[0];
-        }
-        // A success ends the run of failures, whether or not it was long enough.
-        events.length = 0;
-        times.length = 0;
-      } else {
-        events.push(evidence);
-        times.push(now);
-        if (events.length > rule.threshold) {
-          events.shift();
-          times.shift();
-        }
-        // A sequence's `first` records only build the run; its `then` record fires.
-        if (role === undefined && events.length >= rule.threshold) {
-          count = events.length;
-          first = events[0];
-        }
-      }
-    }
-    if (first === undefined) return undefined;
+    const count =
+      rule.kind === 'value_count'
+        ? this._values(state as ValueState, record, value as string)
+        : this._ring(state as RingState, record, role);
+    if (count === 0) return undefined;
     if (now < state.suppressedUntil) {
+      if (role === 'then') clearRing(state as RingState);
       this.suppressed += 1;
       return undefined;
     }
-    const firing: Firing = { count, first, last: evidence };
+    const firing: Firing = {
+      count,
+      first:
+        rule.kind === 'value_count'
+          ? firstValue(state as ValueState, record)
+          : firstEntry(state as RingState),
+      last: { at: now, traceId: record.traceId, requestId: record.requestId },
+    };
     // At most one alert per key per window; the next one needs the threshold reached afresh.
     state.suppressedUntil = now + rule.windowMillis;
-    state.events.length = 0;
-    state.times.length = 0;
-    state.values?.clear();
-    state.newest = undefined;
+    if (rule.kind === 'value_count') clearValues(state as ValueState);
+    else clearRing(state as RingState);
     this.alerts += 1;
     return firing;
   }
 
-  private _admit(key: string, state: KeyState, now: number): void {
-    if (this._young.size >= this._half) {
-      this._dropOld(now);
-      this._old = this._young;
-      this._young = new Map();
+  /** Adds the record to a value rule's state; returns the distinct values when at the threshold. */
+  private _values(state: ValueState, record: Evidence, value: string): number {
+    const threshold = this.rule.threshold;
+    const stored = valueKey(value);
+    let values = state.values;
+    if (state.newest !== stored) {
+      if (state.newest !== undefined) {
+        // The newest so far joins the older values, as their most recent.
+        values ??= state.values = new Map<string, Evidence>();
+        values.delete(stored);
+        values.set(state.newest, {
+          at: state.newestAt,
+          traceId: state.newestTrace,
+          requestId: state.newestRequest,
+        });
+      }
+      state.newest = stored;
     }
-    if (this._young.size + this._old.size >= this._maxKeys) this._dropOld(now);
-    this._young.set(key, state);
+    state.newestAt = record.at;
+    state.newestTrace = record.traceId;
+    state.newestRequest = record.requestId;
+    let distinct = 1;
+    if (values !== undefined && values.size > 0) {
+      const horizon = record.at - this.rule.windowMillis;
+      for (const [v, e] of values) {
+        if (e.at > horizon) break;
+        values.delete(v);
+      }
+      // The threshold most recent values decide; older ones only cost memory (an attacker sends
+      // millions of names from one address while an alert for it is held back).
+      if (values.size >= threshold) values.delete(values.keys().next().value as string);
+      distinct += values.size;
+    }
+    return distinct >= threshold ? distinct : 0;
   }
 
-  private _dropOld(now: number): void {
-    const horizon = now - this.rule.windowMillis;
-    for (const s of this._old.values()) {
-      // A key with nothing in its window and no alert held back loses nothing when it goes.
-      if (s.lastSeen <= horizon && s.suppressedUntil <= now) this.expiredKeys += 1;
-      else this.evictedKeys += 1;
+  /** Adds the record to a count or sequence rule's ring; returns its size when the rule fires. */
+  private _ring(state: RingState, record: Evidence, role: 'first' | 'then' | undefined): number {
+    const cap = this.rule.threshold;
+    const times = state.times;
+    const horizon = record.at - this.rule.windowMillis;
+    // Past the window, oldest first.
+    while (state.size > 0 && (times[state.head] as number) <= horizon) {
+      state.head = state.head + 1 === cap ? 0 : state.head + 1;
+      state.size -= 1;
     }
-    this._old = new Map();
+    if (role === 'then') {
+      const size = state.size;
+      // A success ends the run of failures, whether or not it was long enough; the run's oldest
+      // entry stays readable for the firing.
+      if (size < cap) clearRing(state);
+      return size >= cap ? size : 0;
+    }
+    let i: number;
+    if (state.size === cap) {
+      // Full: the newest replaces the oldest.
+      i = state.head;
+      state.head = i + 1 === cap ? 0 : i + 1;
+    } else {
+      i = state.head + state.size;
+      if (i >= cap) i -= cap;
+      state.size += 1;
+    }
+    // Below the cap the ring has not wrapped: it grows at its end or reuses a cleared slot.
+    if (i === times.length) times.push(record.at);
+    else times[i] = record.at;
+    if (record.traceId !== undefined) (state.traces ??= [])[i] = record.traceId;
+    else if (state.traces !== undefined) state.traces[i] = undefined;
+    if (record.requestId !== undefined) (state.requests ??= [])[i] = record.requestId;
+    else if (state.requests !== undefined) state.requests[i] = undefined;
+    // A sequence's `first` records only build the run; its `then` record fires.
+    return role === undefined && state.size >= cap ? state.size : 0;
   }
+}
+
+function firstEntry(state: RingState): Evidence {
+  const i = state.head;
+  return {
+    at: state.times[i] as number,
+    traceId: state.traces?.[i],
+    requestId: state.requests?.[i],
+  };
+}
+
+function firstValue(state: ValueState, record: Evidence): Evidence {
+  const oldest = state.values?.values().next().value;
+  return oldest ?? { at: record.at, traceId: record.traceId, requestId: record.requestId };
+}
+
+/** Empties a ring, keeping its arrays for the next records (each write sets every field of its slot). */
+function clearRing(state: RingState): void {
+  state.head = 0;
+  state.size = 0;
+}
+
+function clearValues(state: ValueState): void {
+  state.values?.clear();
+  state.newest = undefined;
 }
