@@ -240,7 +240,9 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     for (const { record, alert } of pending) {
       if (this._onAlert !== undefined) {
         try {
-          this._onAlert(alert);
+          // An async handler's rejection is reported like a throw, never left unhandled.
+          const result: unknown = this._onAlert(alert);
+          if (isThenable(result)) result.then(undefined, report);
         } catch (error) {
           report(error);
         }
@@ -311,6 +313,14 @@ function groupKey(
     parts.push(cut(v));
   }
   return parts.join('\u001f');
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function report(error: unknown): void {

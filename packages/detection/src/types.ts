@@ -90,9 +90,10 @@ export interface DetectionOptions {
    * Called with each alert as it is emitted, to respond (lock the account, block the address,
    * page someone). `key` holds the group key as the application logged it, before redaction, so
    * it names the real account or address. Runs in a microtask after the record that fired, never
-   * inside the application's call; a throw is reported, not raised.
+   * inside the application's call; a throw, or the rejection of a returned promise, is reported
+   * (OTel global error handler), not raised.
    */
-  readonly onAlert?: (alert: DetectionAlert) => void;
+  readonly onAlert?: (alert: DetectionAlert) => void | Promise<void>;
 }
 
 /** What {@link DetectionOptions.onAlert} receives. */
