@@ -9,7 +9,7 @@ import { alertRecord } from './internal/alert-record.js';
 import { resolveOptions } from './internal/options.js';
 import { KeyTable } from './internal/key-table.js';
 import { RuleState, valueKey } from './internal/rule-state.js';
-import type { Evidence, Firing } from './internal/rule-state.js';
+import type { Evidence, Firing, KeyState } from './internal/rule-state.js';
 import type {
   AlertLogger,
   AlertLogRecord,
@@ -32,6 +32,10 @@ interface Entry {
   readonly slot: number;
   readonly match: DetectionMatch;
   readonly role: 'first' | 'then' | undefined;
+}
+
+interface RuleCounters {
+  alertsDropped: number;
 }
 
 /**
@@ -65,6 +69,8 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private _alerts = 0;
   private _alertsDropped = 0;
   private readonly _warned = new Set<string>();
+  /** Per rule, the counters kept beside its RuleState. */
+  private readonly _counters = new Map<string, RuleCounters>();
 
   /** @param options see `DetectionLogRecordProcessorOptions`; only `logger` is required. */
   constructor(options: DetectionLogRecordProcessorOptions) {
@@ -155,6 +161,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         expiredKeys: s.expiredKeys,
         alerts: s.alerts,
         suppressed: s.suppressed,
+        alertsDropped: this._counters.get(s.rule.id)?.alertsDropped ?? 0,
       };
     }
     return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
@@ -200,12 +207,19 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         state = table.start(slots, entry.slot, evidence.at);
       }
       const firing = entry.state.observe(state, evidence, entry.role, value);
-      if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
+      if (firing !== undefined) this._enqueue(entry.state, attributes, firing, state);
     }
   }
 
-  private _enqueue(state: RuleState, attributes: Record<string, unknown>, firing: Firing): void {
+  private _enqueue(
+    state: RuleState,
+    attributes: Record<string, unknown>,
+    firing: Firing,
+    keyState: KeyState,
+  ): void {
     if (this._pending.length >= MAX_PENDING_ALERTS) {
+      this._unfire(state, keyState);
+      this._ruleCounters(state.rule.id).alertsDropped += 1;
       this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
       return;
     }
@@ -222,6 +236,23 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       alert: { rule: state.rule.id, key: keyAttributes, attributes: { ...record.attributes } },
     });
     if (this._pending.length === 1) queueMicrotask(() => this._drain());
+  }
+
+  /**
+   * Takes back a firing whose alert is not emitted: the key is not held back for a window on an
+   * alert nobody saw, and the rule's `alerts` counts only alerts handed on.
+   */
+  private _unfire(state: RuleState, keyState: KeyState): void {
+    keyState.suppressedUntil = 0;
+    state.alerts -= 1;
+  }
+
+  private _ruleCounters(id: string): RuleCounters {
+    let counters = this._counters.get(id);
+    if (counters === undefined) {
+      this._counters.set(id, (counters = { alertsDropped: 0 }));
+    }
+    return counters;
   }
 
   private _drain(): void {

@@ -137,9 +137,15 @@ export interface DetectionRuleStats {
   readonly trackedKeys: number;
   readonly evictedKeys: number;
   readonly expiredKeys: number;
+  /** Alerts handed on to be emitted (dropped and capped ones are counted apart). */
   readonly alerts: number;
   /** Times the threshold was reached again for a key within the window of its last alert. */
   readonly suppressed: number;
+  /**
+   * Alerts of this rule dropped because more than 1024 were pending at once (not in `alerts`; the
+   * key is not held back, so its next threshold alerts).
+   */
+  readonly alertsDropped: number;
 }
 
 /** Counters of a `DetectionLogRecordProcessor`. */

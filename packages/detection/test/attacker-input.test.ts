@@ -77,4 +77,22 @@ describe('DetectionLogRecordProcessor', () => {
       }
     });
   });
+
+  describe('pending alerts', () => {
+    it('does not hold a key back for an alert dropped at the pending cap, and counts the drop apart', async () => {
+      const { emit, alerts, detection } = setup({
+        // One synchronous burst of 1100 alerts: more than the 1024 that may be pending at once.
+        builtins: { ae2_login_failures_per_user: { threshold: 1, windowMillis: 300_000 } },
+      });
+      for (let u = 0; u < 1100; u += 1) emit(FAIL, { 'user.id': `p${u}` });
+      expect(await alerts('ae2_login_failures_per_user')).toHaveLength(1024);
+      const stats = detection.getStats().rules.ae2_login_failures_per_user;
+      expect(stats).toMatchObject({ alerts: 1024, alertsDropped: 76 });
+
+      // The victim whose alert was dropped alerts at its next failure, not five minutes later.
+      emit(FAIL, { 'user.id': 'p1099' });
+      const fired = await alerts('ae2_login_failures_per_user');
+      expect(fired.filter((r) => r.attributes['user.id'] === 'p1099')).toHaveLength(1);
+    });
+  });
 });
