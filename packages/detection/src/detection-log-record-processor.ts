@@ -9,7 +9,7 @@ import { alertRecord } from './internal/alert-record.js';
 import { resolveOptions } from './internal/options.js';
 import { KeyTable } from './internal/key-table.js';
 import { RuleState, valueKey } from './internal/rule-state.js';
-import type { Evidence, Firing } from './internal/rule-state.js';
+import type { Evidence, Firing, KeyState } from './internal/rule-state.js';
 import type {
   AlertLogger,
   AlertLogRecord,
@@ -35,6 +35,10 @@ interface Entry {
   readonly slot: number;
   readonly match: DetectionMatch;
   readonly role: 'first' | 'then' | undefined;
+}
+
+interface RuleCounters {
+  alertsDropped: number;
 }
 
 /**
@@ -75,6 +79,8 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private _alerts = 0;
   private _alertsDropped = 0;
   private readonly _warned = new Set<string>();
+  /** Per rule, the counters kept beside its RuleState. */
+  private readonly _counters = new Map<string, RuleCounters>();
 
   /** @param options see `DetectionLogRecordProcessorOptions`; only `logger` is required. */
   constructor(options: DetectionLogRecordProcessorOptions) {
@@ -165,6 +171,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         expiredKeys: s.expiredKeys,
         alerts: s.alerts,
         suppressed: s.suppressed,
+        alertsDropped: this._counters.get(s.rule.id)?.alertsDropped ?? 0,
       };
     }
     return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
@@ -229,12 +236,19 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         state = table.start(slots, entry.slot, evidence.at);
       }
       const firing = entry.state.observe(state, evidence, entry.role, value);
-      if (firing !== undefined) this._enqueue(entry.state, attributes, firing);
+      if (firing !== undefined) this._enqueue(entry.state, attributes, firing, state);
     }
   }
 
-  private _enqueue(state: RuleState, attributes: Record<string, unknown>, firing: Firing): void {
+  private _enqueue(
+    state: RuleState,
+    attributes: Record<string, unknown>,
+    firing: Firing,
+    keyState: KeyState,
+  ): void {
     if (this._pending.length >= MAX_PENDING_ALERTS) {
+      this._unfire(state, keyState);
+      this._ruleCounters(state.rule.id).alertsDropped += 1;
       this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
       return;
     }
@@ -253,6 +267,23 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     if (this._pending.length === 1) queueMicrotask(() => this._drain());
   }
 
+  /**
+   * Takes back a firing whose alert is not emitted: the key is not held back for a window on an
+   * alert nobody saw, and the rule's `alerts` counts only alerts handed on.
+   */
+  private _unfire(state: RuleState, keyState: KeyState): void {
+    keyState.suppressedUntil = 0;
+    state.alerts -= 1;
+  }
+
+  private _ruleCounters(id: string): RuleCounters {
+    let counters = this._counters.get(id);
+    if (counters === undefined) {
+      this._counters.set(id, (counters = { alertsDropped: 0 }));
+    }
+    return counters;
+  }
+
   private _drain(): void {
     if (this._pending.length === 0) return;
     const pending = this._pending;
@@ -269,7 +300,9 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     for (const { record, alert } of pending) {
       if (this._onAlert !== undefined) {
         try {
-          this._onAlert(alert);
+          // An async handler's rejection is reported like a throw, never left unhandled.
+          const result: unknown = this._onAlert(alert);
+          if (isThenable(result)) result.then(undefined, report);
         } catch (error) {
           report(error);
         }
@@ -344,6 +377,14 @@ function groupKey(
     parts.push(cut(v));
   }
   return parts.join('\u001f');
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function report(error: unknown): void {

@@ -93,9 +93,10 @@ export interface DetectionOptions {
    * Called with each alert as it is emitted, to respond (lock the account, block the address,
    * page someone). `key` holds the group key as the application logged it, before redaction, so
    * it names the real account or address. Runs in a microtask after the record that fired, never
-   * inside the application's call; a throw is reported, not raised.
+   * inside the application's call; a throw, or the rejection of a returned promise, is reported
+   * (OTel global error handler), not raised.
    */
-  readonly onAlert?: (alert: DetectionAlert) => void;
+  readonly onAlert?: (alert: DetectionAlert) => void | Promise<void>;
 }
 
 /** What {@link DetectionOptions.onAlert} receives. */
@@ -140,9 +141,15 @@ export interface DetectionRuleStats {
   readonly trackedKeys: number;
   readonly evictedKeys: number;
   readonly expiredKeys: number;
+  /** Alerts handed on to be emitted (dropped and capped ones are counted apart). */
   readonly alerts: number;
   /** Times the threshold was reached again for a key within the window of its last alert. */
   readonly suppressed: number;
+  /**
+   * Alerts of this rule dropped because more than 1024 were pending at once (not in `alerts`; the
+   * key is not held back, so its next threshold alerts).
+   */
+  readonly alertsDropped: number;
 }
 
 /** Counters of a `DetectionLogRecordProcessor`. */

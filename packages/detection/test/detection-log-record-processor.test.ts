@@ -313,7 +313,7 @@ describe('DetectionLogRecordProcessor', () => {
   describe('onAlert', () => {
     it('hands each alert, with its key as logged, to the application, once per alert', async () => {
       const seen: unknown[] = [];
-      const { emit, alerts } = setup({ rules: [custom()], onAlert: (a) => seen.push(a) });
+      const { emit, alerts } = setup({ rules: [custom()], onAlert: (a) => void seen.push(a) });
       for (let i = 0; i < 3; i++)
         emit({
           eventName: 'com.acme.password_reset',
