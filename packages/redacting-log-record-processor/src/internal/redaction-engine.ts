@@ -15,6 +15,7 @@ import {
   C_UPPER,
   CHAR_TABLE,
   classLabel,
+  F_WIDE,
   isAlnum,
 } from './rule-context.js';
 import type { TextRule } from './text-rules.js';
@@ -121,7 +122,10 @@ export class RedactionEngine implements RuleContext {
       'pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'sess', 'sid', 'sig',
       'code', 'ssn', 'card', 'iban', 'mail', 'phone', 'pin', 'otp', 'cvv', 'cvc', 'ticket',
       'saml', 'dsn', 'jwt', 'bearer', 'mobile', 'tel', 'pan', 'msisdn', 'fax', 'cell', 'social',
-      'ccn', 'connection',
+      'ccn', 'connection', 'pw', 'priv', 'salt', 'totp', 'mfa', 'seed', 'recovery', 'backup',
+      'assertion', 'answer', 'mnemonic', 'wort', 'woord', 'senha', 'contrase', 'haslo', 'heslo',
+      'sifre', 'parola', 'clave', 'lozinka', 'jelszo', 'salasana', 'passord', 'losenord', 'kode',
+      'sandi', 'passport', 'tax', 'national', 'nino', 'license', 'whatsapp',
     ]; // prettier-ignore
     if (options.actions['user-id'] !== 'keep') stems.push('user', 'login', 'customer');
     if (options.actions.ip !== 'keep') stems.push('ip', 'addr', 'forwarded');
@@ -167,9 +171,13 @@ export class RedactionEngine implements RuleContext {
     tally.work++;
     switch (typeof value) {
       case 'string':
+        if (cls === 'credential' && key !== undefined && this.keys.isCount(key, value)) return value;
         return this._redactString(value, cls, tally, depth);
       case 'number':
       case 'bigint':
+        if (cls === 'credential' && key !== undefined && this.keys.isCount(key, String(value))) {
+          return value;
+        }
         return this._redactNumber(value, cls, tally);
       case 'object':
         if (value === null) return value;
@@ -476,7 +484,7 @@ export class RedactionEngine implements RuleContext {
     const dispatch = this._dispatch;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      const t = c < 128 ? CHAR_TABLE[c]! : 0;
+      const t = c < 128 ? CHAR_TABLE[c]! : F_WIDE;
       flags |= t;
       if (t & C_DIGIT) {
         digits++;
@@ -506,7 +514,7 @@ export class RedactionEngine implements RuleContext {
       if (rule.keywords.length > 0 && !includesAny(s, rule.keywords)) continue;
       if (!rule.gate(pre, this, s)) continue;
       this._charge(tally, n);
-      rule.match(s, this, push);
+      rule.match(s, this, push, pre);
     }
     for (const rule of this._customRules) {
       if (rule.keywords.length > 0 && !rule.keywords.some((k) => s.includes(k))) continue;

@@ -4,7 +4,7 @@
 import type { KeywordRule, RuleDoc } from './builtin-rules.js';
 import { KEYWORD_RULES } from './builtin-rules.js';
 import { matchDigitRuns } from './card-rule.js';
-import { matchCliFlags, matchKeyValues } from './key-value-rule.js';
+import { matchCliFlags, matchKeyValues, matchWideKeys } from './key-value-rule.js';
 import type { Prefilter, RuleContext } from './rule-context.js';
 import {
   F_AT,
@@ -13,6 +13,7 @@ import {
   F_EQ,
   F_SPACE,
   F_TILDE,
+  F_WIDE,
   isB64Url,
   TEMPLATE_RE,
 } from './rule-context.js';
@@ -30,6 +31,7 @@ export interface TextRule {
     s: string,
     ctx: RuleContext,
     push: (start: number, end: number, rep: string) => void,
+    pre: Prefilter,
   ) => void;
   /** Its row in docs/redaction.md (vendor keyword rules are in the hand-written vendor table). */
   readonly doc?: RuleDoc;
@@ -149,8 +151,13 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     id: 'key-value-credential',
     keywords: [],
-    gate: (p, ctx, s) => (p.flags & (F_EQ | F_COLON | F_SPACE)) !== 0 && ctx.kvGate.test(s),
-    match: (s, ctx, push) => {
+    gate: (p, ctx, s) =>
+      (p.flags & F_WIDE) !== 0 ||
+      ((p.flags & (F_EQ | F_COLON | F_SPACE)) !== 0 && ctx.kvGate.test(s)),
+    match: (s, ctx, push, p) => {
+      const wide = (p.flags & F_WIDE) !== 0;
+      if (wide) matchWideKeys(ctx, s, push);
+      if (wide && !ctx.kvGate.test(s)) return;
       if (s.includes('=') || s.includes(':')) matchKeyValues(ctx, s, push);
       if (s.includes(' -') || s.charCodeAt(0) === 45) matchCliFlags(ctx, s, push);
     },
