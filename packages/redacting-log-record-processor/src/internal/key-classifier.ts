@@ -22,7 +22,7 @@ const EXACT: ReadonlyArray<readonly [KeyClass, readonly string[]]> = [
       'pass', 'pwd', 'dbpass', 'userpass', 'adminpass', 'rootpass', 'smtppass', 'pin', 'otp',
       'cvv', 'cvc', 'cvv2', 'cvc2', 'securitycode', 'apikey', 'xapikey', 'apitoken', 'auth',
       'proxyauthorization', 'privatekeyid', 'dsn', 'jwt', 'bearer', 'passcode', 'pw', 'pword',
-      'privkey', 'salt', 'totp', 'hotp', 'totpseed', 'mfasecret', 'recoverycode', 'recoverycodes',
+      'privkey', 'salt', 'totp', 'hotp', 'totpseed', 'authheader', 'authorizationheader', 'mfasecret', 'recoverycode', 'recoverycodes',
       'backupcode', 'backupcodes', 'recoverykey', 'recoveryphrase', 'seedphrase', 'mnemonic',
       'securityanswer', 'securityanswers', 'clientassertion', 'samlassertion', 'sig', 'signature',
       'parola', 'clave',
@@ -166,7 +166,7 @@ const SAME_SECRET = new Set([
   'hash', 'hashed', 'digest', 'base', 'value', 'val', 'plain', 'plaintext', 'raw', 'old', 'new',
   'current', 'previous', 'prev', 'encrypted', 'enc', 'cipher', 'ciphertext', 'b64', 'base64', 'hex',
   'pem', 'der', 'str', 'string', 'text', 'data', 'bytes', 'salt', 'key', 'secret', 'token',
-  'password', 'literal', 'override', 'phrase', 'word', 'code', 'codes', 'header', 'seed',
+  'password', 'literal', 'override', 'phrase', 'word', 'code', 'codes', 'seed',
 ]); // prettier-ignore
 /** Words before `tokens` that count model tokens (`gen_ai.usage.input_tokens`), not credentials. */
 const TOKEN_COUNTS = new Set([
@@ -210,6 +210,7 @@ const CACHE_LIMIT = 8192;
 /** Plural credential words whose value, when it is a small number, counts them (`tokens=1500`). */
 const COUNTED_RE = /(?:tokens|passwords|secrets|keys|creds|credentials|passphrases)$/;
 const COUNT_RE = /^[0-9]{1,9}$/;
+const HEADER_NAME_RE = /^[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20}){0,4}$/;
 
 /** Key-name classifier with a bounded cache. */
 export class KeyClassifier {
@@ -246,9 +247,14 @@ export class KeyClassifier {
     return result;
   }
 
-  /** Whether `value` under `key` is a count of credentials, not one (`tokens: 1500`, `api_keys=2`). */
-  isCount(key: string, value: string): boolean {
-    return COUNT_RE.test(value) && COUNTED_RE.test(normalizeKey(key));
+  /**
+   * Whether `value` under a credential `key` describes credentials instead of being one: a count
+   * under a plural (`tokens: 1500`, `api_keys=2`), a header name under a header key
+   * (`auth_header: Authorization`).
+   */
+  describes(key: string, value: string): boolean {
+    if (COUNT_RE.test(value)) return COUNTED_RE.test(normalizeKey(key));
+    return HEADER_NAME_RE.test(value) && normalizeKey(key).endsWith('header');
   }
 
   private _compute(raw: string): KeyClass | undefined {

@@ -93,8 +93,13 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
     if (value.length === 0 || TEMPLATE_RE.test(value)) continue;
     const quoted = group !== 'bare' || g['q']!.length > 0;
     const operator = g['op']!;
+    // `password: |` opens a YAML block scalar: its lines are the value (markup-rule.ts).
+    if (group === 'bare' && operator === ':' && BLOCK_INDICATOR_RE.test(value)) continue;
     // `auth=ok`, `session: expired`, `tokens=1500`: a state or a count, not a value of the class.
-    if (!quoted && (isStatusWord(value) || (cls === 'credential' && ctx.keys.isCount(key, value)))) {
+    if (
+      !quoted &&
+      (isStatusWord(value) || (cls === 'credential' && ctx.keys.describes(key, value)))
+    ) {
       re.lastIndex = end;
       continue;
     }
@@ -173,7 +178,8 @@ function isStatusWord(value: string): boolean {
   return value.length <= 16 && STOPWORDS.has(value) && /^[a-z]{1,16}$/.test(value);
 }
 
-const VALUE_TAIL_RE = /[^\s"'\\,;&<>]{1,1024}/y;
+const BLOCK_INDICATOR_RE = /^[|>][+-]?[1-9]?[+-]?$/;
+const VALUE_TAIL_RE = /[^\s"'\\,;&<>{}[\]()]{1,1024}/y;
 /** End of a bare value that continues right after `at` (no separator between), or `at`. */
 function valueTailEnd(s: string, at: number): number {
   VALUE_TAIL_RE.lastIndex = at;
@@ -192,7 +198,14 @@ function quotedTailEnd(s: string, end: number): number {
   if (q !== 34 && q !== 39) return end;
   const open = end + (escaped ? 2 : 1);
   const first = s.charCodeAt(open);
-  if (Number.isNaN(first) || first <= 32 || first === 44 || first === 58 || first === 125 || first === 93) {
+  if (
+    Number.isNaN(first) ||
+    first <= 32 ||
+    first === 44 ||
+    first === 58 ||
+    first === 125 ||
+    first === 93
+  ) {
     return end;
   }
   const quote = escaped ? `\\${String.fromCharCode(q)}` : String.fromCharCode(q);

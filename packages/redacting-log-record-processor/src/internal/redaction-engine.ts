@@ -97,6 +97,8 @@ export class RedactionEngine implements RuleContext {
   private readonly _hits: Hit[] = [];
   private readonly _clean = new Set<string>();
   private readonly _hmacCache = new Map<string, string>();
+  private _gated: string | undefined;
+  private _gatedResult = false;
 
   constructor(options: ResolvedOptions) {
     this._o = options;
@@ -125,7 +127,7 @@ export class RedactionEngine implements RuleContext {
       'ccn', 'connection', 'pw', 'priv', 'salt', 'totp', 'mfa', 'seed', 'recovery', 'backup',
       'assertion', 'answer', 'mnemonic', 'wort', 'woord', 'senha', 'contrase', 'haslo', 'heslo',
       'sifre', 'parola', 'clave', 'lozinka', 'jelszo', 'salasana', 'passord', 'losenord', 'kode',
-      'sandi', 'passport', 'tax', 'national', 'nino', 'license', 'whatsapp',
+      'sandi', 'passport', 'tax', 'national', 'nino', 'license', 'whatsapp', 'identified',
     ]; // prettier-ignore
     if (options.actions['user-id'] !== 'keep') stems.push('user', 'login', 'customer');
     if (options.actions.ip !== 'keep') stems.push('ip', 'addr', 'forwarded');
@@ -137,6 +139,14 @@ export class RedactionEngine implements RuleContext {
         .join('|'),
       'i',
     );
+  }
+
+  kvGated(s: string): boolean {
+    if (s !== this._gated) {
+      this._gated = s;
+      this._gatedResult = this.kvGate.test(s);
+    }
+    return this._gatedResult;
   }
 
   /** A fresh tally for one record. */
@@ -171,11 +181,12 @@ export class RedactionEngine implements RuleContext {
     tally.work++;
     switch (typeof value) {
       case 'string':
-        if (cls === 'credential' && key !== undefined && this.keys.isCount(key, value)) return value;
+        if (cls === 'credential' && key !== undefined && this.keys.describes(key, value))
+          return value;
         return this._redactString(value, cls, tally, depth);
       case 'number':
       case 'bigint':
-        if (cls === 'credential' && key !== undefined && this.keys.isCount(key, String(value))) {
+        if (cls === 'credential' && key !== undefined && this.keys.describes(key, String(value))) {
           return value;
         }
         return this._redactNumber(value, cls, tally);

@@ -22,6 +22,8 @@ export interface RuleContext {
   readonly actions: Readonly<Record<RedactionClass, RedactionAction>>;
   /** Stems of sensitive key names (built-in and the `keys` option): the key-value gate. */
   readonly kvGate: RegExp;
+  /** `kvGate.test(s)`, computed once per string for the rules that share it. */
+  kvGated(s: string): boolean;
   keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction;
   classRep(cls: RedactionClass, text: string, action: RedactionAction, label: string): string;
   paymentRep(text: string, label: string): string;
