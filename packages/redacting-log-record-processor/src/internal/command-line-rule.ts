@@ -54,8 +54,8 @@ const TOOL_RULES: readonly ToolRule[] = [
 /** Any tool name of the table: the rule's one-regex gate. */
 export const TOOL_GATE_RE =
   /mysql|mariadb|-cli |sshpass|login|mongo|sqlcmd|bcp|osql|ldap|curl|smb|rpcclient|openssl|zip|7z|rar|net user|rabbitmqctl/;
-const COMMAND_END_RE = /[\n;|&]/g;
-const MAX_COMMAND = 4096;
+/** The rest of a command: up to a newline, `;`, a pipe or `&`, at most 4096 characters. */
+const COMMAND_RE = /[^\n;|&]{0,4096}/y;
 
 export function matchCommandLines(s: string, push: Push): void {
   for (const r of TOOL_RULES) {
@@ -63,10 +63,9 @@ export function matchCommandLines(s: string, push: Push): void {
     r.tool.lastIndex = 0;
     for (let m = r.tool.exec(s); m !== null; m = r.tool.exec(s)) {
       const from = m.index + m[0].length;
-      COMMAND_END_RE.lastIndex = from;
-      const stop = COMMAND_END_RE.exec(s);
-      const to = Math.min(stop === null ? s.length : stop.index, from + MAX_COMMAND);
-      const command = s.slice(from, to);
+      COMMAND_RE.lastIndex = from;
+      const command = COMMAND_RE.exec(s)![0];
+      const to = from + command.length;
       for (const a of command.matchAll(r.arg)) {
         const i = a.findIndex((g, k) => k > 0 && g !== undefined);
         const [start, end] = a.indices![i]!;

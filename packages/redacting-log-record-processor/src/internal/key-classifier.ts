@@ -210,7 +210,7 @@ const CACHE_LIMIT = 8192;
 /** Plural credential words whose value, when it is a small number, counts them (`tokens=1500`). */
 const COUNTED_RE = /(?:tokens|passwords|secrets|keys|creds|credentials|passphrases)$/;
 const COUNT_RE = /^[0-9]{1,9}$/;
-const HEADER_NAME_RE = /^[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20}){0,4}$/;
+const HEADER_NAME_RE = /^[A-Z][a-z]{0,20}(?:-[A-Z][a-z]{1,20}){0,4}$/;
 
 /** Key-name classifier with a bounded cache. */
 export class KeyClassifier {

@@ -187,9 +187,10 @@ function valueTailEnd(s: string, at: number): number {
 }
 
 /**
- * A bare value followed at once by a quote (`ab"cd"`, `ab\"cd\"`) runs to that quote's close on the
- * same line and on through what is attached after it. A quote that closes the surrounding string
- * (`"password=abc","n":1`, `password=abc"}`) is followed by a separator and is not taken.
+ * A bare value followed at once by a quote (`ab"cd"`, `ab\\"cd\\"`) runs to that quote's close on the
+ * same line (at most 1024 characters on) and on through what is attached after it. A quote that
+ * closes the surrounding string (`"password=abc","n":1`, `password=abc"}`) is followed by a
+ * separator and is not taken.
  */
 function quotedTailEnd(s: string, end: number): number {
   let q = s.charCodeAt(end);
@@ -208,14 +209,15 @@ function quotedTailEnd(s: string, end: number): number {
   ) {
     return end;
   }
-  const quote = escaped ? `\\${String.fromCharCode(q)}` : String.fromCharCode(q);
-  let close = s.indexOf(quote, open);
-  const eol = s.indexOf('\n', open);
-  if (close < 0 || close - open > 1024 || (eol >= 0 && eol < close)) {
-    close = Math.min(eol < 0 ? s.length : eol, open + 1024);
-    return close;
+  const limit = Math.min(s.length, open + 1024);
+  for (let i = open; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    if (c !== q) continue;
+    if (escaped && s.charCodeAt(i - 1) !== 92) continue;
+    return valueTailEnd(s, i + 1);
   }
-  return valueTailEnd(s, close + quote.length);
+  return limit;
 }
 
 /**

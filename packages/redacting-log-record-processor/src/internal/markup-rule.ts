@@ -58,7 +58,9 @@ const MAX_LINES = 64;
  * is redacted, bounded at 64 lines and 4096 characters.
  */
 export function matchYamlBlocks(ctx: RuleContext, s: string, push: Push): void {
-  for (const m of s.matchAll(YAML_KEY_RE)) {
+  const re = YAML_KEY_RE;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
     const cls = ctx.keys.classify(m[2]!);
     if (cls !== 'credential' && cls !== 'cookie') continue;
     if (ctx.keyAction(cls) === 'keep') continue;
@@ -80,5 +82,7 @@ export function matchYamlBlocks(ctx: RuleContext, s: string, push: Push): void {
       }
       pos = eol + 1;
     }
+    // The block's lines are its value, not keys of their own: go on after it.
+    re.lastIndex = Math.max(re.lastIndex, pos - 1);
   }
 }

@@ -23,7 +23,8 @@ function firstGroup(m: RegExpMatchArray): number {
 }
 
 /** The gate (one scan, before the rule is charged): a statement that may set or insert a password. */
-export const SQL_GATE_RE = /identified[ \t\r\n]|password[ \t]{0,8}=?[ \t]{0,8}'|insert[ \t]/i;
+export const SQL_GATE_RE =
+  /identified[ \t\r\n]|set[ \t]{1,8}password|password[ \t]{0,8}=?[ \t]{0,8}'|insert[ \t]/i;
 
 export function matchSql(ctx: RuleContext, s: string, push: Push): void {
   for (const re of [IDENTIFIED_RE, PASSWORD_RE]) {
@@ -34,22 +35,25 @@ export function matchSql(ctx: RuleContext, s: string, push: Push): void {
       push(start, end, '[REDACTED:credential]');
     }
   }
-  for (const m of s.matchAll(INSERT_RE)) {
+  const re = INSERT_RE;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
     const columns = m[1]!.split(',').map((c) => c.trim().replace(/^["`[]|["`\]]$/g, ''));
     const secret = columns.map((c) => {
       const cls = ctx.keys.classify(c);
       return cls === 'credential' || cls === 'cookie';
     });
     if (!secret.includes(true)) continue;
-    redactTuples(s, m.index + m[0].length, secret, push);
+    re.lastIndex = Math.max(re.lastIndex, redactTuples(s, m.index + m[0].length, secret, push));
   }
 }
 
 /**
  * Walks `(v, v, ...), (...)` from `at`: literals, numbers and calls are values, separated by commas
- * at depth 1; the values at the credential columns' positions are redacted. Bounded.
+ * at depth 1; the values at the credential columns' positions are redacted. Bounded; returns
+ * where it stopped.
  */
-function redactTuples(s: string, at: number, secret: readonly boolean[], push: Push): void {
+function redactTuples(s: string, at: number, secret: readonly boolean[], push: Push): number {
   const limit = Math.min(s.length, at + MAX_VALUES);
   let depth = 0;
   let column = 0;
@@ -78,13 +82,14 @@ function redactTuples(s: string, at: number, secret: readonly boolean[], push: P
       }
     } else if (c === 41) {
       if (depth === 1) endValue(s, start, i, secret[column] === true, push);
-      if (--depth < 0) return;
+      if (--depth < 0) return i;
     } else if (c === 44 && depth === 1) {
       endValue(s, start, i, secret[column] === true, push);
       column++;
       start = i + 1;
-    } else if (c === 59 || (depth === 0 && c !== 44 && c > 32)) return;
+    } else if (c === 59 || (depth === 0 && c !== 44 && c > 32)) return i;
   }
+  return limit;
 }
 
 /** An unquoted value at a credential column (`0x...`, a function call, a bare word). */
