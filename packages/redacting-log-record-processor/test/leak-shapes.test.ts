@@ -87,7 +87,7 @@ describe('RedactingLogRecordProcessor', () => {
       const { emit } = setup();
       const kept = [
         'tokens=1500', 'auth=ok', 'session: expired', 'api_keys=3', 'password: required',
-        'auth_header=Authorization', 'docker run -p 8080:80 nginx', 'ssh -p 2222 deploy@host',
+        'auth_header=Authorization', 'sig=SIGTERM', 'docker run -p 8080:80 nginx', 'ssh -p 2222 deploy@host',
         'mysql -h db -u app -p app_db', 'the password is required', 'password reset sent to bob',
         'registry/nginx@sha256:0123', '<title>Password reset</title>', 'Passwort vergessen?',
       ]; // prettier-ignore

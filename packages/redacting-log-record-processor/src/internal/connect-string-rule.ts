@@ -4,9 +4,9 @@
 import type { Push } from './rule-context.js';
 import { TEMPLATE_RE } from './rule-context.js';
 
-/** One scan for the contexts below (a pgpass text is also found by its first line). */
+/** One scan for the Oracle and netrc contexts below (pgpass lines have their own hint). */
 export const CONNECT_GATE_RE =
-  /oracle|sqlplus|sqlldr|expdp|impdp|rman|dgmgrl|SQLPLUS|CONNECT |machine|default|pgpass/;
+  /oracle|sqlplus|sqlldr|expdp|impdp|rman|dgmgrl|SQLPLUS|CONNECT |machine|default/;
 /** Oracle tools and URLs: the context in which `user/password` is a login. */
 const ORACLE_GATE_RE = /oracle|sqlplus|sqlldr|expdp|impdp|rman|dgmgrl|SQLPLUS|CONNECT /;
 // `scott/tiger@orcl`, `jdbc:oracle:thin:scott/tiger@//h:1521/svc` (not a path: nothing before it).
@@ -45,20 +45,21 @@ function matchNetrc(s: string, push: Push): void {
   }
 }
 
-// `host:port:database:user:password` on a line of its own, `:` and `\` escaped in the password.
+// `host:port:database:user:password` ending a line (at its start or after whitespace: a quoted
+// line), `:` and `\` escaped in the password.
 // The port is digits or `*` and database and user start with a letter, `_` or `*`, so times,
 // MAC addresses and most IPv6 addresses do not fit; an all-hex line is an address.
 const PGPASS_LINE =
-  '^(?:\\*|[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[0-9]{1,5}|\\*):[A-Za-z_*][\\w.$*-]{0,62}:[A-Za-z_*][\\w.@$*-]{0,62}:((?:[^\\\\:\\r\\n]|\\\\.){1,256})\\r?$';
-const PGPASS_FIRST_RE = new RegExp(PGPASS_LINE, 'my');
+  '(?:^|(?<=[ \\t]))(?:\\*|[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[0-9]{1,5}|\\*):[A-Za-z_*][\\w.$*-]{0,62}:[A-Za-z_*][\\w.@$*-]{0,62}:((?:[^\\\\:\\r\\n]|\\\\.){1,256})\\r?$';
 const PGPASS_RE = new RegExp(PGPASS_LINE, 'dgm');
+/** The middle of a pgpass line (`:port:database:user:`), one scan before the line regex. */
+const PGPASS_HINT_RE =
+  /:(?:[0-9]{1,5}|\*):[A-Za-z_*][\w.$*-]{0,62}:[A-Za-z_*][\w.@$*-]{0,62}:[^:\s]/;
 const HEX_LINE_RE = /^[0-9A-Fa-f:]{1,64}$/;
 
-/** Whether `s` may hold `.pgpass` lines: its first line is one, or it names the file. */
+/** Whether `s` may hold a `.pgpass` line (at a line start or after whitespace, ending its line). */
 export function mayHoldPgpass(s: string): boolean {
-  if (s.includes('pgpass')) return true;
-  PGPASS_FIRST_RE.lastIndex = 0;
-  return PGPASS_FIRST_RE.test(s);
+  return PGPASS_HINT_RE.test(s);
 }
 
 function matchPgpass(s: string, push: Push): void {

@@ -210,6 +210,7 @@ const CACHE_LIMIT = 8192;
 /** Plural credential words whose value, when it is a small number, counts them (`tokens=1500`). */
 const COUNTED_RE = /(?:tokens|passwords|secrets|keys|creds|credentials|passphrases)$/;
 const COUNT_RE = /^[0-9]{1,9}$/;
+const SIGNAL_RE = /^SIG[A-Z0-9]{2,8}$/;
 const HEADER_NAME_RE = /^[A-Z][a-z]{0,20}(?:-[A-Z][a-z]{1,20}){0,4}$/;
 
 /** Key-name classifier with a bounded cache. */
@@ -250,9 +251,10 @@ export class KeyClassifier {
   /**
    * Whether `value` under a credential `key` describes credentials instead of being one: a count
    * under a plural (`tokens: 1500`, `api_keys=2`), a header name under a header key
-   * (`auth_header: Authorization`).
+   * (`auth_header: Authorization`), a signal name under `sig` (`sig: SIGTERM`).
    */
   describes(key: string, value: string): boolean {
+    if (SIGNAL_RE.test(value)) return normalizeKey(key) === 'sig';
     if (COUNT_RE.test(value)) return COUNTED_RE.test(normalizeKey(key));
     return HEADER_NAME_RE.test(value) && normalizeKey(key).endsWith('header');
   }

@@ -15,7 +15,7 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
   ω: 'w', ς: 's', ł: 'l', ı: 'i', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ɑ: 'a', ɡ: 'g',
 }; // prettier-ignore
-const WIDE_CHAR_RE = /[^\x00-\x7f]/g;
+const WIDE_CHAR_RE = /[\u0080-\uffff]/g;
 /** Format characters (zero-width space and joiners, bidi marks, soft hyphen) hide inside words. */
 const FORMAT_RE = /[\p{Cf}\u180e]/gu;
 const MARK_RE = /\p{M}/gu;

@@ -144,14 +144,19 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
  * `pass\u200bword=`), classified after folding (key-fold.ts); only for strings with such characters.
  */
 export function matchWideKeys(ctx: RuleContext, s: string, push: Push): void {
-  for (const m of s.matchAll(WIDE_KV_RE)) {
+  const re = WIDE_KV_RE;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
     const g = m.groups!;
     const key = g['key']!;
-    if (!isWideKey(key)) continue;
-    const cls = ctx.keys.classify(key);
-    if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') continue;
     const group = g['dq'] !== undefined ? 'dq' : g['sq'] !== undefined ? 'sq' : 'bare';
     const [start, end] = m.indices!.groups![group]!;
+    const cls = isWideKey(key) ? ctx.keys.classify(key) : undefined;
+    // Not a wide credential name: the value may hold the next pair (`rejected: пароль: ...`).
+    if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') {
+      re.lastIndex = start;
+      continue;
+    }
     const value = s.slice(start, end);
     if (TEMPLATE_RE.test(value) || (group === 'bare' && isStatusWord(value))) continue;
     const c: RedactionClass = cls === 'cookie' ? 'credential' : cls;

@@ -46,9 +46,11 @@ function redactAs(
   else push(start, end, ctx.classRep(c, value, ctx.keyAction(cls), classLabel(c)));
 }
 
-// A key ending its line (an optional block indicator and comment after the colon).
+// A key ending its line (an optional block indicator and comment after the colon), at the line's
+// start or after whitespace or `=` (a quoted line: `login rejected: passwords:`).
 const YAML_KEY_RE =
-  /^([ \t]{0,32})(?:- )?["']?([A-Za-z_][\w.-]{0,63})["']?[ \t]{0,3}:[ \t]{0,3}(?:[|>][+-]?[1-9]?[+-]?)?[ \t]{0,8}(?:#[^\n]{0,256})?\r?$/gm;
+  /(?:^[ \t]{0,32}|(?<=[ \t=]))(?:- )?["']?([A-Za-z_][\w.-]{0,63})["']?[ \t]{0,3}:[ \t]{0,3}([|>][+-]?[1-9]?[+-]?)?[ \t]{0,8}(?:#[^\n]{0,256})?\r?$/gm;
+const ITEM_RE = /[ \t]{0,32}- /y;
 const MAX_BLOCK = 4096;
 const MAX_LINES = 64;
 
@@ -61,10 +63,18 @@ export function matchYamlBlocks(ctx: RuleContext, s: string, push: Push): void {
   const re = YAML_KEY_RE;
   re.lastIndex = 0;
   for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    const cls = ctx.keys.classify(m[2]!);
+    const cls = ctx.keys.classify(m[1]!);
     if (cls !== 'credential' && cls !== 'cookie') continue;
     if (ctx.keyAction(cls) === 'keep') continue;
-    const indent = m[1]!.length;
+    const lineStart = s.lastIndexOf('\n', m.index) + 1;
+    let indent = 0;
+    while (s.charCodeAt(lineStart + indent) === 32 || s.charCodeAt(lineStart + indent) === 9)
+      indent++;
+    // After other text on its line, a key owns a block only with an indicator or a list below it.
+    if (m.index > lineStart + indent && m[2] === undefined) {
+      ITEM_RE.lastIndex = m.index + m[0].length + 1;
+      if (!ITEM_RE.test(s)) continue;
+    }
     const limit = Math.min(s.length, m.index + m[0].length + MAX_BLOCK);
     let pos = m.index + m[0].length + 1;
     for (let lines = 0; pos < limit && lines < MAX_LINES; lines++) {

@@ -190,14 +190,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: 'connect-string-credential',
     keywords: [],
     gate: (p, _ctx, s) =>
-      (p.flags & (F_SPACE | F_COLON)) !== 0 && (CONNECT_GATE_RE.test(s) || mayHoldPgpass(s)),
+      ((p.flags & (F_SPACE | F_COLON)) !== 0 && CONNECT_GATE_RE.test(s)) ||
+      ((p.flags & F_COLON) !== 0 && mayHoldPgpass(s)),
     match: (s, _ctx, push) => matchConnectStrings(s, push),
     doc: {
       table: 'structural',
       what: 'Oracle `user/<pw>@db` (`jdbc:oracle:thin:scott/<pw>@h:1521:orcl`, `sqlplus scott/<pw>@orcl`, `expdp userid=scott/<pw>`, `CONNECT scott/<pw>`); `.netrc` `machine h login bob password <pw>`; `.pgpass` lines `host:port:db:user:<pw>`',
-      validator: 'Oracle: an Oracle tool or URL in the value; netrc: a `machine` or `default` entry; pgpass: the first line is one (port digits or `*`, database and user start with a letter) or the value names `pgpass`, and the line is not all hex (IPv6)',
+      validator: 'Oracle: an Oracle tool or URL in the value; netrc: a `machine` or `default` entry; pgpass: five fields ending a line, at its start or after whitespace (port digits or `*`, database and user start with a letter, `:` escaped in the password), not all hex (IPv6)',
       action: '`[REDACTED:credential]`',
-      misses: '`user/password@host` without an Oracle context (`alice/pw@host` alone is a path); a pgpass line after other lines in a value that does not name the file',
+      misses: '`user/password@host` without an Oracle context (`alice/pw@host` alone is a path); a pgpass line glued to a word before it',
     },
   },
   {
@@ -266,7 +267,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       what: 'card numbers, bare or grouped by one kind of separator',
       validator: '**Luhn + IIN prefix + length** per network (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay, Maestro, Mir); bare 12, 13 and 17 to 19 digit runs also need a card word (`card`, `visa`, `pan`, `cc`, ...) within 40 characters before (timestamps, snowflake ids); a bare run right after an id word (`order`, `ref=`, `tracking number`, `#`) with no card word is an id',
       action: 'mask: all digits but the last 4 become `*`, separators kept',
-      misses: 'a card right after an id word with no card word near (`order 4111...`); a card split across two values',
+      misses: 'a card right after an id word with no card word near (`order 4111...`); a card split across two values; groups separated by dots (`4111.1111.1111.1111`) or by mixed separators',
     },
   },
   {
@@ -283,7 +284,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       what: '`AAA-GG-SSSS`',
       validator: 'area not `000`/`666`/`9xx`, group not `00`, serial not `0000`, known published numbers rejected',
       action: '`[REDACTED:us-ssn]`',
-      misses: 'nine bare digits without the dashes (only under an `ssn` key)',
+      misses: 'nine bare digits without the dashes (only under an `ssn` key); groups separated by spaces or dots (`234 56 7891`)',
     },
   },
   {
