@@ -83,6 +83,35 @@ describe('RedactingLogRecordProcessor', () => {
       });
     });
 
+    it('keeps counts, states and header names under credential keys, and flags of other tools', () => {
+      const { emit } = setup();
+      const kept = [
+        'tokens=1500', 'auth=ok', 'session: expired', 'api_keys=3', 'password: required',
+        'auth_header=Authorization', 'sig=SIGTERM', 'docker run -p 8080:80 nginx', 'ssh -p 2222 deploy@host',
+        'mysql -h db -u app -p app_db', 'the password is required', 'password reset sent to bob',
+        'registry/nginx@sha256:0123', '<title>Password reset</title>', 'Passwort vergessen?',
+      ]; // prettier-ignore
+      for (const text of kept) expect(emit({ body: text }).body, text).toBe(text);
+      const counts = { tokens: 1500, usage: { total_tokens: 12 }, api_keys: '2' };
+      expect(emit({ body: counts }).body).toEqual(counts);
+      expect(emit({ attributes: { tokens: 1500 } }).attributes['tokens']).toBe(1500);
+    });
+
+    it('classifies a spoofed key by the key it imitates and keeps it as written', () => {
+      const { emit } = setup();
+      const secret = randMixed(16);
+      for (const key of [
+        'p\u0430ssword',
+        '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44',
+        'pass\u200bword',
+        '\u5bc6\u7801',
+      ]) {
+        const out = emit({ attributes: { [key]: secret }, body: { [key]: secret } });
+        expect(out.attributes[key], key).toBe('[REDACTED:credential]');
+        expect(out.body, key).toEqual({ [key]: '[REDACTED:credential]' });
+      }
+    });
+
     it('finds a credential under its key in a JSON string past the parse cap', () => {
       const { emit, exporter } = setup({ maxJsonLength: 1024 });
       const secrets = [randMixed(16), randMixed(16), randMixed(16)];

@@ -1,6 +1,7 @@
 // Classifies attribute and map keys by normalized name (case, `_`, `-`, `.`, camelCase ignored) into
 // the redaction classes; results are cached because the same keys recur on every record.
 import type { RedactionClass } from '../types.js';
+import { foldKey, isWideKey } from './key-fold.js';
 
 /**
  * `allow` marks keys that are never touched (trace ids, user allowKeys); `cookie` is a credential whose
@@ -20,7 +21,11 @@ const EXACT: ReadonlyArray<readonly [KeyClass, readonly string[]]> = [
     [
       'pass', 'pwd', 'dbpass', 'userpass', 'adminpass', 'rootpass', 'smtppass', 'pin', 'otp',
       'cvv', 'cvc', 'cvv2', 'cvc2', 'securitycode', 'apikey', 'xapikey', 'apitoken', 'auth',
-      'proxyauthorization', 'privatekeyid', 'dsn', 'jwt', 'bearer', 'passcode',
+      'proxyauthorization', 'privatekeyid', 'dsn', 'jwt', 'bearer', 'passcode', 'pw', 'pword',
+      'privkey', 'salt', 'totp', 'hotp', 'totpseed', 'authheader', 'authorizationheader', 'mfasecret', 'recoverycode', 'recoverycodes',
+      'backupcode', 'backupcodes', 'recoverykey', 'recoveryphrase', 'seedphrase', 'mnemonic',
+      'securityanswer', 'securityanswers', 'clientassertion', 'samlassertion', 'sig', 'signature',
+      'parola', 'clave',
     ],
   ],
   [
@@ -34,13 +39,24 @@ const EXACT: ReadonlyArray<readonly [KeyClass, readonly string[]]> = [
   ['email', ['email', 'mail', 'emailaddress']],
   [
     'phone',
-    ['phone', 'phonenumber', 'telephone', 'tel', 'mobile', 'mobilenumber', 'cell', 'cellphone', 'msisdn', 'fax'],
+    [
+      'phone', 'phonenumber', 'telephone', 'tel', 'mobile', 'mobilenumber', 'cell', 'cellphone', 'msisdn',
+      'fax', 'phoneno', 'phonenum', 'mobileno', 'mobilephone', 'telno', 'whatsapp', 'whatsappnumber',
+      'contactnumber',
+    ],
   ],
   [
     'payment',
     ['cardnumber', 'creditcard', 'creditcardnumber', 'ccnumber', 'ccnum', 'pan', 'cardno', 'iban'],
   ],
-  ['government-id', ['ssn', 'socialsecuritynumber', 'socialsecurityno']],
+  [
+    'government-id',
+    [
+      'ssn', 'socialsecuritynumber', 'socialsecurityno', 'passportnumber', 'passportno', 'taxid',
+      'taxidnumber', 'taxnumber', 'nationalid', 'nationalidnumber', 'nationalinsurancenumber', 'nino',
+      'driverslicense', 'driverslicensenumber', 'driverlicense', 'driverlicensenumber', 'itin',
+    ],
+  ],
   [
     'ip',
     [
@@ -74,12 +90,37 @@ const SUFFIXES: ReadonlyArray<readonly [string, KeyClass]> = [
   ['connectionstring', 'credential'],
   ['accountkey', 'credential'],
   ['sharedaccesskey', 'credential'],
+  ['recoverycodes', 'credential'],
+  ['backupcodes', 'credential'],
+  ['securityanswer', 'credential'],
+  ['clientassertion', 'credential'],
+  // The word for password in other languages (diacritics dropped: `contraseña`, `hasło`, `şifre`).
+  ['passwort', 'credential'],
+  ['kennwort', 'credential'],
+  ['wachtwoord', 'credential'],
+  ['contrasena', 'credential'],
+  ['contrasenya', 'credential'],
+  ['senha', 'credential'],
+  ['motdepasse', 'credential'],
+  ['haslo', 'credential'],
+  ['heslo', 'credential'],
+  ['sifre', 'credential'],
+  ['lozinka', 'credential'],
+  ['jelszo', 'credential'],
+  ['salasana', 'credential'],
+  ['passord', 'credential'],
+  ['losenord', 'credential'],
+  ['adgangskode', 'credential'],
+  ['katasandi', 'credential'],
   ['sessionid', 'session-id'],
   ['userid', 'user-id'],
   ['username', 'user-id'],
   ['email', 'email'],
   ['emailaddress', 'email'],
   ['phonenumber', 'phone'],
+  ['phoneno', 'phone'],
+  ['passportnumber', 'government-id'],
+  ['passportno', 'government-id'],
   ['phone', 'phone'],
   ['cardnumber', 'payment'],
   ['iban', 'payment'],
@@ -102,19 +143,22 @@ const PARAM_CREDENTIALS = [
 /** Words that are a credential wherever they stand (after plural `s` and digits are dropped). */
 const HEAD_WORDS = new Set([
   'pass', 'pwd', 'cred', 'creds', 'auth', 'otp', 'pin', 'passcode', 'jwt', 'dsn', 'cvv', 'cvc',
-  'authorization', 'credentials', 'sessionkey',
+  'authorization', 'credentials', 'sessionkey', 'pw', 'pword', 'privkey', 'salt', 'totp', 'hotp',
+  'mfa', 'signature', 'sig', 'senha',
 ]); // prettier-ignore
 /** Word endings that make a credential head (`dbpassword`, `csrftoken`, `clientsecret`). */
 const HEAD_ENDINGS = [
   'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'credential', 'apikey',
   'accesskey', 'secretkey', 'privatekey', 'authkey', 'signingkey', 'encryptionkey', 'masterkey',
   'accountkey', 'subscriptionkey', 'functionskey', 'hmackey', 'clientkey', 'connectionstring',
+  'storepass', 'keypass', 'passwort', 'kennwort', 'wachtwoord',
 ]; // prettier-ignore
 /** Words that make a following `key` a credential (`api key`, `x-functions-key`). */
 const KEY_QUALIFIERS = new Set([
   'api', 'access', 'secret', 'private', 'auth', 'signing', 'encryption', 'master', 'account',
   'shared', 'subscription', 'functions', 'function', 'hmac', 'client', 'session', 'admin',
   'webhook', 'license', 'storage', 'sas', 'consumer', 'merchant', 'partner', 'ingest', 'write',
+  'priv', 'recovery',
 ]); // prettier-ignore
 /** Words after a head that still name the secret itself. */
 const SAME_SECRET = new Set([
@@ -122,7 +166,7 @@ const SAME_SECRET = new Set([
   'hash', 'hashed', 'digest', 'base', 'value', 'val', 'plain', 'plaintext', 'raw', 'old', 'new',
   'current', 'previous', 'prev', 'encrypted', 'enc', 'cipher', 'ciphertext', 'b64', 'base64', 'hex',
   'pem', 'der', 'str', 'string', 'text', 'data', 'bytes', 'salt', 'key', 'secret', 'token',
-  'password', 'literal', 'override', 'phrase', 'word', 'code',
+  'password', 'literal', 'override', 'phrase', 'word', 'code', 'codes', 'seed',
 ]); // prettier-ignore
 /** Words before `tokens` that count model tokens (`gen_ai.usage.input_tokens`), not credentials. */
 const TOKEN_COUNTS = new Set([
@@ -163,6 +207,11 @@ function isCredentialKeyName(key: string): boolean {
 }
 
 const CACHE_LIMIT = 8192;
+/** Plural credential words whose value, when it is a small number, counts them (`tokens=1500`). */
+const COUNTED_RE = /(?:tokens|passwords|secrets|keys|creds|credentials|passphrases)$/;
+const COUNT_RE = /^[0-9]{1,9}$/;
+const SIGNAL_RE = /^SIG[A-Z0-9]{2,8}$/;
+const HEADER_NAME_RE = /^[A-Z][a-z]{0,20}(?:-[A-Z][a-z]{1,20}){0,4}$/;
 
 /** Key-name classifier with a bounded cache. */
 export class KeyClassifier {
@@ -199,7 +248,20 @@ export class KeyClassifier {
     return result;
   }
 
-  private _compute(key: string): KeyClass | undefined {
+  /**
+   * Whether `value` under a credential `key` describes credentials instead of being one: a count
+   * under a plural (`tokens: 1500`, `api_keys=2`), a header name under a header key
+   * (`auth_header: Authorization`), a signal name under `sig` (`sig: SIGTERM`).
+   */
+  describes(key: string, value: string): boolean {
+    if (SIGNAL_RE.test(value)) return normalizeKey(key) === 'sig';
+    if (COUNT_RE.test(value)) return COUNTED_RE.test(normalizeKey(key));
+    return HEADER_NAME_RE.test(value) && normalizeKey(key).endsWith('header');
+  }
+
+  private _compute(raw: string): KeyClass | undefined {
+    // Only a key with non-ASCII characters pays for folding (and is cached like any other).
+    const key = isWideKey(raw) ? foldKey(raw) : raw;
     const full = normalizeKey(key);
     const exact = this._exact.get(full);
     if (exact !== undefined) return exact;

@@ -15,6 +15,7 @@ import {
   C_UPPER,
   CHAR_TABLE,
   classLabel,
+  F_WIDE,
   isAlnum,
 } from './rule-context.js';
 import type { TextRule } from './text-rules.js';
@@ -96,6 +97,8 @@ export class RedactionEngine implements RuleContext {
   private readonly _hits: Hit[] = [];
   private readonly _clean = new Set<string>();
   private readonly _hmacCache = new Map<string, string>();
+  private _gated: string | undefined;
+  private _gatedResult = false;
 
   constructor(options: ResolvedOptions) {
     this._o = options;
@@ -121,7 +124,10 @@ export class RedactionEngine implements RuleContext {
       'pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'sess', 'sid', 'sig',
       'code', 'ssn', 'card', 'iban', 'mail', 'phone', 'pin', 'otp', 'cvv', 'cvc', 'ticket',
       'saml', 'dsn', 'jwt', 'bearer', 'mobile', 'tel', 'pan', 'msisdn', 'fax', 'cell', 'social',
-      'ccn', 'connection',
+      'ccn', 'connection', 'pw', 'priv', 'salt', 'totp', 'mfa', 'seed', 'recovery', 'backup',
+      'assertion', 'answer', 'mnemonic', 'wort', 'woord', 'senha', 'contrase', 'haslo', 'heslo',
+      'sifre', 'parola', 'clave', 'lozinka', 'jelszo', 'salasana', 'passord', 'losenord', 'kode',
+      'sandi', 'passport', 'tax', 'national', 'nino', 'license', 'whatsapp', 'identified',
     ]; // prettier-ignore
     if (options.actions['user-id'] !== 'keep') stems.push('user', 'login', 'customer');
     if (options.actions.ip !== 'keep') stems.push('ip', 'addr', 'forwarded');
@@ -133,6 +139,14 @@ export class RedactionEngine implements RuleContext {
         .join('|'),
       'i',
     );
+  }
+
+  kvGated(s: string): boolean {
+    if (s !== this._gated) {
+      this._gated = s;
+      this._gatedResult = this.kvGate.test(s);
+    }
+    return this._gatedResult;
   }
 
   /** A fresh tally for one record. */
@@ -167,9 +181,14 @@ export class RedactionEngine implements RuleContext {
     tally.work++;
     switch (typeof value) {
       case 'string':
+        if (cls === 'credential' && key !== undefined && this.keys.describes(key, value))
+          return value;
         return this._redactString(value, cls, tally, depth);
       case 'number':
       case 'bigint':
+        if (cls === 'credential' && key !== undefined && this.keys.describes(key, String(value))) {
+          return value;
+        }
         return this._redactNumber(value, cls, tally);
       case 'object':
         if (value === null) return value;
@@ -476,7 +495,7 @@ export class RedactionEngine implements RuleContext {
     const dispatch = this._dispatch;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      const t = c < 128 ? CHAR_TABLE[c]! : 0;
+      const t = c < 128 ? CHAR_TABLE[c]! : F_WIDE;
       flags |= t;
       if (t & C_DIGIT) {
         digits++;
@@ -506,7 +525,7 @@ export class RedactionEngine implements RuleContext {
       if (rule.keywords.length > 0 && !includesAny(s, rule.keywords)) continue;
       if (!rule.gate(pre, this, s)) continue;
       this._charge(tally, n);
-      rule.match(s, this, push);
+      rule.match(s, this, push, pre);
     }
     for (const rule of this._customRules) {
       if (rule.keywords.length > 0 && !rule.keywords.some((k) => s.includes(k))) continue;

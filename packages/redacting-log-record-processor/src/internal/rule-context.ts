@@ -22,6 +22,8 @@ export interface RuleContext {
   readonly actions: Readonly<Record<RedactionClass, RedactionAction>>;
   /** Stems of sensitive key names (built-in and the `keys` option): the key-value gate. */
   readonly kvGate: RegExp;
+  /** `kvGate.test(s)`, computed once per string for the rules that share it. */
+  kvGated(s: string): boolean;
   keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction;
   classRep(cls: RedactionClass, text: string, action: RedactionAction, label: string): string;
   paymentRep(text: string, label: string): string;
@@ -57,6 +59,8 @@ export const F_COLON = 32;
 export const F_DOT = 64;
 export const F_SPACE = 128;
 export const F_TILDE = 256;
+/** A character outside ASCII (a key may be spoofed or in another script: key-fold.ts). */
+export const F_WIDE = 512;
 export const CHAR_TABLE = ((): Uint16Array => {
   const t = new Uint16Array(128);
   for (let c = 48; c <= 57; c++) t[c] = C_TOKEN | C_DIGIT;

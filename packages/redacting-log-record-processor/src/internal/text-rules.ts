@@ -4,7 +4,12 @@
 import type { KeywordRule, RuleDoc } from './builtin-rules.js';
 import { KEYWORD_RULES } from './builtin-rules.js';
 import { matchDigitRuns } from './card-rule.js';
-import { matchCliFlags, matchKeyValues } from './key-value-rule.js';
+import { matchCommandLines, TOOL_GATE_RE } from './command-line-rule.js';
+import { CONNECT_GATE_RE, matchConnectStrings, mayHoldPgpass } from './connect-string-rule.js';
+import { matchCliFlags, matchKeyValues, matchWideKeys } from './key-value-rule.js';
+import { matchElements, matchYamlBlocks } from './markup-rule.js';
+import { matchProse, PROSE_GATE_RE } from './prose-rule.js';
+import { matchSql, SQL_GATE_RE } from './sql-rule.js';
 import type { Prefilter, RuleContext } from './rule-context.js';
 import {
   F_AT,
@@ -13,6 +18,7 @@ import {
   F_EQ,
   F_SPACE,
   F_TILDE,
+  F_WIDE,
   isB64Url,
   TEMPLATE_RE,
 } from './rule-context.js';
@@ -30,6 +36,7 @@ export interface TextRule {
     s: string,
     ctx: RuleContext,
     push: (start: number, end: number, rep: string) => void,
+    pre: Prefilter,
   ) => void;
   /** Its row in docs/redaction.md (vendor keyword rules are in the hand-written vendor table). */
   readonly doc?: RuleDoc;
@@ -149,17 +156,104 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     id: 'key-value-credential',
     keywords: [],
-    gate: (p, ctx, s) => (p.flags & (F_EQ | F_COLON | F_SPACE)) !== 0 && ctx.kvGate.test(s),
-    match: (s, ctx, push) => {
+    gate: (p, ctx, s) =>
+      (p.flags & F_WIDE) !== 0 || ((p.flags & (F_EQ | F_COLON | F_SPACE)) !== 0 && ctx.kvGated(s)),
+    match: (s, ctx, push, p) => {
+      const wide = (p.flags & F_WIDE) !== 0;
+      if (wide) matchWideKeys(ctx, s, push);
+      if (wide && !ctx.kvGated(s)) return;
       if (s.includes('=') || s.includes(':')) matchKeyValues(ctx, s, push);
       if (s.includes(' -') || s.charCodeAt(0) === 45) matchCliFlags(ctx, s, push);
     },
     doc: {
       table: 'structural',
-      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`; a value opening with `[` or `{` is redacted whole (bounded at 4096 characters); the name is classified like a key (below)',
-      validator: 'name class; after `:` in free text, common words (`reset`, `expired`, ...) are not values',
+      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; a value opening with `[` or `{` is redacted whole (bounded at 4096 characters), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
+      validator: 'name class; an unquoted status word (`ok`, `reset`, `expired`, ...) is not a value (`auth=ok`, `session: expired`), nor a number under a plural (`tokens=1500`) or a header name under a header key',
       action: 'by class; credentials `[REDACTED:credential]`',
       misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces',
+    },
+  },
+  {
+    id: 'command-line-credential',
+    keywords: [],
+    gate: (p, _ctx, s) => (p.flags & F_SPACE) !== 0 && TOOL_GATE_RE.test(s),
+    match: (s, _ctx, push) => matchCommandLines(s, push),
+    doc: {
+      table: 'structural',
+      what: 'the password argument of common tools, after the tool name in the same command: `mysql -p<pw>` (attached), `redis-cli -a <pw>`, `sshpass -p <pw>`, `docker`/`podman`/`helm registry`/`oc`/`az`/`cf ... login -p <pw>`, `mongosh -p <pw>`, `sqlcmd -P <pw>`, `ldapsearch -w <pw>`, `curl -u user:<pw>` and `--user`/`--proxy-user`, `smbclient -U user%<pw>`, `openssl -passin pass:<pw>`, `zip -P <pw>`, `7z -p<pw>`, `net user name <pw>`, `rabbitmqctl add_user name <pw>` (`--password <pw>` of any tool is `key-value-credential`)',
+      validator: 'the tool name before the flag, in the same command (up to a newline, `;`, a pipe or `&`), so `-p 8080` elsewhere is kept',
+      action: '`[REDACTED:credential]`',
+      misses: 'other tools with short password flags; a password read from a file or stdin (`--password-stdin`) is not in the log anyway; a tool name more than 4096 characters before the flag',
+    },
+  },
+  {
+    id: 'connect-string-credential',
+    keywords: [],
+    gate: (p, _ctx, s) =>
+      ((p.flags & (F_SPACE | F_COLON)) !== 0 && CONNECT_GATE_RE.test(s)) ||
+      ((p.flags & F_COLON) !== 0 && mayHoldPgpass(s)),
+    match: (s, _ctx, push) => matchConnectStrings(s, push),
+    doc: {
+      table: 'structural',
+      what: 'Oracle `user/<pw>@db` (`jdbc:oracle:thin:scott/<pw>@h:1521:orcl`, `sqlplus scott/<pw>@orcl`, `expdp userid=scott/<pw>`, `CONNECT scott/<pw>`); `.netrc` `machine h login bob password <pw>`; `.pgpass` lines `host:port:db:user:<pw>`',
+      validator: 'Oracle: an Oracle tool or URL in the value; netrc: a `machine` or `default` entry; pgpass: five fields ending a line, at its start or after whitespace (port digits or `*`, database and user start with a letter, `:` escaped in the password), not all hex (IPv6)',
+      action: '`[REDACTED:credential]`',
+      misses: '`user/password@host` without an Oracle context (`alice/pw@host` alone is a path); a pgpass line glued to a word before it',
+    },
+  },
+  {
+    id: 'prose-credential',
+    keywords: [],
+    gate: (p, ctx, s) =>
+      (p.flags & F_SPACE) !== 0 &&
+      ((p.flags & F_WIDE) !== 0 || ctx.kvGated(s)) &&
+      PROSE_GATE_RE.test(s),
+    match: (s, _ctx, push) => matchProse(s, push),
+    doc: {
+      table: 'structural',
+      what: 'a secret after a credential word and whitespace, or prose: `password\\t<pw>`, `the password is <pw>`, `password for bob is <pw>`, `api key <pw>`, `token: <pw>`, also `Passwort ist`, `contraseña es`, `пароль`, `密码`, `パスワード`, `비밀번호`; a quoted value after the word is taken as is',
+      validator: '**looks like a secret**: 8 or more characters of three classes (lower, upper, digit, other), or of two with a digit from 12 on; not a URL, path, `key=value`, date or version, so `password is required`, `password reset sent` stay',
+      action: '`[REDACTED:credential]`',
+      misses: 'a password of one or two character classes in prose (`the password is sunshine`, `password 12345678`); a word other than the listed ones before it',
+    },
+  },
+  {
+    id: 'markup-credential',
+    keywords: ['</', 'value='],
+    gate: (p, ctx, s) => (p.flags & F_WIDE) !== 0 || ctx.kvGated(s),
+    match: (s, ctx, push) => matchElements(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'the text of an XML or HTML element whose name is classified like a key: `<password>`, `<wsse:Password Type=...>`, `<secret>`, `<apiKey>`, `<client_secret>`, CDATA too; .NET `<add key="Password" value="..."/>`; other classes (`<email>`, `<phone>`) get their action',
+      validator: 'the closing tag names the same element; the element name by class',
+      action: 'by class; credentials `[REDACTED:credential]`',
+      misses: 'an element holding child elements (only text up to the first `<` is read); HTML-escaped markup (`&lt;password&gt;`); a credential in an attribute is `key-value-credential` (`password="..."`)',
+    },
+  },
+  {
+    id: 'yaml-block-credential',
+    keywords: ['\n'],
+    gate: (p, ctx, s) => (p.flags & F_COLON) !== 0 && ctx.kvGated(s),
+    match: (s, ctx, push) => matchYamlBlocks(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'YAML values below a credential key that ends its line: a list (`passwords:` then `- <pw>` items) or a literal or folded block scalar (`password:` with a block indicator, then indented lines); each line is redacted',
+      validator: 'the key by class; the lines indented deeper than the key (list items also at its own indentation)',
+      action: '`[REDACTED:credential]` per line',
+      misses: 'more than 64 lines or 4096 characters of block; a flow value on the key line is `key-value-credential`',
+    },
+  },
+  {
+    id: 'sql-credential',
+    keywords: [],
+    gate: (p, ctx, s) => (p.flags & F_SPACE) !== 0 && ctx.kvGated(s) && SQL_GATE_RE.test(s),
+    match: (s, ctx, push) => matchSql(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'SQL: `IDENTIFIED BY <pw>` (quoted or bare, `IDENTIFIED WITH plugin BY`), `PASSWORD \'<pw>\'` (CREATE/ALTER USER/ROLE/LOGIN `WITH PASSWORD`, `SET PASSWORD FOR u = \'<pw>\'`), and the values of credential columns in `INSERT INTO t (..., password, ...) VALUES (...), (...)`',
+      validator: 'INSERT: the column list names a credential column (classified like a key); values mapped by position with a bounded tokenizer (quotes, doubled quotes, nested calls), 8192 characters at most',
+      action: '`[REDACTED:credential]`',
+      misses: '`INSERT` without a column list or with `SELECT`; a password assembled by a function call of several arguments; `UPDATE ... SET password = ...` is `key-value-credential`',
     },
   },
   ...KEYWORD_RULES.map((r) => keywordRule(r, KEYWORD_FLAGS[r.id] ?? 0)),
@@ -173,7 +267,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       what: 'card numbers, bare or grouped by one kind of separator',
       validator: '**Luhn + IIN prefix + length** per network (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay, Maestro, Mir); bare 12, 13 and 17 to 19 digit runs also need a card word (`card`, `visa`, `pan`, `cc`, ...) within 40 characters before (timestamps, snowflake ids); a bare run right after an id word (`order`, `ref=`, `tracking number`, `#`) with no card word is an id',
       action: 'mask: all digits but the last 4 become `*`, separators kept',
-      misses: 'a card right after an id word with no card word near (`order 4111...`); a card split across two values',
+      misses: 'a card right after an id word with no card word near (`order 4111...`); a card split across two values; groups separated by dots (`4111.1111.1111.1111`) or by mixed separators',
     },
   },
   {
@@ -190,7 +284,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       what: '`AAA-GG-SSSS`',
       validator: 'area not `000`/`666`/`9xx`, group not `00`, serial not `0000`, known published numbers rejected',
       action: '`[REDACTED:us-ssn]`',
-      misses: 'nine bare digits without the dashes (only under an `ssn` key)',
+      misses: 'nine bare digits without the dashes (only under an `ssn` key); groups separated by spaces or dots (`234 56 7891`)',
     },
   },
   {

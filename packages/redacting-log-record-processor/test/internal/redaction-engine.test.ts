@@ -52,6 +52,26 @@ const NEAR_MISSES = [
   '?sig=',
   '"password":"',
   '123-45-',
+  // The rules of redaction v2: tool flags, connect strings, prose, markup, YAML, SQL, wide keys.
+  'mysql -p',
+  'curl -u a',
+  'docker login -p ',
+  'sqlplus a/',
+  'jdbc:oracle:thin:a/b',
+  'machine h password ',
+  'h:1:d:u:',
+  'the password is ',
+  '<password>',
+  '<a:password x="',
+  'password:\n',
+  'passwords:\n- ',
+  "IDENTIFIED BY '",
+  "INSERT INTO t (password) VALUES ('",
+  'INSERT INTO t (a, password) VALUES (',
+  'p\u0430ssword=',
+  '密码：',
+  'password=ab"',
+  'password=[REDACTED:credential]',
 ];
 
 describe('RedactionEngine', () => {
