@@ -22,8 +22,6 @@ const CLI_FLAG_RE =
 /** A bracketed value that holds only keys and this processor's placeholders (already redacted). */
 const OWN_STRUCTURE_RE =
   /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
-/** Longest bracketed value read under a credential key; a longer one is redacted to this length. */
-const MAX_BRACKET_VALUE = 4096;
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
 const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 
@@ -63,7 +61,7 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
         re.lastIndex = end;
         continue;
       }
-      end = bracketEnd(s, start, MAX_BRACKET_VALUE);
+      end = bracketEnd(s, start);
       // Already redacted (only keys and placeholders inside): nothing in it to scan again.
       if (OWN_STRUCTURE_RE.test(s.slice(start, end))) {
         re.lastIndex = end;
@@ -137,10 +135,11 @@ function looksSecretAfterColon(value: string): boolean {
 
 /**
  * End of the bracketed value opening at `open` (`[` or `{`), skipping brackets inside JSON strings;
- * an unclosed or longer value ends at `max` characters. Runs only under a credential key.
+ * an unclosed value (a cut string) runs to the end. Runs only under a credential key, and the scan
+ * resumes after the value, so the values read never overlap: linear in the string.
  */
-function bracketEnd(s: string, open: number, max: number): number {
-  const limit = Math.min(s.length, open + max);
+function bracketEnd(s: string, open: number): number {
+  const limit = s.length;
   let depth = 0;
   let inString = false;
   for (let i = open; i < limit; i++) {
