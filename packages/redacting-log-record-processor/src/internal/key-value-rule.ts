@@ -23,12 +23,15 @@ const CLI_FLAG_RE =
 const OWN_STRUCTURE_RE =
   /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
+/** Work units per pair found (the regex's group indices, the key's class, the replacement). */
+const PAIR_COST = 64;
 const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 
 export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
   const re = KV_RE;
   re.lastIndex = 0;
   for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    ctx.charge(PAIR_COST);
     const g = m.groups!;
     const key = g['key']!;
     const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
@@ -119,6 +122,7 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
 
 export function matchCliFlags(ctx: RuleContext, s: string, push: Push): void {
   for (const m of s.matchAll(CLI_FLAG_RE)) {
+    ctx.charge(PAIR_COST);
     const g = m.groups!;
     if (ctx.keys.classify(g['key']!) !== 'credential') continue;
     const group = g['dq'] !== undefined ? 'dq' : g['sq'] !== undefined ? 'sq' : 'bare';

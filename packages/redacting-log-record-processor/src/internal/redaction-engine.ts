@@ -102,6 +102,8 @@ export class RedactionEngine implements RuleContext {
   private readonly _hits: Hit[] = [];
   /** Whether the last `_scanText` saw a non-ASCII character (format characters may hide in it). */
   private _sawNonAscii = false;
+  /** The tally of the string `_scanText` is scanning, charged by the matchers through `charge`. */
+  private _scanTally: Tally | undefined;
   private readonly _clean = new Set<string>();
   private readonly _hmacCache = new Map<string, string>();
 
@@ -526,6 +528,10 @@ export class RedactionEngine implements RuleContext {
     return redacted === decoded ? out : redacted;
   }
 
+  charge(units: number): void {
+    if (this._scanTally !== undefined) this._charge(this._scanTally, units);
+  }
+
   private _charge(tally: Tally, units: number): void {
     tally.work += units;
     if (tally.work > tally.budget) throw new BudgetExceededError();
@@ -534,6 +540,7 @@ export class RedactionEngine implements RuleContext {
   private _scanText(s: string, tally: Tally): string {
     const n = s.length;
     this._charge(tally, n);
+    this._scanTally = tally;
     const hits = this._hits;
     if (hits.length !== 0) hits.length = 0;
     const push = (start: number, end: number, rep: string): void => {

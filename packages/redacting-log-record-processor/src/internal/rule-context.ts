@@ -23,6 +23,11 @@ export interface RuleContext {
   /** Stems of sensitive key names (built-in and the `keys` option): the key-value gate. */
   readonly kvGate: RegExp;
   keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction;
+  /**
+   * Charges work beyond the one pass per character the engine charges for a rule: a matcher calls
+   * it per candidate it validates, so the per-record budget bounds the time a record can take.
+   */
+  charge(units: number): void;
   classRep(cls: RedactionClass, text: string, action: RedactionAction, label: string): string;
   paymentRep(text: string, label: string): string;
   ibanRep(text: string): string;
