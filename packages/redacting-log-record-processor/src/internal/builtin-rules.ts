@@ -101,7 +101,7 @@ function matchJwt(s: string, i: number, charge: (units: number) => void): number
   const header = s.slice(i, j).replace(/=+$/, '');
   if (j === n) return header.length >= 16 && JWT_TRUNCATED_HEADER_RE.test(header) ? n : -1;
   if (header.length < 10 || s.charCodeAt(j) !== 46) return -1;
-  charge(32 + 2 * header.length); // base64 decode and JSON.parse
+  charge(2 * header.length); // base64 decode and JSON.parse
   if (!isJwtHeader(header)) return -1;
   let end = j + 1;
   for (let seg = 0; seg < 4; seg++) {

@@ -56,7 +56,7 @@ export function matchDigitRuns(ctx: RuleContext, s: string, push: Push): void {
 }
 
 /** Work units per window of digit groups tried (digits gathered, IIN and Luhn). */
-const WINDOW_COST = 24;
+const WINDOW_COST = 8;
 
 function cardCandidates(
   ctx: RuleContext,
