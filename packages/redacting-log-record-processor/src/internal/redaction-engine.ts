@@ -776,6 +776,7 @@ const FORMAT_CHARS_RE =
   /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 // A run of backslashes: `\\\\u0061` is the same escape inside a JSON string encoded twice.
 const UNICODE_ESCAPE_RE = /\\{1,8}u([0-9A-Fa-f]{4})/g;
+const MULTI_ESCAPED_QUOTE_RE = /\\{2,16}"/g;
 const HTML_ENTITY_RE = /&(?:(quot|apos|amp|lt|gt)|#([0-9]{1,5})|#[xX]([0-9A-Fa-f]{1,4}));/g;
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   quot: '"',
@@ -806,6 +807,9 @@ function decodeView(s: string, nonAscii: boolean): string {
       return isFormatChar(c) ? '' : m;
     });
   }
+  // JSON encoded three times or more inside other text (`\\\"password\\\":`): its quotes, with
+  // the backslashes before them, read as plain quotes (`\"` alone the key-value rule reads as is).
+  if (out.includes('\\\\"')) out = out.replace(MULTI_ESCAPED_QUOTE_RE, '"');
   if (out.includes('&')) {
     out = out.replace(HTML_ENTITY_RE, (m, name?: string, dec?: string, hex?: string) => {
       if (name !== undefined) return NAMED_ENTITIES[name]!;
