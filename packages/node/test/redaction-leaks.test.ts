@@ -18,6 +18,10 @@ import {
   githubToken,
   randMixed,
 } from '../../redacting-log-record-processor/test/fixtures/secrets.js';
+import {
+  escapedJsonShapes,
+  tokenShapes,
+} from '../../redacting-log-record-processor/test/fixtures/token-shapes.js';
 import { startOtlpReceiver } from './support/otlp-receiver.js';
 import type { OtlpReceiver } from './support/otlp-receiver.js';
 
@@ -70,7 +74,12 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
       });
       const values = [
         ...valueFixtures(),
-        ...leakShapes().map((shape) => ({
+        // The JSON past the parse cap is longer than the security logger's 8192-character cut.
+        ...[
+          ...leakShapes(),
+          ...tokenShapes(),
+          ...escapedJsonShapes(65_536).filter((shape) => shape.text.length < 8192),
+        ].map((shape) => ({
           ruleId: shape.name,
           text: shape.text,
           forbidden: shape.forbidden,

@@ -23,8 +23,10 @@ const MAX_BODY_KEYS = 32;
 /**
  * A `LogRecordProcessor` that redacts each record in place during `onEmit`: attributes at any depth
  * (masked in place or deleted), the body (string or structured, replaced through `setBody`), JSON
- * inside strings, `exception.*` attributes, URLs and HTTP header attributes. `eventName`, severity and
- * timestamps are never touched and the record is never dropped.
+ * inside strings, `exception.*` attributes, URLs, HTTP header attributes and a free-form
+ * `severityText`. `eventName`, the severity number and timestamps are never touched and the record
+ * is never dropped. Object values are replaced by copies, so what the application writes into its
+ * own objects after `emit` never reaches a later exporter.
  *
  * Register it before every exporting processor: the SDK makes records read-only after the last
  * `onEmit`, and `SimpleLogRecordProcessor` exports inside its own `onEmit`.
@@ -46,7 +48,7 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
 
   /** Redacts the record in place; never throws. */
   onEmit(logRecord: ReadWriteLogRecord, _context?: Context): void {
-    const tally = this._engine.newTally();
+    const tally = this._engine.newTally(true);
     try {
       this._redactRecord(logRecord, tally);
     } catch (err) {
@@ -85,6 +87,7 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
       if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
       if (SUMMARY_COUNTS.has(key) && typeof attrs[key] === 'number') continue;
       const value = attrs[key];
+      const before = tally.leaves;
       let r: unknown;
       try {
         r =
@@ -103,6 +106,8 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
         if (debug) (removedKeys ??= []).push(key);
       } else {
         attrs[key] = r;
+        // A copy of an object value (nothing in it redacted) is not a masked value.
+        if (tally.leaves === before && r !== ERROR_PLACEHOLDER) continue;
         masked++;
         if (debug) (maskedKeys ??= []).push(key);
       }
@@ -122,8 +127,25 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
       }
       if (r !== body) {
         setBody(record, r === REMOVE ? ERROR_PLACEHOLDER : r);
-        bodyMasked = Math.max(1, tally.leaves - before);
+        // A fresh copy with nothing redacted in it is not a masked body.
+        if (tally.leaves !== before || r === ERROR_PLACEHOLDER || r === REMOVE) {
+          bodyMasked = Math.max(1, tally.leaves - before);
+        }
       }
+    }
+
+    // severityText is any string a plain OTel logger sets, and every exporter writes it.
+    const severityText = record.severityText;
+    if (typeof severityText === 'string' && severityText.length >= 6) {
+      let r: unknown;
+      try {
+        r = this._engine.redactValue(severityText, undefined, tally, 0);
+      } catch (err) {
+        (tally.errors ??= []).push(err);
+        r = ERROR_PLACEHOLDER;
+      }
+      if (r !== severityText)
+        setSeverityText(record, typeof r === 'string' ? r : ERROR_PLACEHOLDER);
     }
 
     if (this._summary === 'silent') return;
@@ -153,6 +175,11 @@ function attributeValueLengthLimit(record: ReadWriteLogRecord): number {
     ._logRecordLimits;
   const limit = limits?.attributeValueLengthLimit;
   return typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : -1;
+}
+
+function setSeverityText(record: ReadWriteLogRecord, text: string): void {
+  if (typeof record.setSeverityText === 'function') record.setSeverityText(text);
+  else (record as { severityText?: string }).severityText = text;
 }
 
 function setBody(record: ReadWriteLogRecord, body: unknown): void {

@@ -69,7 +69,7 @@ describe('RedactingLogRecordProcessor', () => {
       expect(typeof raw).toBe('string');
       expect(raw).not.toContain(token);
       const clean = Buffer.from([0, 1, 2, 250, 251]);
-      expect(emit({ body: clean }).body).toBe(clean);
+      expect(emit({ body: clean }).body).toStrictEqual(clean);
     });
 
     it('keeps values under keys that only mention a credential word', () => {
@@ -138,7 +138,7 @@ describe('RedactingLogRecordProcessor', () => {
       ).toEqual([]);
       expect(JSON.stringify(exporter.getFinishedLogRecords()[1]!.body)).not.toContain(c);
       const date = new Date(0);
-      expect(emit({ body: date }).body).toBe(date);
+      expect(emit({ body: date }).body).toStrictEqual(date);
     });
 
     it('leaves no token-shaped remainder of a value the SDK cut at its length limit', () => {

@@ -5,6 +5,7 @@ import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { describe, expect, it } from 'vitest';
 import { leakShapes } from './fixtures/leak-shapes.js';
+import { tokenShapes } from './fixtures/token-shapes.js';
 import { B64, rand, randMixed, valueFixtures } from './fixtures/secrets.js';
 import { setup } from './setup.js';
 
@@ -42,6 +43,7 @@ describe('RedactingLogRecordProcessor', () => {
       const texts = [
         ...valueFixtures().map((f) => f.text),
         ...leakShapes().map((s) => s.text),
+        ...tokenShapes().map((s) => s.text),
         ...oracleShapes(),
       ];
       const { emit } = setup();

@@ -27,6 +27,8 @@ export interface PrefixRule {
   readonly doc?: RuleDoc;
   /** A matcher used instead of `re` (JWT): the end of the match at `i`, or -1; charges its work. */
   readonly matchAt?: (s: string, i: number, charge: (units: number) => void) => number;
+  /** The prefix is matched in any case (`GHP_`, `Npm_`): dispatched on every case of its first two characters. */
+  readonly anyCase?: boolean;
 }
 
 /** A rule that needs a substring somewhere in the string before its (global, bounded) regex runs. */
@@ -55,9 +57,20 @@ function prefixRule(
   source: string,
   maxLength: number,
   validate?: PrefixRule['validate'],
+  anyCase?: boolean,
 ): PrefixRule {
-  const rule = { id, starts, re: new RegExp(source, 'y'), maxLength };
-  return validate ? { ...rule, validate } : rule;
+  const rule: PrefixRule = { id, starts, re: new RegExp(source, 'y'), maxLength };
+  return { ...rule, ...(validate ? { validate } : {}), ...(anyCase ? { anyCase } : {}) };
+}
+
+/** A literal prefix in any case: `gh` becomes `[gG][hH]` (no `i` flag: it would widen the body too). */
+function anyCase(literal: string): string {
+  return literal.replace(/[a-zA-Z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+}
+
+/** Random-looking: a digit and both cases (`sk-` + 48 without a marker is otherwise a word run). */
+function mixed(m: string): boolean {
+  return /[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m);
 }
 
 const ALNUM = '[A-Za-z0-9]';
@@ -103,21 +116,27 @@ function matchJwt(s: string, i: number, charge: (units: number) => void): number
 
 /** Vendor tokens with a literal prefix (secrets-and-pii.md S1 to S37). */
 export const PREFIX_RULES: readonly PrefixRule[] = [
-  prefixRule('github-token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], fixed('gh[pousr]_', ALNUM, 36), 40,
-    (m, atEnd) => (m.length === 40 ? isValidGithubToken(m) : atEnd)),
-  prefixRule('github-fine-grained-pat', ['github_pat_'], fixed('github_pat_', '[A-Za-z0-9_]', 82), 93),
+  prefixRule('github-token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], fixed(`${anyCase('gh')}[pousrPOUSR]_`, ALNUM, 36), 40,
+    (m, atEnd) => (m.length === 40 ? isValidGithubToken(m) : atEnd), true),
+  prefixRule('github-fine-grained-pat', ['github_pat_'], fixed(anyCase('github_pat_'), '[A-Za-z0-9_]', 82), 93, undefined, true),
   prefixRule('aws-access-key-id', ['AKIA', 'ASIA', 'ABIA', 'ACCA'], fixed('AKIA|ASIA|ABIA|ACCA', '[A-Z2-7]', 16), 20),
   prefixRule('aws-bedrock-api-key', ['ABSK'], 'ABSK(?:[A-Za-z0-9+/]{109,269}={0,2}|[A-Za-z0-9+/]{16,108}$)', 275),
   prefixRule('slack-token', ['xox', 'xapp'], '(?:xoxe\\.)?(?:xox[abposre]|xapp)-(?:[0-9]{1,2}-)?[A-Za-z0-9-]{10,250}', 270),
   prefixRule('slack-webhook', ['hooks.slack.com'], '(hooks\\.slack\\.com/(?:services|workflows|triggers)/)[A-Za-z0-9+/_]{8,120}', 160),
-  prefixRule('stripe-key', ['sk_', 'rk_'], '[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,120}', 130),
+  prefixRule('stripe-key', ['sk_', 'rk_'], `[sSrR][kK]_(?:${anyCase('live')}|${anyCase('test')}|${anyCase('prod')})_[A-Za-z0-9]{10,120}`, 130, undefined, true),
+  prefixRule('stripe-webhook-secret', ['whsec_'], `${anyCase('whsec_')}(?:[A-Za-z0-9+/]{32,88}={0,2}${R}|[A-Za-z0-9+/]{16,31}$)`, 92, undefined, true),
   prefixRule('google-api-key', ['AIza'], fixed('AIza', B64URL, 35), 39),
+  prefixRule('google-oauth-client-secret', ['GOCSPX-'], fixed('GOCSPX-', B64URL, 28), 35),
+  prefixRule('google-oauth-access-token', ['ya29.'], 'ya29\\.[A-Za-z0-9_-]{20,2048}', 2053),
   prefixRule('azure-storage-account-key', ['AccountKey='], '(AccountKey=)[A-Za-z0-9+/]{16,86}={0,2}', 100),
   prefixRule('azure-shared-access-key', ['SharedAccessKey='], '(SharedAccessKey=)[A-Za-z0-9+/]{16,88}={0,2}', 110),
-  prefixRule('npm-token', ['npm_'], fixed('npm_', ALNUM, 36), 40),
+  prefixRule('npm-token', ['npm_'], fixed(anyCase('npm_'), ALNUM, 36), 40, undefined, true),
   prefixRule('pypi-token', ['pypi-'], 'pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{8,1000}', 1030),
+  // With the `T3BlbkFJ` marker, or without it: project, service-account and admin keys (`sk-proj-`
+  // + 40 or more) and the legacy 48-character key, which must look random.
   prefixRule('openai-api-key', ['sk-'],
-    'sk-(?:(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{8,74}|(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,160}$)', 170),
+    `sk-(?:(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{8,74}|(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{40,200}${R}|[A-Za-z0-9_-]{20,200}$)|(?:[A-Za-z0-9]{48}${R}|[A-Za-z0-9]{24,47}$))`, 210,
+    (m) => !/^sk-[A-Za-z0-9]{24,48}$/.test(m) || mixed(m)),
   prefixRule('anthropic-api-key', ['sk-ant-'], 'sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{8,128}', 150),
   prefixRule('twilio-api-key', ['SK'], fixed('SK', HEX, 32, 16), 34),
   prefixRule('sendgrid-api-key', ['SG.'], 'SG\\.[A-Za-z0-9_-]{16,22}(?:\\.[A-Za-z0-9_-]{0,43})?', 69),
@@ -187,12 +206,27 @@ export function buildDispatch(
     const list = (table[index] ??= []);
     if (!list.includes(rule)) list.push(rule);
   };
+  const cases = (c: string, any: boolean): number[] =>
+    any
+      ? [...new Set([c.toLowerCase(), c.toUpperCase()])].map((x) => x.charCodeAt(0))
+      : [c.charCodeAt(0)];
   for (const rule of rules) {
+    const any = rule.anyCase === true;
     for (const start of rule.starts) {
-      const c0 = start.charCodeAt(0);
-      if (start.length === 1) for (let c1 = 0; c1 < 128; c1++) add(c0 * 128 + c1, rule);
-      else add(c0 * 128 + start.charCodeAt(1), rule);
+      for (const c0 of cases(start.charAt(0), any)) {
+        if (start.length === 1) for (let c1 = 0; c1 < 128; c1++) add(c0 * 128 + c1, rule);
+        else for (const c1 of cases(start.charAt(1), any)) add(c0 * 128 + c1, rule);
+      }
     }
   }
   return table;
+}
+
+/**
+ * The rules also tried inside a word, right after `_` or a digit (`MY_ghp_...`, `1ghp_...`): those
+ * whose every prefix has 3 or more characters, so a short prefix (`SK`, Discord's `M`) never fires
+ * inside an identifier.
+ */
+export function midTokenRules(rules: readonly PrefixRule[]): PrefixRule[] {
+  return rules.filter((r) => r.matchAt === undefined && r.starts.every((p) => p.length >= 3));
 }

@@ -55,6 +55,9 @@ export function matchDigitRuns(ctx: RuleContext, s: string, push: Push): void {
   }
 }
 
+/** Work units per window of digit groups tried (digits gathered, IIN and Luhn). */
+const WINDOW_COST = 8;
+
 function cardCandidates(
   ctx: RuleContext,
   s: string,
@@ -63,23 +66,24 @@ function cardCandidates(
   k: number,
   push: Push,
 ): void {
-  // Windows of whole segments holding 12 to 19 digits; bounded by 19 digits per window.
+  // Windows of whole segments holding 12 to 19 digits; bounded by 19 digits per window, and each
+  // window extends the previous one (digits and separator check), so a run costs O(segments).
   for (let a = 0; a < k; a++) {
-    let total = 0;
+    let digits = '';
     let found = -1;
+    const sep = a + 1 < k ? s.charCodeAt(segEnds[a]!) : -1;
     for (let b = a; b < k; b++) {
-      total += segEnds[b]! - segStarts[b]!;
-      if (total > 19) break;
-      if (total < 12) continue;
-      if (b > a && !sameSeparators(s, segEnds, a, b)) break;
-      const digits =
-        b === a ? s.slice(segStarts[a], segEnds[a]) : digitsOf(s, segStarts, segEnds, a, b);
+      if (b > a && s.charCodeAt(segEnds[b - 1]!) !== sep) break;
+      digits += s.slice(segStarts[b], segEnds[b]);
+      if (digits.length > 19) break;
+      if (digits.length < 12) continue;
+      ctx.charge(WINDOW_COST);
       if (!isValidCardNumber(digits)) continue;
       const bare = b === a;
       if (bare) {
-        const ctx = s.slice(Math.max(0, segStarts[a]! - 40), segStarts[a]);
-        const card = CARD_CONTEXT_RE.test(ctx);
-        if (!card && (digits.length < 14 || digits.length > 16 || ID_CONTEXT_RE.test(ctx))) {
+        const ctx40 = s.slice(Math.max(0, segStarts[a]! - 40), segStarts[a]);
+        const card = CARD_CONTEXT_RE.test(ctx40);
+        if (!card && (digits.length < 14 || digits.length > 16 || ID_CONTEXT_RE.test(ctx40))) {
           continue;
         }
       }
@@ -91,22 +95,4 @@ function cardCandidates(
       a = found;
     }
   }
-}
-
-function sameSeparators(s: string, segEnds: readonly number[], a: number, b: number): boolean {
-  const first = s.charCodeAt(segEnds[a]!);
-  for (let x = a + 1; x < b; x++) if (s.charCodeAt(segEnds[x]!) !== first) return false;
-  return true;
-}
-
-function digitsOf(
-  s: string,
-  segStarts: readonly number[],
-  segEnds: readonly number[],
-  a: number,
-  b: number,
-): string {
-  let out = '';
-  for (let x = a; x <= b; x++) out += s.slice(segStarts[x], segEnds[x]);
-  return out;
 }

@@ -26,15 +26,16 @@ const WIDE_KV_RE =
 /** A bracketed value that holds only keys and this processor's placeholders (already redacted). */
 const OWN_STRUCTURE_RE =
   /^(?:[\s[\]{},:]|\\?"[A-Za-z0-9_.-]{0,64}\\?"[ \t]{0,3}:|\\?"\[REDACTED:[a-z0-9-]{1,40}\]\\?")*$/;
-/** Longest bracketed value read under a credential key; a longer one is redacted to this length. */
-const MAX_BRACKET_VALUE = 4096;
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
+/** Work units per pair found (the regex's group indices, the key's class, the replacement). */
+const PAIR_COST = 64;
 const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
 
 export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
   const re = KV_RE;
   re.lastIndex = 0;
   for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    ctx.charge(PAIR_COST);
     const g = m.groups!;
     const key = g['key']!;
     const before = m.index > 0 ? s.charCodeAt(m.index - 1) : -1;
@@ -67,7 +68,7 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
         re.lastIndex = end;
         continue;
       }
-      end = bracketEnd(s, start, MAX_BRACKET_VALUE);
+      end = bracketEnd(s, start);
       // `password=[REDACTED:credential]hunter2`: what runs on after the brackets is value too.
       const rest = valueTailEnd(s, end);
       if (rest > end) {
@@ -170,6 +171,7 @@ export function matchWideKeys(ctx: RuleContext, s: string, push: Push): void {
 
 export function matchCliFlags(ctx: RuleContext, s: string, push: Push): void {
   for (const m of s.matchAll(CLI_FLAG_RE)) {
+    ctx.charge(PAIR_COST);
     const g = m.groups!;
     if (ctx.keys.classify(g['key']!) !== 'credential') continue;
     const group = g['dq'] !== undefined ? 'dq' : g['sq'] !== undefined ? 'sq' : 'bare';
@@ -227,10 +229,11 @@ function quotedTailEnd(s: string, end: number): number {
 
 /**
  * End of the bracketed value opening at `open` (`[` or `{`), skipping brackets inside JSON strings;
- * an unclosed or longer value ends at `max` characters. Runs only under a credential key.
+ * an unclosed value (a cut string) runs to the end. Runs only under a credential key, and the scan
+ * resumes after the value, so the values read never overlap: linear in the string.
  */
-function bracketEnd(s: string, open: number, max: number): number {
-  const limit = Math.min(s.length, open + max);
+function bracketEnd(s: string, open: number): number {
+  const limit = s.length;
   let depth = 0;
   let inString = false;
   for (let i = open; i < limit; i++) {

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { RedactionAction, RedactionClass } from '../types.js';
 import type { PrefixRule } from './builtin-rules.js';
-import { buildDispatch, PREFIX_RULES } from './builtin-rules.js';
+import { buildDispatch, midTokenRules, PREFIX_RULES } from './builtin-rules.js';
 import type { KeyClass } from './key-classifier.js';
 import { KeyClassifier } from './key-classifier.js';
 import type { CompiledRule, ResolvedOptions } from './options.js';
@@ -48,6 +48,11 @@ export interface Tally {
   errors: unknown[] | undefined;
   /** The SDK's attribute value length limit while attributes are walked: strings this long were cut. */
   cutLength: number;
+  /**
+   * Return fresh maps, arrays and bytes even where nothing changed (the processor: an exporter that
+   * runs later must not see what the application writes into its own objects after `emit`).
+   */
+  readonly copy: boolean;
 }
 
 interface Hit {
@@ -90,11 +95,16 @@ export class RedactionEngine implements RuleContext {
   readonly kvGate: RegExp;
   private readonly _o: ResolvedOptions;
   private readonly _dispatch: ReadonlyArray<readonly PrefixRule[] | undefined>;
+  private readonly _midDispatch: ReadonlyArray<readonly PrefixRule[] | undefined>;
   private readonly _textRules: readonly TextRule[];
   private readonly _customRules: readonly CompiledRule[];
   private readonly _keyRulesOn: Readonly<Record<RedactionClass, boolean>>;
   private readonly _cardOn: boolean;
   private readonly _hits: Hit[] = [];
+  /** Whether the last `_scanText` saw a non-ASCII character (format characters may hide in it). */
+  private _sawNonAscii = false;
+  /** The tally of the string `_scanText` is scanning, charged by the matchers through `charge`. */
+  private _scanTally: Tally | undefined;
   private readonly _clean = new Set<string>();
   private readonly _hmacCache = new Map<string, string>();
   private _gated: string | undefined;
@@ -117,7 +127,9 @@ export class RedactionEngine implements RuleContext {
       'session-id': on('key-session-id'),
       ip: on('key-ip'),
     };
-    this._dispatch = buildDispatch(PREFIX_RULES.filter((r) => on(r.id)));
+    const prefixRules = PREFIX_RULES.filter((r) => on(r.id));
+    this._dispatch = buildDispatch(prefixRules);
+    this._midDispatch = buildDispatch(midTokenRules(prefixRules));
     this._textRules = TEXT_RULES.filter((r) => on(r.id));
     this._customRules = options.rules;
     const stems = [
@@ -150,8 +162,8 @@ export class RedactionEngine implements RuleContext {
   }
 
   /** A fresh tally for one record. */
-  newTally(): Tally {
-    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined, cutLength: -1 };
+  newTally(copy = false): Tally {
+    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined, cutLength: -1, copy };
   }
 
   /** Redacts the value found under `key`; returns the same reference when nothing changed. */
@@ -202,7 +214,10 @@ export class RedactionEngine implements RuleContext {
           return BUDGET_PLACEHOLDER;
         }
         if (Array.isArray(value)) return this._redactArray(value, cls, tally, depth);
-        if (!isPlainObject(value)) return this._redactInstance(value, cls, tally, depth, key);
+        // A literal with its own `toJSON` prints through it, as late as the exporter runs.
+        if (!isPlainObject(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+          return this._redactInstance(value, cls, tally, depth, key);
+        }
         return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
       default:
         return value;
@@ -227,7 +242,10 @@ export class RedactionEngine implements RuleContext {
     }
     const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
     const r = this._redactString(text, cls, tally, depth);
-    return r === text ? value : r;
+    if (r !== text) return r;
+    if (!tally.copy || !(value instanceof Uint8Array)) return value;
+    // Not `value.slice()`: on a Buffer that is a view of the same memory.
+    return Buffer.isBuffer(value) ? Buffer.from(value) : value.slice();
   }
 
   /**
@@ -243,12 +261,15 @@ export class RedactionEngine implements RuleContext {
     key: string | undefined,
   ): unknown {
     const o = value as { toJSON?: unknown; toString?: unknown };
+    if (tally.copy && value instanceof Date) return new Date(value.getTime());
     let printed: unknown;
+    let fields: unknown;
     try {
       if (typeof o.toJSON === 'function') printed = (o.toJSON as () => unknown).call(value);
       else if (typeof o.toString === 'function' && o.toString !== Object.prototype.toString) {
-        const fields = this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
-        if (fields !== value) return fields;
+        const before = tally.leaves;
+        fields = this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        if (tally.leaves !== before) return fields;
         printed = (o.toString as () => unknown).call(value);
       } else {
         return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
@@ -258,9 +279,12 @@ export class RedactionEngine implements RuleContext {
       tally.leaves++;
       return ERROR_PLACEHOLDER;
     }
-    if (printed === value) return value;
+    if (printed === value) return tally.copy ? fields : value;
     const r = this.redactValue(printed, cls, tally, depth + 1, key);
-    return r === printed ? value : r;
+    if (r !== printed) return r;
+    // A copy holds what the instance printed now (its toJSON) or its fields, never the live object.
+    if (tally.copy) return fields ?? r;
+    return value;
   }
 
   private _redactArray(
@@ -270,15 +294,42 @@ export class RedactionEngine implements RuleContext {
     depth: number,
   ): unknown {
     let out: unknown[] | undefined;
+    const pairs = cls === undefined && this._isNamePairs(arr);
     for (let i = 0; i < arr.length; i++) {
       const v = arr[i];
-      let r = this.redactValue(v, cls, tally, depth + 1);
+      // `['Authorization', 'Token x', 'Cookie', ...]` (Node's rawHeaders, header pair arrays): the
+      // value after a name is classified by that name.
+      let valueCls = cls;
+      if (pairs && (i & 1) === 1) {
+        const named = this.keys.classify(arr[i - 1] as string);
+        if (named !== 'allow') valueCls = named;
+      }
+      let r = this.redactValue(v, valueCls, tally, depth + 1);
       if (r === v) continue;
-      if (r === REMOVE) r = `[REDACTED:${classLabel(cls)}]`;
+      if (r === REMOVE) r = `[REDACTED:${classLabel(valueCls)}]`;
       out ??= arr.slice();
       out[i] = r;
     }
-    return out ?? arr;
+    return out ?? (tally.copy ? arr.slice() : arr);
+  }
+
+  /**
+   * A flat list of name/value pairs: an even number of items, every even one a string shaped like a
+   * header or key name, and at least one of them a sensitive name.
+   */
+  private _isNamePairs(arr: readonly unknown[]): boolean {
+    const n = arr.length;
+    if (n < 2 || (n & 1) === 1 || n > 512 || typeof arr[0] !== 'string') return false;
+    let named = false;
+    for (let i = 0; i < n; i += 2) {
+      const k = arr[i];
+      if (typeof k !== 'string' || !PAIR_NAME_RE.test(k)) return false;
+      if (!named) {
+        const c = this.keys.classify(k);
+        named = c !== undefined && c !== 'allow';
+      }
+    }
+    return named;
   }
 
   private _redactMap(
@@ -291,19 +342,36 @@ export class RedactionEngine implements RuleContext {
     let out: Record<string, unknown> | undefined;
     // Credentials taint their whole subtree; other classes describe only scalar values.
     const inherited = cls === 'credential' || cls === 'cookie' ? cls : undefined;
+    // `{ name: 'password', value: x }` (header lists, form fields, HAR entries): the value is
+    // classified by the name it holds.
+    const valueKey = inherited === undefined ? pairValueKey(map) : undefined;
+    const pairCls = valueKey === undefined ? undefined : this._pairClass(map);
     for (const k in map) {
       if (!Object.prototype.hasOwnProperty.call(map, k)) continue;
       const v = map[k];
       const r =
         inherited !== undefined
           ? this.redactValue(v, inherited, tally, depth + 1)
-          : this.redactEntry(k, v, tally, depth + 1, key);
+          : pairCls !== undefined && k === valueKey
+            ? this.redactValue(v, pairCls, tally, depth + 1)
+            : this.redactEntry(k, v, tally, depth + 1, key);
       if (r === v) continue;
       out ??= { ...map };
       if (r === REMOVE) delete out[k];
       else out[k] = r;
     }
-    return out ?? map;
+    return out ?? (tally.copy ? { ...map } : map);
+  }
+
+  /** The class of the name a name/value object holds (`name`, `key`, `Name`, `Key`). */
+  private _pairClass(map: Record<string, unknown>): Exclude<KeyClass, 'allow'> | undefined {
+    for (const f of PAIR_NAME_FIELDS) {
+      const name = map[f];
+      if (typeof name !== 'string') continue;
+      const c = this.keys.classify(name);
+      return c === 'allow' ? undefined : c;
+    }
+    return undefined;
   }
 
   private _redactNumber(value: number | bigint, cls: KeyClass | undefined, tally: Tally): unknown {
@@ -426,6 +494,15 @@ export class RedactionEngine implements RuleContext {
       c0 = trimmed.charCodeAt(0);
       cLast = trimmed.charCodeAt(trimmed.length - 1);
     }
+    // JSON encoded again as a JSON string (`"{\\"password\\":...}"`, any number of times).
+    if (c0 === 34 && cLast === 34 && n <= this._o.maxJsonLength && depth < this._o.maxDepth) {
+      const inner = parseJsonString(s);
+      if (inner !== undefined) {
+        tally.work += n;
+        const r = this.scanString(inner, tally, depth + 1);
+        if (r !== inner) return JSON.stringify(r);
+      }
+    }
     const jsonLike = (c0 === 123 && cLast === 125) || (c0 === 91 && cLast === 93);
     if (!jsonLike) {
       const out = this._scanDecoding(s, tally);
@@ -456,16 +533,22 @@ export class RedactionEngine implements RuleContext {
   }
 
   /**
-   * Scans the text, then, when it holds percent-escapes (URLs, form bodies), its decoded form too:
-   * `note=used%20ghp_...` hides the token's boundary and `%3D` hides `password=`. When only the
-   * decoded form has something to redact, the redacted decoded form is returned.
+   * Scans the text, then, when it holds escapes, its decoded form too: percent-escapes
+   * (`note=used%20ghp_...` hides the token's boundary, `%3D` hides `password=`), `\\u0067`
+   * escapes of token characters, HTML entities (`{&quot;password&quot;:...}`) and invisible format
+   * characters inside a token (`ghp_Kw6F\u200b...`), which are dropped. When only the decoded form
+   * has something to redact, the redacted decoded form is returned.
    */
   private _scanDecoding(s: string, tally: Tally): string {
     const out = this._scanText(s, tally);
-    if (!out.includes('%') || !PERCENT_ESCAPE_RE.test(out)) return out;
-    const decoded = percentDecode(out);
+    const decoded = decodeView(out, this._sawNonAscii);
+    if (decoded === out) return out;
     const redacted = this._scanText(decoded, tally);
     return redacted === decoded ? out : redacted;
+  }
+
+  charge(units: number): void {
+    if (this._scanTally !== undefined) this._charge(this._scanTally, units);
   }
 
   private _charge(tally: Tally, units: number): void {
@@ -476,6 +559,7 @@ export class RedactionEngine implements RuleContext {
   private _scanText(s: string, tally: Tally): string {
     const n = s.length;
     this._charge(tally, n);
+    this._scanTally = tally;
     const hits = this._hits;
     if (hits.length !== 0) hits.length = 0;
     const push = (start: number, end: number, rep: string): void => {
@@ -492,10 +576,15 @@ export class RedactionEngine implements RuleContext {
     let digitRun = 0;
     let maxDigitRun = 0;
     let prevToken = false;
+    let prevGlue = false;
     const dispatch = this._dispatch;
+    const midDispatch = this._midDispatch;
+    let nonAscii = false;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      const t = c < 128 ? CHAR_TABLE[c]! : F_WIDE;
+      let t = F_WIDE;
+      if (c < 128) t = CHAR_TABLE[c]!;
+      else nonAscii = true;
       flags |= t;
       if (t & C_DIGIT) {
         digits++;
@@ -508,16 +597,25 @@ export class RedactionEngine implements RuleContext {
         prevToken = false;
         continue;
       }
-      if (!prevToken && i + 1 < n) {
+      // A token starts at a boundary, or inside a word right after `_` or a digit (`MY_ghp_...`).
+      if (i + 1 < n && (!prevToken || (prevGlue && (t & C_DIGIT) === 0))) {
         const c1 = s.charCodeAt(i + 1);
         if (c1 < 128) {
-          const rules = dispatch[c * 128 + c1];
+          const rules = (prevToken ? midDispatch : dispatch)[c * 128 + c1];
           const end = rules === undefined ? -1 : this._tryPrefixRules(rules, s, i, tally, push);
-          if (end > i) i = end - 1;
+          if (end > i) {
+            i = end - 1;
+            prevGlue = false;
+            prevToken = true;
+            continue;
+          }
         }
       }
+      prevGlue = c === 95 || (t & C_DIGIT) !== 0;
       prevToken = true;
     }
+
+    this._sawNonAscii = nonAscii;
 
     // Pass 2: the text rules, each only when its keywords and the pre-filter counts allow it.
     const pre: Prefilter = { length: n, flags, digits, uppers, maxDigitRun };
@@ -559,7 +657,7 @@ export class RedactionEngine implements RuleContext {
   ): number {
     for (const rule of rules) {
       // The literal prefix first: exact and cheap, and most tokens (`for`, `should`) stop here.
-      if (!startsWithAny(s, i, rule.starts)) continue;
+      if (!(rule.anyCase ? startsWithAnyCase : startsWithAny)(s, i, rule.starts)) continue;
       if (rule.matchAt !== undefined) {
         const end = rule.matchAt(s, i, (units) => this._charge(tally, units));
         if (end <= i) continue;
@@ -682,9 +780,85 @@ function includesAny(s: string, words: readonly string[]): boolean {
   return false;
 }
 
+function startsWithAnyCase(s: string, i: number, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (s.slice(i, i + p.length).toLowerCase() === p) return true;
+  return false;
+}
+
 function startsWithAny(s: string, i: number, prefixes: readonly string[]): boolean {
   for (const p of prefixes) if (s.startsWith(p, i)) return true;
   return false;
+}
+
+// Invisible format characters (Unicode Cf): zero-width spaces and joiners, bidi marks, soft hyphen, BOM.
+const FORMAT_CHARS_RE =
+  /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+// A run of backslashes: `\\\\u0061` is the same escape inside a JSON string encoded twice.
+const UNICODE_ESCAPE_RE = /\\{1,8}u([0-9A-Fa-f]{4})/g;
+const MULTI_ESCAPED_QUOTE_RE = /\\{2,16}"/g;
+const HTML_ENTITY_RE = /&(?:(quot|apos|amp|lt|gt)|#([0-9]{1,5})|#[xX]([0-9A-Fa-f]{1,4}));/g;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  quot: '"',
+  apos: "'",
+  amp: '&',
+  lt: '<',
+  gt: '>',
+};
+
+/** `\\uXXXX` is decoded for the characters of tokens and pairs only, so the text keeps its quoting. */
+function isViewChar(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 61 || c === 58;
+}
+
+function isFormatChar(c: number): boolean {
+  FORMAT_CHARS_RE.lastIndex = 0;
+  return FORMAT_CHARS_RE.test(String.fromCharCode(c));
+}
+
+/** The decoded reading of a text (see `_scanDecoding`), or the same string when it has no escape. */
+function decodeView(s: string, nonAscii: boolean): string {
+  let out = s;
+  if (out.includes('%') && PERCENT_ESCAPE_RE.test(out)) out = percentDecode(out);
+  if (out.includes('\\u')) {
+    out = out.replace(UNICODE_ESCAPE_RE, (m, hex: string) => {
+      const c = parseInt(hex, 16);
+      if (isViewChar(c)) return String.fromCharCode(c);
+      return isFormatChar(c) ? '' : m;
+    });
+  }
+  // JSON encoded three times or more inside other text (`\\\"password\\\":`): its quotes, with
+  // the backslashes before them, read as plain quotes (`\"` alone the key-value rule reads as is).
+  if (out.includes('\\\\"')) out = out.replace(MULTI_ESCAPED_QUOTE_RE, '"');
+  if (out.includes('&')) {
+    out = out.replace(HTML_ENTITY_RE, (m, name?: string, dec?: string, hex?: string) => {
+      if (name !== undefined) return NAMED_ENTITIES[name]!;
+      const c = dec !== undefined ? parseInt(dec, 10) : parseInt(hex!, 16);
+      return c >= 32 && c < 127 ? String.fromCharCode(c) : m;
+    });
+  }
+  if (nonAscii || out !== s) out = out.replace(FORMAT_CHARS_RE, '');
+  return out;
+}
+
+/** The string a JSON string literal holds, or undefined when it is not one. */
+function parseJsonString(s: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(s);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const PAIR_NAME_RE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+const PAIR_NAME_FIELDS = ['name', 'key', 'Name', 'Key', 'NAME', 'KEY'];
+
+/** The field holding the value of a name/value object (`value`, `Value`), or undefined. */
+function pairValueKey(map: Record<string, unknown>): string | undefined {
+  if (map['value'] !== undefined) return 'value';
+  if (map['Value'] !== undefined) return 'Value';
+  if (map['VALUE'] !== undefined) return 'VALUE';
+  return undefined;
 }
 
 /** Decodes percent-escapes: as UTF-8 when valid, else byte by byte. */

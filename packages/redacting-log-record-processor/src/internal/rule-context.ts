@@ -25,6 +25,11 @@ export interface RuleContext {
   /** `kvGate.test(s)`, computed once per string for the rules that share it. */
   kvGated(s: string): boolean;
   keyAction(cls: Exclude<KeyClass, 'allow'>): RedactionAction;
+  /**
+   * Charges work beyond the one pass per character the engine charges for a rule: a matcher calls
+   * it per candidate it validates, so the per-record budget bounds the time a record can take.
+   */
+  charge(units: number): void;
   classRep(cls: RedactionClass, text: string, action: RedactionAction, label: string): string;
   paymentRep(text: string, label: string): string;
   ibanRep(text: string): string;

@@ -52,8 +52,9 @@ const COMMON_TLDS = new Set(
   ).split(' '),
 );
 
-const PEM_BEGIN_RE = /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
-const PEM_END_RE = /-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
+// Armour lines with 3 to 6 dashes: hand-made and reformatted keys (`----BEGIN PRIVATE KEY----`).
+const PEM_BEGIN_RE = /-{3,6}BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-{3,6}/y;
+const PEM_END_RE = /-{3,6}END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-{3,6}/y;
 // The password runs to the last `@` before the host (it may hold unencoded `@`, `#` or `?`), or to
 // the end of a value cut by the SDK's length limit.
 const USERINFO_RE =
@@ -96,12 +97,12 @@ const SSN_RE =
 export const TEXT_RULES: readonly TextRule[] = [
   {
     id: 'private-key',
-    keywords: ['-----BEGIN'],
+    keywords: ['---BEGIN'],
     gate: (p) => p.length >= 40,
     match: (s, _ctx, push) => matchPem(s, push),
     doc: {
       table: 'structural',
-      what: '`-----BEGIN ... PRIVATE KEY-----` blocks (PKCS#1/#8, EC, DSA, OpenSSH, encrypted, PGP), also with literal `\\n` escapes',
+      what: '`-----BEGIN ... PRIVATE KEY-----` blocks (PKCS#1/#8, EC, DSA, OpenSSH, encrypted, PGP), with 3 to 6 dashes, also with literal `\\n` escapes',
       validator: '**PEM structure**: BEGIN label, at least 16 base64 characters of body; a block without END (truncated) is redacted to the end',
       action: '`[REDACTED:private-key]`',
       misses: 'a key body logged without its BEGIN line; a base64 DER key with no armour',
@@ -167,7 +168,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
     doc: {
       table: 'structural',
-      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; a value opening with `[` or `{` is redacted whole (bounded at 4096 characters), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
+      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; a value opening with `[` or `{` is redacted whole, to its closing bracket (one that never closes, to the end of the string), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
       validator: 'name class; an unquoted status word (`ok`, `reset`, `expired`, ...) is not a value (`auth=ok`, `session: expired`), nor a number under a plural (`tokens=1500`) or a header name under a header key',
       action: 'by class; credentials `[REDACTED:credential]`',
       misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces',
@@ -380,16 +381,20 @@ function matchPem(s: string, push: (start: number, end: number, rep: string) => 
   const n = s.length;
   let from = 0;
   for (;;) {
-    const b = s.indexOf('-----BEGIN', from);
-    if (b < 0) return;
+    const k = s.indexOf('---BEGIN', from);
+    if (k < 0) return;
+    let b = k;
+    while (b > 0 && k - b < 3 && s.charCodeAt(b - 1) === 45) b--;
     PEM_BEGIN_RE.lastIndex = b;
     const begin = PEM_BEGIN_RE.exec(s);
     if (begin === null) {
-      from = b + 10;
+      from = k + 8;
       continue;
     }
     const bodyStart = b + begin[0].length;
-    const e = s.indexOf('-----END', bodyStart);
+    const dashEnd = s.indexOf('---END', bodyStart);
+    let e = dashEnd;
+    while (e > bodyStart && dashEnd - e < 3 && s.charCodeAt(e - 1) === 45) e--;
     const body = s.slice(
       bodyStart,
       e < 0 ? Math.min(n, bodyStart + 256) : Math.min(e, bodyStart + 256),

@@ -129,7 +129,8 @@ function decodeBase64Text(text: string): string | undefined {
 /** JWT header check: base64url-decodes to a JSON object with a string `alg`. */
 export function isJwtHeader(segment: string): boolean {
   const json = decodeBase64Text(segment);
-  if (json === undefined) return false;
+  // A cut or made-up header (`eyJhbGciOiJ` alone) is no object: reject it without a thrown parse.
+  if (json === undefined || !/^\s*\{[^]*\}\s*$/.test(json) || !json.includes('"alg"')) return false;
   try {
     const header: unknown = JSON.parse(json);
     return (
