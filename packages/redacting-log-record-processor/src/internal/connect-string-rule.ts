@@ -45,12 +45,12 @@ function matchNetrc(s: string, push: Push): void {
   }
 }
 
-// `host:port:database:user:password` ending a line (at its start or after whitespace: a quoted
-// line), `:` and `\` escaped in the password.
+// `host:port:database:user:password` ending a line (at its start, after whitespace: a quoted
+// line, or after `=`: a query parameter), `:` and `\` escaped in the password.
 // The port is digits or `*` and database and user start with a letter, `_` or `*`, so times,
 // MAC addresses and most IPv6 addresses do not fit; an all-hex line is an address.
 const PGPASS_LINE =
-  '(?:^|(?<=[ \\t]))(?:\\*|[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[0-9]{1,5}|\\*):[A-Za-z_*][\\w.$*-]{0,62}:[A-Za-z_*][\\w.@$*-]{0,62}:((?:[^\\\\:\\r\\n]|\\\\.){1,256})\\r?$';
+  '(?:^|(?<=[ \\t=]))(?:\\*|[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[0-9]{1,5}|\\*):[A-Za-z_*][\\w.$*-]{0,62}:[A-Za-z_*][\\w.@$*-]{0,62}:((?:[^\\\\:\\r\\n]|\\\\.){1,256})\\r?$';
 const PGPASS_RE = new RegExp(PGPASS_LINE, 'dgm');
 /** The middle of a pgpass line (`:port:database:user:`), one scan before the line regex. */
 const PGPASS_HINT_RE =

@@ -197,7 +197,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     doc: {
       table: 'structural',
       what: 'Oracle `user/<pw>@db` (`jdbc:oracle:thin:scott/<pw>@h:1521:orcl`, `sqlplus scott/<pw>@orcl`, `expdp userid=scott/<pw>`, `CONNECT scott/<pw>`); `.netrc` `machine h login bob password <pw>`; `.pgpass` lines `host:port:db:user:<pw>`',
-      validator: 'Oracle: an Oracle tool or URL in the value; netrc: a `machine` or `default` entry; pgpass: five fields ending a line, at its start or after whitespace (port digits or `*`, database and user start with a letter, `:` escaped in the password), not all hex (IPv6)',
+      validator: 'Oracle: an Oracle tool or URL in the value; netrc: a `machine` or `default` entry; pgpass: five fields ending a line, at its start or after whitespace or `=` (port digits or `*`, database and user start with a letter, `:` escaped in the password), not all hex (IPv6)',
       action: '`[REDACTED:credential]`',
       misses: '`user/password@host` without an Oracle context (`alice/pw@host` alone is a path); a pgpass line glued to a word before it',
     },
