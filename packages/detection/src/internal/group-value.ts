@@ -17,7 +17,7 @@ export function foldFor(key: string): Fold | undefined {
  * A user name as one account: NFKC (fullwidth and compatibility forms), trimmed, lower case.
  * Printable ASCII without capitals, the usual case, is returned as it is, at the cost of a scan.
  */
-export function userKey(value: string): string {
+function userKey(value: string): string {
   const n = value.length;
   let plain = n > 0 && value.charCodeAt(0) !== 0x20 && value.charCodeAt(n - 1) !== 0x20;
   for (let i = 0; plain && i < n; i += 1) {
