@@ -4,8 +4,14 @@ import { diag, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { ATTR_SECLOG_REQUEST_ID, EVENT_SECLOG_ALERT } from '@seclog/semconv';
+import {
+  ATTR_SECLOG_ALERT_FORGED_KEY,
+  ATTR_SECLOG_REQUEST_ID,
+  EVENT_SECLOG_ALERT,
+} from '@seclog/semconv';
 import { alertRecord } from './internal/alert-record.js';
+import { addressKey, foldFor } from './internal/group-value.js';
+import type { Fold } from './internal/group-value.js';
 import { resolveOptions } from './internal/options.js';
 import { KeyTable } from './internal/key-table.js';
 import { RuleState, valueKey } from './internal/rule-state.js';
@@ -22,6 +28,9 @@ import type {
 } from './types.js';
 
 const MAX_KEY_LENGTH = 256;
+/** What @seclog/redacting-log-record-processor writes for a pseudonym (`hmac:<keyId>:<43 base64url>`). */
+const PSEUDONYM = /^hmac:[a-z][a-z0-9_-]{0,15}:[a-z0-9_-]{43}$/i;
+const FORGED_PREFIX = 'forged:';
 
 /** The current record's time and ids, filled in place. */
 type RecordFields = { -readonly [K in keyof Evidence]: Evidence[K] };
@@ -35,6 +44,8 @@ interface Entry {
   readonly slot: number;
   readonly match: DetectionMatch;
   readonly role: 'first' | 'then' | undefined;
+  /** How a value-count rule's field folds (user names, addresses), as its keys do. */
+  readonly fold: Fold | undefined;
 }
 
 interface RuleCounters {
@@ -117,6 +128,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
           slot,
           match,
           role,
+          fold: rule.kind === 'value_count' ? foldFor(rule.field) : undefined,
         });
       };
       if (rule.kind === 'sequence') {
@@ -206,7 +218,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       const table = entry.table;
       if (table.seq !== seq) {
         table.seq = seq;
-        table.key = groupKey(table.groupBy, attributes);
+        table.key = groupKey(table, attributes);
         table.looked = false;
       }
       const key = table.key;
@@ -216,6 +228,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       if (rule.kind === 'value_count') {
         value = scalar(attributes[rule.field]);
         if (value === undefined) continue;
+        if (entry.fold !== undefined) value = entry.fold(value);
       }
       if (!read) {
         read = true;
@@ -236,12 +249,12 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         state = table.start(slots, entry.slot, evidence.at);
       }
       const firing = entry.state.observe(state, evidence, entry.role, value);
-      if (firing !== undefined) this._enqueue(entry.state, attributes, firing, state);
+      if (firing !== undefined) this._enqueue(entry, attributes, firing, state);
     }
   }
 
   private _enqueue(
-    state: RuleState,
+    { state, table }: Entry,
     attributes: Record<string, unknown>,
     firing: Firing,
     keyState: KeyState,
@@ -252,17 +265,29 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
       return;
     }
-    // The key as logged, whole: the alert passes redaction like its evidence, so it must hold the
-    // same string (a cut value would redact differently, or get another pseudonym).
-    const keyAttributes: Record<string, string | number> = {};
-    for (const k of state.rule.groupBy) {
+    // The key whole, as the firing record logged it (an IPv6 address as its /64): the alert passes
+    // redaction like its evidence, so it holds the same string (a cut or case-folded value would
+    // get another pseudonym).
+    const key: Record<string, string | number> = {};
+    const shown: Record<string, string | number> = {};
+    const forged: string[] = [];
+    state.rule.groupBy.forEach((k, i) => {
       const v = attributes[k];
-      keyAttributes[k] = typeof v === 'number' ? v : (scalar(v) ?? '');
-    }
-    const record = alertRecord(state.rule, keyAttributes, firing, ROOT_CONTEXT);
+      const fold = table.folds[i];
+      const value = typeof v === 'number' ? v : (scalar(v) ?? '');
+      key[k] = shown[k] = typeof value === 'string' && fold === addressKey ? fold(value) : value;
+      // Logged already in the shape of a pseudonym: redaction would pass it unchanged, so the
+      // alert would name whoever it is the pseudonym of. Marked, it is pseudonymized afresh.
+      if (typeof key[k] === 'string' && PSEUDONYM.test(key[k])) {
+        shown[k] = `${FORGED_PREFIX}${key[k]}`;
+        forged.push(k);
+      }
+    });
+    const record = alertRecord(state.rule, shown, firing, ROOT_CONTEXT);
+    if (forged.length > 0) record.attributes[ATTR_SECLOG_ALERT_FORGED_KEY] = forged.join(',');
     this._pending.push({
       record,
-      alert: { rule: state.rule.id, key: keyAttributes, attributes: { ...record.attributes } },
+      alert: { rule: state.rule.id, key, attributes: { ...record.attributes } },
     });
     if (this._pending.length === 1) queueMicrotask(() => this._drain());
   }
@@ -362,19 +387,20 @@ function cut(value: string): string {
   return valueKey(value, MAX_KEY_LENGTH);
 }
 
-function groupKey(
-  groupBy: readonly string[],
-  attributes: Record<string, unknown>,
-): string | undefined {
+function groupKey(table: KeyTable, attributes: Record<string, unknown>): string | undefined {
+  const { groupBy, folds } = table;
   if (groupBy.length === 1) {
     const v = scalar(attributes[groupBy[0] as string]);
-    return v === undefined ? undefined : cut(v);
+    if (v === undefined) return undefined;
+    const fold = folds[0];
+    return cut(fold === undefined ? v : fold(v));
   }
   const parts: string[] = [];
-  for (const k of groupBy) {
-    const v = scalar(attributes[k]);
+  for (let i = 0; i < groupBy.length; i += 1) {
+    const v = scalar(attributes[groupBy[i] as string]);
     if (v === undefined) return undefined;
-    parts.push(cut(v));
+    const fold = folds[i];
+    parts.push(cut(fold === undefined ? v : fold(v)));
   }
   return parts.join('\u001f');
 }

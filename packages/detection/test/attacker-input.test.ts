@@ -2,6 +2,9 @@
 // handler does must not blind detection or crash the process: each test replays an intruder finding
 // through a real LoggerProvider.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { diag } from '@opentelemetry/api';
 import {
   InMemoryLogRecordExporter,
@@ -58,6 +61,99 @@ function spyOnDiag() {
 }
 
 describe('DetectionLogRecordProcessor', () => {
+  describe('group keys', () => {
+    it('groups an IPv6 client by its /64, so rotating the low 64 bits per request evades no rule (#1)', async () => {
+      const { emit, alerts } = setup();
+      for (let i = 0; i < 50; i += 1) {
+        emit(FAIL, {
+          'user.id': `user-${i}`,
+          'client.address': `2001:db8:1:2:${(i + 1).toString(16)}:0:0:1`,
+        });
+      }
+      for (const rule of ['ae3_login_failures_per_address', 'ae1_users_per_address']) {
+        const fired = await alerts(rule);
+        expect(fired).toHaveLength(1);
+        expect(fired[0]?.attributes['client.address']).toBe('2001:db8:1:2::/64');
+      }
+    });
+
+    it('keeps IPv4 addresses apart and takes an IPv4-mapped IPv6 address as its IPv4 one (#1)', async () => {
+      const { emit, alerts } = setup();
+      for (let i = 0; i < 25; i += 1) {
+        emit(FAIL, { 'user.id': `a${i}`, 'client.address': '192.0.2.1' });
+        emit(FAIL, { 'user.id': `b${i}`, 'client.address': '::ffff:192.0.2.1' });
+        emit(FAIL, { 'user.id': `c${i}`, 'client.address': `198.51.100.${i}` });
+      }
+      const fired = await alerts('ae3_login_failures_per_address');
+      expect(fired.map((r) => r.attributes['client.address'])).toEqual(['192.0.2.1']);
+    });
+
+    it('groups user names by NFKC, trimmed and in lower case, for every rule on user.id (#1)', async () => {
+      const { emit, alerts } = setup();
+      const variants = ['Alice', 'alice ', ' ALICE', '\uff21\uff4c\uff49\uff43\uff45', 'aLiCe'];
+      for (let i = 0; i < 10; i += 1) emit(FAIL, { 'user.id': variants[i % variants.length] });
+      // The alert names the account as the record that fired logged it (its pseudonym, with a key).
+      const [alert] = await alerts('ae2_login_failures_per_user');
+      expect(alert?.attributes['user.id']).toBe('aLiCe');
+
+      for (let i = 0; i < 5; i += 1) emit(FAIL, { 'user.id': variants[i] });
+      emit('seclog.authn_login_success', { 'user.id': 'ALICE' });
+      expect(await alerts('ae2_login_success_after_failures')).toHaveLength(1);
+    });
+
+    it('counts case variants of one user name as one distinct user for AE1 (#1)', async () => {
+      const { emit, alerts } = setup();
+      for (let i = 0; i < 40; i += 1) {
+        const name = [...'bobby-tables'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c));
+        emit(FAIL, { 'user.id': name.join(''), 'client.address': '203.0.113.5' });
+      }
+      expect(await alerts('ae1_users_per_address')).toHaveLength(0);
+    });
+  });
+
+  describe('memory', () => {
+    it('keeps no long user name alive through the key cut from it (#3)', () => {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const heapAfter = (length: number): number => {
+        // Detection alone: an exporter would keep the records, and with them every name.
+        const detection = new DetectionLogRecordProcessor({
+          logger: () => provider.getLogger('d'),
+        });
+        const provider: LoggerProvider = new LoggerProvider({ processors: [detection] });
+        const logger = provider.getLogger('app');
+        gc();
+        const before = process.memoryUsage().heapUsed;
+        for (let i = 0; i < 10_000; i += 1) {
+          const name = randomBytes(length / 2).toString('hex');
+          logger.emit({ eventName: FAIL, attributes: { 'user.id': name } });
+        }
+        gc();
+        const grown = process.memoryUsage().heapUsed - before;
+        expect(detection.getStats().rules.ae2_login_failures_per_user?.trackedKeys).toBe(10_000);
+        return grown;
+      };
+      const short = heapAfter(32);
+      const long = heapAfter(8192);
+      // Pinned, the 10,000 names of 8 KiB would hold 80 MB; cut and copied, about what 32 do.
+      expect(long).toBeLessThan(short + 16 * 1024 * 1024);
+    });
+  });
+
+  describe('forged pseudonyms', () => {
+    it('marks a group value logged in the shape of a pseudonym, so redaction does not pass it on (#6)', async () => {
+      const seen: unknown[] = [];
+      const { emit, alerts } = setup({ onAlert: (a) => void seen.push(a.key) });
+      const copied = ['hmac', 'k1', 'Q'.repeat(20) + '_-' + 'z'.repeat(21)].join(':');
+      for (let i = 0; i < 10; i += 1) emit(FAIL, { 'user.id': copied });
+      const [alert] = await alerts('ae2_login_failures_per_user');
+      expect(alert?.attributes['user.id']).toBe(`forged:${copied}`);
+      expect(alert?.attributes['seclog.alert.forged_key']).toBe('user.id');
+      // The application's handler gets the key as logged, with nothing added.
+      expect(seen).toEqual([{ 'user.id': copied }]);
+    });
+  });
+
   describe('onAlert', () => {
     it('reports the rejection of an async onAlert instead of leaving it unhandled', async () => {
       const { error } = spyOnDiag();

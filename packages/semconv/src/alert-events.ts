@@ -26,3 +26,10 @@ export const ATTR_SECLOG_ALERT_LAST_TRACE_ID = 'seclog.alert.last_trace_id' as c
 export const ATTR_SECLOG_ALERT_FIRST_REQUEST_ID = 'seclog.alert.first_request_id' as const;
 /** `seclog.alert.last_request_id`: `seclog.request.id` of the record that made the rule fire. */
 export const ATTR_SECLOG_ALERT_LAST_REQUEST_ID = 'seclog.alert.last_request_id' as const;
+/**
+ * `seclog.alert.forged_key`: the group-by attributes (comma-separated, e.g. `user.id`) whose value
+ * was logged already in the shape of a pseudonym (`hmac:<keyId>:...`). The alert shows such a value
+ * as `forged:<value>`, so that redaction pseudonymizes it afresh instead of passing it on as the
+ * pseudonym of whoever the attacker copied it from.
+ */
+export const ATTR_SECLOG_ALERT_FORGED_KEY = 'seclog.alert.forged_key' as const;

@@ -1,5 +1,8 @@
 // The keys of every rule that groups by the same attributes, in one bounded table: a record costs
 // one lookup per distinct groupBy instead of one per rule, and each entry holds every rule's window.
+import { foldFor } from './group-value.js';
+import type { Fold } from './group-value.js';
+import { ownCopy } from './rule-state.js';
 import type { KeyState, RuleState } from './rule-state.js';
 
 /** The window state of each rule of the table for one key, indexed by the rule's slot. */
@@ -15,6 +18,8 @@ export type Slots = (KeyState | undefined)[];
  */
 export class KeyTable {
   readonly groupBy: readonly string[];
+  /** Per group-by attribute, how its values fold into keys (IPv6 /64, user names). */
+  readonly folds: readonly (Fold | undefined)[];
   /** The rules of this table; a rule's index here is its slot in every entry. */
   readonly rules: RuleState[] = [];
   /** Per-record cache, valid while `seq` is the processor's record number: the key, its slots. */
@@ -29,6 +34,7 @@ export class KeyTable {
 
   constructor(groupBy: readonly string[], maxKeys: number) {
     this.groupBy = groupBy;
+    this.folds = groupBy.map(foldFor);
     this._maxKeys = maxKeys;
     this._half = Math.max(1, Math.ceil(maxKeys / 2));
   }
@@ -54,7 +60,7 @@ export class KeyTable {
   /** Starts tracking `key`, not tracked yet, with no rule's state. */
   track(key: string, now: number): Slots {
     const slots = new Array<KeyState | undefined>(this.rules.length).fill(undefined);
-    this._admit(key, slots, now);
+    this._admit(ownCopy(key), slots, now);
     return slots;
   }
 

@@ -52,6 +52,17 @@ export type KeyState = RingState | ValueState;
 
 const MAX_VALUE_LENGTH = 64;
 
+/**
+ * A string of its own, to keep in a table: V8 makes a substring of 13 characters or more (what
+ * `slice`, `trim` or a regex match returns) a view of its parent, so a 32-character key cut from
+ * an 8 KiB user name would hold the 8 KiB for as long as the key lives. Only new keys and values
+ * are copied; a lookup uses the string it is given.
+ */
+export function ownCopy(value: string): string {
+  if (value.length < 13) return value;
+  return Buffer.from(value, 'utf16le').toString('utf16le');
+}
+
 /** A distinct value as stored: short values as they are, long ones as a prefix, length and hash. */
 export function valueKey(value: string, max = MAX_VALUE_LENGTH): string {
   if (value.length <= max) return value;
@@ -172,7 +183,8 @@ export class RuleState {
           requestId: state.newestRequest,
         });
       }
-      state.newest = stored;
+      // The newest value is the one kept (here, then in `values`): a copy of its own.
+      state.newest = ownCopy(stored);
     }
     state.newestAt = record.at;
     state.newestTrace = record.traceId;
