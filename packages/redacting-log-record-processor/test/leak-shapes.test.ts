@@ -3,22 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { KEY_FAMILIES, leakShapes, NOT_CREDENTIAL_KEYS } from './fixtures/leak-shapes.js';
 import { githubToken, randMixed } from './fixtures/secrets.js';
-import { leaks, serialize, setup } from './setup.js';
+import { leaks, leaksInEveryPosition, serialize, setup } from './setup.js';
 
 describe('RedactingLogRecordProcessor', () => {
   describe('onEmit: shapes services log', () => {
     for (const shape of leakShapes()) {
       it(`leaves nothing of ${shape.name}`, () => {
-        const { emit, exporter } = setup();
-        emit({ body: shape.text, attributes: { 'app.msg': shape.text } });
-        emit({ body: { log: { lines: [shape.text] } }, attributes: { 'url.full': shape.text } });
-        emit({
-          attributes: {
-            'exception.message': shape.text,
-            'app.json': JSON.stringify({ m: shape.text }),
-          },
-        });
-        expect(leaks(serialize(exporter.getFinishedLogRecords()), shape.forbidden)).toEqual([]);
+        expect(leaksInEveryPosition(shape.text, shape.forbidden)).toEqual([]);
       });
     }
 

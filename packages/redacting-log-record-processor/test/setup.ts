@@ -59,3 +59,17 @@ export function leaks(output: string, forbidden: readonly string[]): string[] {
     (f) => f.length > 0 && (output.includes(f) || output.includes(encodeURIComponent(f))),
   );
 }
+
+/**
+ * Emits `text` as a body, a nested body, plain, URL, exception and JSON-string attributes through
+ * a fresh setup, and returns the forbidden substrings found in what was exported.
+ */
+export function leaksInEveryPosition(text: string, forbidden: readonly string[]): string[] {
+  const { emit, exporter } = setup();
+  emit({ body: text, attributes: { 'app.msg': text } });
+  emit({ body: { log: { lines: [text] } }, attributes: { 'url.full': text } });
+  emit({
+    attributes: { 'exception.message': text, 'app.json': JSON.stringify({ m: text }) },
+  });
+  return leaks(serialize(exporter.getFinishedLogRecords()), forbidden);
+}
