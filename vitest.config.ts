@@ -51,7 +51,7 @@ export default defineConfig({
       // Child processes spawned by tests resolve the same line (vitest strips the parent's
       // NODE_OPTIONS from its workers, so it is set here for them).
       ...(otelLine === '3' && {
-        NODE_OPTIONS: `--import=${join(root, 'scripts', 'otel3-register.mjs')}`,
+        NODE_OPTIONS: `--require=${join(root, 'scripts', 'otel3-register.cjs')}`,
       }),
     },
     globalSetup: ['./scripts/vitest-global-setup.ts'],

@@ -47,6 +47,7 @@ import {
   validateOptions,
 } from './internal/options.js';
 import { probeDirectory } from './internal/probe-directory.js';
+import { startContext } from './internal/start-context.js';
 import { installStderrFallback } from './internal/stderr-diag-logger.js';
 import { QueueingLogRecordProcessor } from './internal/queueing-log-record-processor.js';
 import { RequestContextLogRecordProcessor } from './internal/request-context-log-record-processor.js';
@@ -97,6 +98,8 @@ interface PathCounters {
  */
 export function startSecurityLogging(options?: StartSecurityLoggingOptions): SecurityLogging {
   const opts = validateOptions(options);
+  const started = startContext();
+  if (started === 'module-hooks-thread') return inertSecurityLogging();
   const bridges = loadBridges(opts.bridges ?? []);
   // Before anything can warn: without a diag logger of the application's, warnings go to stderr.
   const undoStderrFallback = installStderrFallback();
@@ -305,11 +308,13 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const undoGlobal =
     opts.registerGlobal === false ? () => undefined : registerGlobalLoggerProvider(loggerProvider);
   // After the global registration: the bridges look their loggers up there.
-  const undoBridges = installBridges(
+  const undoBridges = installBridges({
     bridges,
-    loggerProvider,
-    opts.redaction === false || bridges.length === 0 ? undefined : new Redactor(redactionOptions),
-  );
+    provider: loggerProvider,
+    redactor:
+      opts.redaction === false || bridges.length === 0 ? undefined : new Redactor(redactionOptions),
+    fromRequirePreload: started === 'require-preload',
+  });
 
   // After shutdown the SDK's loggers discard records before any processor sees them; our own
   // loggers go through this guard so those records are still counted (as dropped by shutdown).
@@ -478,6 +483,27 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
 }
 
 const DROP_REMINDER_MS = 60_000;
+
+/**
+ * What a `--require` preload gets in Node's module hooks thread, which runs it a second time when
+ * any `module.register()` hooks are in the process: the application never runs in that thread,
+ * so a pipeline there would only open the log directory twice and start a second set of exit
+ * hooks. Records the preload itself emits there are the second copy of ones the main thread logs.
+ */
+function inertSecurityLogging(): SecurityLogging {
+  const loggerProvider = new LoggerProvider();
+  const security = new SecurityLogger({ logger: loggerProvider.getLogger(SECURITY_SCOPE) });
+  return {
+    security,
+    loggerProvider,
+    getLogger: (component) =>
+      createComponentLoggerSafely(component, (name) => loggerProvider.getLogger(name)),
+    stats: () => ({}),
+    detectionStats: () => undefined,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => loggerProvider.shutdown().catch(() => undefined),
+  };
+}
 
 /** The logger detection emits its alerts through. */
 function alertLoggerOf(provider: LoggerProvider): AlertLogger {

@@ -1,9 +1,11 @@
 // Bridges pino and winston into the pipeline with the official OpenTelemetry instrumentations,
 // which are optional peers: they are loaded only when `bridges` names them. Their module hooks
 // cover both module systems: require-in-the-middle (installed by the instrumentations) patches
-// CommonJS `require`, and import-in-the-middle's loader, registered here with `module.register`,
-// patches ESM `import` of the same packages.
+// CommonJS `require`, and import-in-the-middle's loader, registered here, patches ESM `import` of
+// the same packages.
+import { readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
+import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { Redactor } from '@seclog/redacting-log-record-processor';
 import {
@@ -87,22 +89,119 @@ export function loadBridges(names: readonly BridgeName[]): LoadedBridge[] {
 // (after a shutdown) adds a loader only for bridges not covered yet.
 const LOADER_KEY = Symbol.for('@seclog/node.bridges.esm-loader');
 
+interface SyncHooks {
+  supportsSyncHooks: () => boolean;
+  register: (options: { include: string[] }) => void;
+}
+
+/**
+ * import-in-the-middle's in-thread loader (`module.registerHooks`), from the copy the
+ * instrumentation's own `Hook()` calls use: undefined when that copy predates it (3.1.0) or Node
+ * cannot run it (import-in-the-middle says which: 22.22.3+, 24.11.1+, 25.1+, 26+; before them
+ * `module.registerHooks` exists but rejects what the loader returns for CommonJS).
+ */
+function syncHooksOf(iitm: NodeJS.Require): SyncHooks | undefined {
+  try {
+    const { supportsSyncHooks } = iitm('import-in-the-middle/supports-sync-hooks.mjs') as SyncHooks;
+    if (!supportsSyncHooks()) return undefined;
+    return iitm('import-in-the-middle/register-hooks.mjs') as SyncHooks;
+  } catch {
+    // Not in this copy, or require() of ESM unavailable (Node < 20.19, < 22.12).
+    return undefined;
+  }
+}
+
+/** The application's entry point is an ES module (`.mjs`, or `.js` under `"type": "module"`). */
+function entryIsEsm(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined || entry === '' || entry.endsWith('.cjs')) return false;
+  if (entry.endsWith('.mjs')) return true;
+  let dir = dirname(resolvePath(entry));
+  for (;;) {
+    try {
+      const { type } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        type?: unknown;
+      };
+      return type === 'module';
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return false;
+      dir = parent;
+    }
+  }
+}
+
+/**
+ * Said when seclog starts from a `--require` preload on a Node without in-thread module hooks:
+ * `module.register()` from there makes Node start its hooks thread, which runs every `--require`
+ * preload again (the application's too), so the ESM hooks are left out. Only pino loses by it:
+ * instrumentation-winston patches a file winston itself `require()`s, instrumentation-pino the
+ * `pino` module an `import` loads. Said only for an ESM entry point: a CommonJS app's
+ * `require('pino')` is bridged.
+ */
+const PRELOAD_WITHOUT_SYNC_HOOKS = `@seclog/node: bridges: started from a --require preload on Node ${process.versions.node}, which has no in-thread module hooks for import-in-the-middle, so pino loaded with import is not bridged (winston, and pino loaded with require, are). Start with node --import ./telemetry.mjs instead (an ES module calling startSecurityLogging), or use Node 22.22.3+ / 24.11.1+`;
+
 /**
  * ESM `import` of pino and winston goes through import-in-the-middle's loader for the bridged
  * packages only (its `include` list), so the rest of the application loads as it did.
- * Already-loaded modules are not affected: bridges reach loggers created after
- * startSecurityLogging.
+ * `module.register` puts it on Node's hooks thread, as OpenTelemetry's own set-up does (sharing
+ * that kind keeps it working beside a NodeSDK's loader: import-in-the-middle's in-thread and
+ * thread loaders in one process miss hooks, nodejs/import-in-the-middle#274). From a `--require`
+ * preload that thread would run the preload again, so there the loader runs in-thread
+ * (`module.registerHooks`) where Node can, else not at all. Already-loaded modules are not
+ * affected: bridges reach loggers created after startSecurityLogging.
  */
-function registerEsmLoader(bridges: readonly LoadedBridge[]): void {
+function registerEsmLoader(bridges: readonly LoadedBridge[], fromRequirePreload: boolean): void {
   const globals = globalThis as { [LOADER_KEY]?: Set<string> };
   const covered = (globals[LOADER_KEY] ??= new Set());
   const include = bridges.map((b) => b.name).filter((name) => !covered.has(name));
   if (include.length === 0) return;
-  const hook = createRequire(bridges[0]!.resolvedFrom).resolve(
-    '@opentelemetry/instrumentation/hook.mjs',
+  const instrumentation = createRequire(bridges[0]!.resolvedFrom).resolve(
+    '@opentelemetry/instrumentation',
   );
-  register(pathToFileURL(hook), { data: { include } });
+  const iitm = createRequire(instrumentation);
+  if (!fromRequirePreload) {
+    try {
+      register(pathToFileURL(iitm.resolve('import-in-the-middle/hook.mjs')), {
+        data: { include },
+      });
+    } catch (error) {
+      // Node 22.15 to 24.11.0 refuse a thread loader after in-thread hooks (another tool's):
+      // "The resolveSync() method is not implemented" (nodejs/node#59666). In-thread it is then.
+      const sync = syncHooksOf(iitm);
+      if (sync === undefined) throw error;
+      sync.register({ include });
+    }
+  } else {
+    const sync = syncHooksOf(iitm);
+    if (sync !== undefined) sync.register({ include });
+    else if (include.includes('pino') && entryIsEsm()) diag.warn(PRELOAD_WITHOUT_SYNC_HOOKS);
+  }
   for (const name of include) covered.add(name);
+}
+
+/**
+ * The files of `name` the application loaded already: pino and winston are CommonJS, so an ESM
+ * `import` of them lands in the require cache too.
+ */
+function loadedAlready(name: BridgeName): boolean {
+  const marker = `${sep}node_modules${sep}${name}${sep}`;
+  return Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes(marker));
+}
+
+/**
+ * Says, once per package, that pino or winston was loaded before seclog started: the factory the
+ * application holds is the unpatched one, so its loggers never reach seclog. A package this
+ * process bridged before (a second startSecurityLogging) is not checked.
+ */
+function checkStartOrder(bridges: readonly LoadedBridge[]): void {
+  const covered = (globalThis as { [LOADER_KEY]?: Set<string> })[LOADER_KEY];
+  for (const { name } of bridges) {
+    if (covered?.has(name) === true || !loadedAlready(name)) continue;
+    diag.warn(
+      `@seclog/node: bridges: ${name} was loaded before startSecurityLogging() ran, so the ${name} loggers the application creates from it are not bridged (their records do not reach seclog). Start seclog before the application loads ${name}: node --import ./telemetry.mjs app.js (or --require ./telemetry.cjs), or import the telemetry file before ${name}`,
+    );
+  }
 }
 
 interface LogsApiLike {
@@ -154,13 +253,21 @@ const ANOTHER_PROVIDER =
  * Enables the bridges' module hooks, after `provider` is registered globally; returns an undo that
  * disables them. With a `redactor`, pino's and winston's own output is redacted too.
  */
-export function installBridges(
-  bridges: readonly LoadedBridge[],
-  provider: object,
-  redactor: Redactor | undefined,
-): () => void {
+export function installBridges({
+  bridges,
+  provider,
+  redactor,
+  fromRequirePreload,
+}: {
+  bridges: readonly LoadedBridge[];
+  provider: object;
+  redactor: Redactor | undefined;
+  /** Started from a `--require` preload, where `module.register()` is not used. */
+  fromRequirePreload: boolean;
+}): () => void {
   if (bridges.length === 0) return () => undefined;
   checkLoggerVersions(bridges.map((b) => b.name));
+  checkStartOrder(bridges);
   const registered: LogsApiLike[] = [];
   let another = false;
   for (const api of bridgeLogsApis(bridges)) {
@@ -171,7 +278,7 @@ export function installBridges(
   }
   if (another) diag.warn(ANOTHER_PROVIDER);
   try {
-    registerEsmLoader(bridges);
+    registerEsmLoader(bridges, fromRequirePreload);
   } catch (error) {
     diag.warn(
       `@seclog/node: bridges: the ESM loader could not be registered (${(error as Error).message}); pino and winston imported with import are not bridged, required ones are`,
