@@ -80,14 +80,14 @@ function fileRecords(): FileRecord[] {
   return out;
 }
 
-/** Starts the app, sends it one request with `traceparent`, and waits for it to exit. */
+/** Starts the app with `args`, sends it one request with `traceparent`, and waits for it to exit. */
 async function serveOneRequest(
-  app: string,
+  args: readonly string[],
   secret: string,
   traceId: string,
   plain: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', './telemetry.mjs', app], {
+  const child = spawn(process.execPath, args, {
     cwd: fixtures,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -144,67 +144,105 @@ function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
-for (const app of ['app.mjs', 'app.cjs']) {
-  describe(`bridges in ${app === 'app.mjs' ? 'an ESM' : 'a CommonJS'} app`, () => {
-    it("writes pino's and winston's records to the files and OTLP, redacted, with the request's trace id", async () => {
-      const secret = githubToken();
-      const traceId = randomBytes(16).toString('hex');
-      const plain = ['hun', 'ter', '2', randomBytes(4).toString('hex')].join('');
-      const { code, stdout, stderr } = await serveOneRequest(app, secret, traceId, plain);
-      expect(code, stderr).toBe(0);
+/**
+ * Whether this Node runs import-in-the-middle's in-thread loader (module.registerHooks), which a
+ * `--require` preload needs for ESM imports: 22.22.3+, 24.11.1+, 25.1+, 26+.
+ */
+function hasInThreadHooks(): boolean {
+  const [major = 0, minor = 0, patch = 0] = process.versions.node.split('.').map(Number);
+  if (major >= 26) return true;
+  if (major === 25) return minor >= 1;
+  if (major === 24) return minor > 11 || (minor === 11 && patch >= 1);
+  if (major === 22) return minor > 22 || (minor === 22 && patch >= 3);
+  return false;
+}
 
-      expect((await verifyDirectory(dir)).issues).toEqual([]);
-      for (const value of [secret, plain]) {
-        expect(readdirSync(dir).some((f) => readFileSync(join(dir, f)).includes(value))).toBe(
-          false,
-        );
-      }
-      const records = fileRecords();
-      // winston-transport makes an exception of a %s argument: exception.message held the raw
-      // value, beside the body redacted by its key.
-      const splat = records.filter(
-        (r) => r.scope === BRIDGED.winston && r.body?.startsWith('password='),
-      );
-      expect(splat.map((r) => [r.body, r.attributes['exception.message']])).toEqual([
-        ['password=[REDACTED:credential]', undefined],
-      ]);
-      for (const [logger, scope] of Object.entries(BRIDGED)) {
-        const bridged = records.filter(
-          (r) => r.scope === scope && String(r.body).includes('login rejected'),
-        );
-        expect(bridged, `${logger} records`).toHaveLength(1);
-        const [record] = bridged;
-        expect(record?.body).toBe(`${logger}: login rejected with [REDACTED:github-token]`);
-        expect(record?.attributes.password).toBe('[REDACTED:credential]');
-        expect(record?.scopeVersion).toBe(installedVersion(scope));
-        expect(record?.traceId).toBe(traceId);
-        expect(record?.severityText).toBe('WARN');
-        // The request's attributes, as seclog's own records inside the request get them.
-        expect(record?.attributes['seclog.request.id']).toEqual(expect.any(String));
-        expect(record?.attributes['http.request.method']).toBe('GET');
-        expect(record?.attributes['url.path']).toBe('/');
-        expect(record?.attributes['client.address']).toBe('127.0.0.1');
-      }
+/** The ways docs/getting-started.md and docs/bridges.md start an application. */
+const START_MODES: { args: readonly string[]; skip?: boolean }[] = [
+  { args: ['--import', './telemetry.mjs', 'app.mjs'] },
+  { args: ['--import', './telemetry.mjs', 'app.cjs'] },
+  { args: ['--require', './telemetry.cjs', 'app.cjs'] },
+  // Without in-thread hooks pino imported by an ESM app is not bridged: said at setup (below).
+  { args: ['--require', './telemetry.cjs', 'app.mjs'], skip: !hasInThreadHooks() },
+  // A loader of another tool puts Node's hooks thread in the process, which runs telemetry.cjs
+  // again there; seclog stays inert in that thread. From Node 22.12 the thread cannot require()
+  // an ES module at all (it fails in Node, before seclog runs): docs/bridges.md says to use
+  // --import with such loaders.
+  {
+    args: ['--import', './thread-loader.mjs', '--require', './telemetry.cjs', 'app.cjs'],
+    skip: Number(process.versions.node.split('.')[0]) >= 22,
+  },
+];
 
-      expect(receiver.rawBodies.some((b) => b.includes(secret) || b.includes(plain))).toBe(false);
-      for (const [logger, scope] of Object.entries(BRIDGED)) {
-        const sent = receiver.records.filter(
-          (r) => r.scope === scope && String(r.body).includes('login rejected'),
-        );
-        expect(sent, `${logger} records sent over OTLP`).toHaveLength(1);
-        expect(sent[0]?.traceId).toBe(traceId);
-        expect(sent[0]?.severityText).toBe('WARN');
-        expect(sent[0]?.body).toBe(`${logger}: login rejected with [REDACTED:github-token]`);
-      }
+for (const { args, skip = false } of START_MODES) {
+  describe(`bridges in an app started with node ${args.join(' ')}`, () => {
+    it.skipIf(skip)(
+      "writes pino's and winston's records to the files and OTLP, redacted, with the request's trace id",
+      async () => {
+        const secret = githubToken();
+        const traceId = randomBytes(16).toString('hex');
+        const plain = ['hun', 'ter', '2', randomBytes(4).toString('hex')].join('');
+        const { code, stdout, stderr } = await serveOneRequest(args, secret, traceId, plain);
+        expect(code, stderr).toBe(0);
+        expect(stderr).not.toContain('@seclog/node: bridges:');
 
-      // The app prints each record once, through the logger's own stdout destination, redacted
-      // with the same rules and correlated; seclog's console adds no second copy.
-      const printed = stdout.split('\n').filter((l) => l.includes('login rejected'));
-      expect(printed).toHaveLength(2);
-      expect(printed.every((l) => l.includes(traceId))).toBe(true);
-      expect(stdout).not.toContain(secret);
-      expect(printed.every((l) => l.includes('[REDACTED:github-token]'))).toBe(true);
-    });
+        expect((await verifyDirectory(dir)).issues).toEqual([]);
+        for (const value of [secret, plain]) {
+          expect(readdirSync(dir).some((f) => readFileSync(join(dir, f)).includes(value))).toBe(
+            false,
+          );
+        }
+        const records = fileRecords();
+        if (args.includes('./telemetry.cjs')) {
+          // Once: not again from Node's hooks thread, where seclog is inert.
+          expect(records.filter((r) => r.body === 'seclog started')).toHaveLength(1);
+        }
+        // winston-transport makes an exception of a %s argument: exception.message held the raw
+        // value, beside the body redacted by its key.
+        const splat = records.filter(
+          (r) => r.scope === BRIDGED.winston && r.body?.startsWith('password='),
+        );
+        expect(splat.map((r) => [r.body, r.attributes['exception.message']])).toEqual([
+          ['password=[REDACTED:credential]', undefined],
+        ]);
+        for (const [logger, scope] of Object.entries(BRIDGED)) {
+          const bridged = records.filter(
+            (r) => r.scope === scope && String(r.body).includes('login rejected'),
+          );
+          expect(bridged, `${logger} records`).toHaveLength(1);
+          const [record] = bridged;
+          expect(record?.body).toBe(`${logger}: login rejected with [REDACTED:github-token]`);
+          expect(record?.attributes.password).toBe('[REDACTED:credential]');
+          expect(record?.scopeVersion).toBe(installedVersion(scope));
+          expect(record?.traceId).toBe(traceId);
+          expect(record?.severityText).toBe('WARN');
+          // The request's attributes, as seclog's own records inside the request get them.
+          expect(record?.attributes['seclog.request.id']).toEqual(expect.any(String));
+          expect(record?.attributes['http.request.method']).toBe('GET');
+          expect(record?.attributes['url.path']).toBe('/');
+          expect(record?.attributes['client.address']).toBe('127.0.0.1');
+        }
+
+        expect(receiver.rawBodies.some((b) => b.includes(secret) || b.includes(plain))).toBe(false);
+        for (const [logger, scope] of Object.entries(BRIDGED)) {
+          const sent = receiver.records.filter(
+            (r) => r.scope === scope && String(r.body).includes('login rejected'),
+          );
+          expect(sent, `${logger} records sent over OTLP`).toHaveLength(1);
+          expect(sent[0]?.traceId).toBe(traceId);
+          expect(sent[0]?.severityText).toBe('WARN');
+          expect(sent[0]?.body).toBe(`${logger}: login rejected with [REDACTED:github-token]`);
+        }
+
+        // The app prints each record once, through the logger's own stdout destination, redacted
+        // with the same rules and correlated; seclog's console adds no second copy.
+        const printed = stdout.split('\n').filter((l) => l.includes('login rejected'));
+        expect(printed).toHaveLength(2);
+        expect(printed.every((l) => l.includes(traceId))).toBe(true);
+        expect(stdout).not.toContain(secret);
+        expect(printed.every((l) => l.includes('[REDACTED:github-token]'))).toBe(true);
+      },
+    );
   });
 }
 
@@ -326,10 +364,62 @@ describe('bridges at setup', () => {
     expect(fileRecords().filter((r) => r.scope === BRIDGED.pino)).toEqual([]);
   });
 
-  it('says nothing of versions when pino and winston are in range', async () => {
+  /** Runs node with `args` in the fixtures folder; its exit code and stderr. */
+  async function run(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, args, {
+      cwd: fixtures,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, SECLOG_TEST_DIR: dir },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, stderr };
+  }
+
+  it.skipIf(hasInThreadHooks())(
+    'says once, started from --require in an ESM app on a Node without in-thread hooks, that pino imported there is not bridged and names --import',
+    async () => {
+      const { code, stderr } = await run(['--require', './telemetry.cjs', 'app-exits.mjs']);
+      expect(code, stderr).toBe(0);
+      const said = stderr.split('\n').filter((l) => l.includes('@seclog/node: bridges:'));
+      expect(said).toEqual([
+        expect.stringContaining(
+          `started from a --require preload on Node ${process.versions.node}, which has no in-thread module hooks for import-in-the-middle, so pino loaded with import is not bridged (winston, and pino loaded with require, are). Start with node --import ./telemetry.mjs instead`,
+        ),
+      ]);
+    },
+  );
+
+  it('says nothing of the start mode for a CommonJS app started with --require', async () => {
+    const { code, stderr } = await run(['--require', './telemetry.cjs', '--eval', '']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('@seclog/node: bridges:');
+  });
+
+  for (const [kind, args] of [
+    ['imported', ['--import', 'pino', '--import', 'winston', '--import', './telemetry.mjs']],
+    ['required', ['--eval', "require('pino'); require('winston'); require('./telemetry.cjs')"]],
+  ] as const) {
+    it(`says once per logger, when the app ${kind} pino and winston before seclog started, that they are not bridged and how to start`, async () => {
+      const { code, stderr } = await run(kind === 'imported' ? [...args, '--eval', ''] : args);
+      expect(code, stderr).toBe(0);
+      const said = stderr.split('\n').filter((l) => l.includes('was loaded before'));
+      expect(said).toEqual(
+        ['pino', 'winston'].map((name) =>
+          expect.stringContaining(
+            `@seclog/node: bridges: ${name} was loaded before startSecurityLogging() ran, so the ${name} loggers the application creates from it are not bridged (their records do not reach seclog). Start seclog before the application loads ${name}: node --import ./telemetry.mjs app.js (or --require ./telemetry.cjs), or import the telemetry file before ${name}`,
+          ),
+        ),
+      );
+    });
+  }
+
+  it('says nothing of versions or start order when pino and winston are in range and loaded after', async () => {
     const { code, stderr } = await startWithout('none');
     expect(code, stderr).toBe(0);
     expect(stderr).not.toContain('is outside the range');
+    expect(stderr).not.toContain('was loaded before');
   });
 
   it('rejects an unknown logger and bridges without the global provider', () => {

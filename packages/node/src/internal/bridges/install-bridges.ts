@@ -4,6 +4,7 @@
 // CommonJS `require`, and import-in-the-middle's loader, registered here, patches ESM `import` of
 // the same packages.
 import { readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { createRequire, register } from 'node:module';
 import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import { diag } from '@opentelemetry/api';
@@ -111,6 +112,48 @@ function syncHooksOf(iitm: NodeJS.Require): SyncHooks | undefined {
   }
 }
 
+interface ResolveResult {
+  url: string;
+  format?: string | null;
+}
+type RegisterHooks = (hooks: {
+  resolve: (
+    specifier: string,
+    context: unknown,
+    next: (specifier: string, context: unknown) => ResolveResult,
+  ) => ResolveResult;
+}) => void;
+
+/**
+ * import-in-the-middle 3.6's in-thread loader gives a builtin required from a module without a
+ * parent URL (an `--eval` script, CommonJS an `--import` preload imports) the format
+ * `commonjs`, and Node then reads `node:module` from disk: ENOENT, the process ends. Outside it
+ * (registered after, so it runs first), a `node:` URL gets back the format `builtin`.
+ */
+function registerBuiltinFormatFix(): void {
+  const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
+  registerHooks?.({
+    resolve(specifier, context, next) {
+      const result = next(specifier, context);
+      return result.url.startsWith('node:') && result.format !== 'builtin'
+        ? { ...result, format: 'builtin' }
+        : result;
+    },
+  });
+}
+
+/**
+ * import-in-the-middle's in-thread loader for `include`, with the fix above; false when this
+ * Node or copy of it cannot run one.
+ */
+function registerInThread(iitm: NodeJS.Require, include: string[]): boolean {
+  const sync = syncHooksOf(iitm);
+  if (sync === undefined) return false;
+  sync.register({ include });
+  registerBuiltinFormatFix();
+  return true;
+}
+
 /** The application's entry point is an ES module (`.mjs`, or `.js` under `"type": "module"`). */
 function entryIsEsm(): boolean {
   const entry = process.argv[1];
@@ -168,14 +211,10 @@ function registerEsmLoader(bridges: readonly LoadedBridge[], fromRequirePreload:
     } catch (error) {
       // Node 22.15 to 24.11.0 refuse a thread loader after in-thread hooks (another tool's):
       // "The resolveSync() method is not implemented" (nodejs/node#59666). In-thread it is then.
-      const sync = syncHooksOf(iitm);
-      if (sync === undefined) throw error;
-      sync.register({ include });
+      if (!registerInThread(iitm, include)) throw error;
     }
-  } else {
-    const sync = syncHooksOf(iitm);
-    if (sync !== undefined) sync.register({ include });
-    else if (include.includes('pino') && entryIsEsm()) diag.warn(PRELOAD_WITHOUT_SYNC_HOOKS);
+  } else if (!registerInThread(iitm, include) && include.includes('pino') && entryIsEsm()) {
+    diag.warn(PRELOAD_WITHOUT_SYNC_HOOKS);
   }
   for (const name of include) covered.add(name);
 }
