@@ -11,7 +11,7 @@ const pkg = {
   description,
   license: 'Apache-2.0',
   type: 'module',
-  engines: { node: '>=20.6' },
+  engines: { node: '^20.19.0 || >=22.12.0' },
   exports: {
     '.': { types: './dist/index.d.ts', default: './dist/index.js' },
     './package.json': './package.json',

@@ -14,15 +14,20 @@ const { pathToFileURL } = require('node:url');
 const compatPackageJson = require.resolve('../compat/otel-3/package.json');
 const compatParent = pathToFileURL(compatPackageJson).href;
 const compatRequire = createRequire(compatPackageJson);
-const COMPAT_PACKAGES =
-  /^@opentelemetry\/(api|sdk-logs|core|resources|context-async-hooks|sdk-metrics|exporter-logs-otlp-http|exporter-logs-otlp-proto|instrumentation-pino|instrumentation-winston|winston-transport)$/;
+const LINE_PACKAGES =
+  /^@opentelemetry\/(api|sdk-logs|core|resources|context-async-hooks|sdk-metrics|exporter-logs-otlp-http|exporter-logs-otlp-proto)$/;
+// @seclog/node require()s these; an ESM import of them is rare but resolved the same way.
+const BRIDGE_PACKAGES =
+  /^@opentelemetry\/(instrumentation-pino|instrumentation-winston|winston-transport)$/;
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if (!COMPAT_PACKAGES.test(specifier)) return nextResolve(specifier, context);
-    // For require() the default resolver ignores a changed parentURL: resolved here.
-    if (context.conditions.includes('require'))
+    // For require() the default resolver ignores a changed parentURL: resolved here. Only the
+    // bridges: CommonJS packages outside the line (sdk-trace 2.x in a test) keep their own core.
+    if (BRIDGE_PACKAGES.test(specifier) && context.conditions.includes('require'))
       return { url: pathToFileURL(compatRequire.resolve(specifier)).href, shortCircuit: true };
-    return nextResolve(specifier, { ...context, parentURL: compatParent });
+    if (LINE_PACKAGES.test(specifier) || BRIDGE_PACKAGES.test(specifier))
+      return nextResolve(specifier, { ...context, parentURL: compatParent });
+    return nextResolve(specifier, context);
   },
 });

@@ -86,7 +86,7 @@ async function serveOneRequest(
   secret: string,
   traceId: string,
   plain: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string; requestId: unknown }> {
   const child = spawn(process.execPath, args, {
     cwd: fixtures,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,6 +110,7 @@ async function serveOneRequest(
     child.once('exit', () => reject(new Error(`app exited before listening:\n${stderr}`)));
   });
   const exited = once(child, 'exit') as Promise<[number | null]>;
+  let requestId: unknown;
   await new Promise<void>((resolve, reject) => {
     const req = request(
       {
@@ -118,6 +119,7 @@ async function serveOneRequest(
         headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
       },
       (res) => {
+        requestId = res.headers['x-request-id'];
         res.resume();
         res.on('end', resolve);
       },
@@ -126,7 +128,7 @@ async function serveOneRequest(
     req.end();
   });
   const [code] = await exited;
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, requestId };
 }
 
 const BRIDGED = {
@@ -165,8 +167,8 @@ const START_MODES: { args: readonly string[]; skip?: boolean }[] = [
   // Without in-thread hooks pino imported by an ESM app is not bridged: said at setup (below).
   { args: ['--require', './telemetry.cjs', 'app.mjs'], skip: !hasInThreadHooks() },
   // A loader of another tool puts Node's hooks thread in the process, which runs telemetry.cjs
-  // again there; seclog stays inert in that thread. From Node 22.12 the thread cannot require()
-  // an ES module at all (it fails in Node, before seclog runs): docs/bridges.md says to use
+  // again there; seclog stays inert in that thread. On Node 22 the thread cannot require() an
+  // ES module at all (it fails in Node, before seclog runs): docs/bridges.md says to use
   // --import with such loaders.
   {
     args: ['--import', './thread-loader.mjs', '--require', './telemetry.cjs', 'app.cjs'],
@@ -245,6 +247,32 @@ for (const { args, skip = false } of START_MODES) {
     );
   });
 }
+
+describe('bridges with pino-http', () => {
+  it("logs with seclog's request id as pino-http's req.id, with genReqId from the X-Request-Id header", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const { code, stdout, stderr, requestId } = await serveOneRequest(
+      ['--require', './telemetry.cjs', 'app-pino-http.cjs'],
+      githubToken(),
+      traceId,
+      'unused',
+    );
+    expect(code, stderr).toBe(0);
+    expect(requestId).toEqual(expect.any(String));
+    // pino-http's own lines: the request's log and its "request completed".
+    const lines = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.includes('"req"'))
+      .map((l) => JSON.parse(l) as { msg: string; req: { id: unknown } });
+    expect(lines.map((l) => [l.msg, l.req.id])).toEqual([
+      ['pino-http: login rejected', requestId],
+      ['request completed', requestId],
+    ]);
+    const [bridged] = fileRecords().filter((r) => r.body === 'pino-http: login rejected');
+    expect(bridged?.attributes['seclog.request.id']).toBe(requestId);
+    expect(bridged?.traceId).toBe(traceId);
+  });
+});
 
 describe('bridges at setup', () => {
   /** Runs telemetry.mjs alone with `hidden` looking uninstalled. */

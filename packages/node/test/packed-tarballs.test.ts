@@ -78,6 +78,7 @@ describe('the packed @seclog/* tarballs', () => {
     expect(p.readme).not.toContain('../');
   });
 
+  // The floor of require() of an ES module (a CommonJS app's `require('@seclog/node')`).
   it.each(PACKAGES)('@seclog/%s names its repository folder and a Node floor', (name) => {
     const { manifest } = packed.get(`@seclog/${name}`)!;
     expect(manifest.repository).toEqual({
@@ -85,7 +86,7 @@ describe('the packed @seclog/* tarballs', () => {
       url: 'git+https://github.com/seclog/seclog.git',
       directory: `packages/${name}`,
     });
-    expect(manifest.engines?.node).toBe('>=20.6');
+    expect(manifest.engines?.node).toBe('^20.19.0 || >=22.12.0');
   });
 
   // `seclog rules` loads @seclog/detection (and with it OpenTelemetry) only when it runs; verify,
