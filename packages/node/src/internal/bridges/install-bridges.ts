@@ -130,7 +130,11 @@ type RegisterHooks = (hooks: {
  * `commonjs`, and Node then reads `node:module` from disk: ENOENT, the process ends. Outside it
  * (registered after, so it runs first), a `node:` URL gets back the format `builtin`.
  */
+let builtinFormatFixed = false;
+
 function registerBuiltinFormatFix(): void {
+  if (builtinFormatFixed) return;
+  builtinFormatFixed = true;
   const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
   registerHooks?.({
     resolve(specifier, context, next) {
