@@ -419,6 +419,8 @@ describe('bridges at setup', () => {
     },
   );
 
+  // An --eval script has no parent URL: import-in-the-middle 3.6's in-thread loader gave its
+  // require() of a builtin the format commonjs, and the process ended with ENOENT 'module'.
   it('says nothing of the start mode for a CommonJS app started with --require', async () => {
     const { code, stderr } = await run(['--require', './telemetry.cjs', '--eval', '']);
     expect(code, stderr).toBe(0);
