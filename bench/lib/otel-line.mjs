@@ -1,7 +1,7 @@
 // Which OpenTelemetry JS line a contender runs on. The 3.x line (logs API in @opentelemetry/api
 // 1.10, sdk-logs 3.x) needs Node 22 and the packages of compat/otel-3: the child is started with
 // that Node and the resolve hook scripts/test-otel3.mjs gives the suite's child processes
-// (scripts/otel3-register.mjs), so every @opentelemetry import of the bench and of seclog's built
+// (scripts/otel3-register.cjs), so every @opentelemetry import of the bench and of seclog's built
 // packages resolves from compat/otel-3, and nothing else changes.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ const NODE_22 = path.join(
   'bin',
   'node',
 );
-const REGISTER = path.join(root, 'scripts', 'otel3-register.mjs');
+const REGISTER = path.join(root, 'scripts', 'otel3-register.cjs');
 
 /**
  * How to start a run-one child for a contender of `line` ('3', or undefined for the workspace's
@@ -33,7 +33,7 @@ export function childRuntime(line, env) {
     };
   return {
     execPath: NODE_22,
-    execArgv: [`--import=${REGISTER}`],
+    execArgv: [`--require=${REGISTER}`],
     env: { ...env, SECLOG_OTEL_LINE: '3' },
   };
 }

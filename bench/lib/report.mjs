@@ -238,7 +238,7 @@ from \`bench/results/last-run.json\` without measuring.
   (\`@opentelemetry/winston-transport\`, which takes its logger from the global logs API) into the
   \`otel-sdk\` row's provider, processor and exporter.
 - The \`-otel3\` rows run on the OpenTelemetry JS 3.x line: their process is Node 22 from
-  \`compat/otel-3\` with the resolve hook of \`scripts/otel3-register.mjs\` (what
+  \`compat/otel-3\` with the resolve hook of \`scripts/otel3-register.cjs\` (what
   \`scripts/test-otel3.mjs\` uses), so every \`@opentelemetry\` import of the bench and of
   seclog's built packages loads the 3.x packages; the list below gives the Node and sdk-logs
   each row's process actually loaded. Every other row runs on the Node above and the 0.223 line.
