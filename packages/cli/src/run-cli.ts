@@ -291,6 +291,11 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   for (const issue of result.issues) {
+    if (issue.kind === 'no-files') {
+      // Nothing was broken, nothing was there: its message names the path and what was looked for.
+      io.stderr.write(`seclog verify: FAILED: ${escapeForLine(issue.message)}\n`);
+      continue;
+    }
     const where = issue.line === undefined ? issue.file : `${issue.file} line ${issue.line}`;
     const local =
       issue.local === undefined

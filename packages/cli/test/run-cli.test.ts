@@ -118,7 +118,21 @@ describe('seclog bin', () => {
         /--max-age takes a duration/,
       );
       expect(seclog('frobnicate').code).toBe(2);
-      expect(seclog('verify', '/nonexistent/seclog-dir').code).toBe(2);
+    });
+
+    it('exits 1 saying what it looked for when the path holds no seclog files (empty, missing, a file)', () => {
+      const { dir, cleanup } = tempDir();
+      const file = join(dir, 'notes.txt');
+      writeFileSync(file, 'hello\n');
+      for (const path of [dir, join(dir, 'missing'), file]) {
+        const r = seclog('verify', path);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(
+          /^seclog verify: FAILED: .*looked for seclog-NNNNNN\.ndjson and seclog-wN-NNNNNN\.ndjson data files/,
+        );
+      }
+      cleanup();
     });
   });
 

@@ -250,6 +250,7 @@ export type VerifyIssueKind =
   | 'unchained'
   | 'missing-head'
   | 'missing-slot'
+  | 'no-files'
   | 'unsigned-state'
   | 'missing-epoch'
   | 'planted-file'

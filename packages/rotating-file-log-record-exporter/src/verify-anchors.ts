@@ -190,7 +190,12 @@ export async function verifyAnchors(
     if (s === undefined) wanted.set(anchor.slot, (s = new Set()));
     s.add(anchor.seq);
   }
-  const slots = await scanDirectory(root, baseName);
+  // A missing directory lost every anchored record: each is reported (verifyDirectory says why).
+  const slots = await scanDirectory(root, baseName).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new Map<number, never>();
+    throw err;
+  });
   const places = new Map<number, Map<number, Place>>();
   const ends = new Map<number, Place & { seq: number }>();
   const deletedUpTo = new Map<number, number>();

@@ -29,6 +29,7 @@ import {
 import { epochsName } from './internal/file-names.js';
 import { checkpointIssue, findCheckpointHashes } from './internal/verify-checkpoints.js';
 import { DEFAULT_MAX_LINE_BYTES, regularFileLines, type FileLine } from './internal/fs-safe.js';
+import { noFilesIssue } from './internal/no-files.js';
 import { maxIndex, readSmall, scanDirectory, type SlotFiles } from './internal/slot-files.js';
 import { heldByThisProcess, lockHolderAlive, MAX_SLOTS } from './internal/slot-lock.js';
 
@@ -858,7 +859,9 @@ function sealingLags(
  * `hmacKey` is given), the link from each file to the previous one, and that every missing file
  * is covered by a retention record. A file written with `hashChain: false` is an `'unchained'`
  * issue unless `allowUnchained` is set; then it is noted and only its structure is checked.
- * Resolves with the findings; rejects only when the directory itself cannot be read.
+ * A path holding none of the exporter's files (an empty or missing directory, a file, another
+ * `baseName`) is a `'no-files'` issue saying what was looked for: verifying nothing never passes.
+ * Resolves with the findings; rejects only when the directory exists but cannot be read.
  */
 export async function verifyDirectory(
   directory: string,
@@ -866,7 +869,6 @@ export async function verifyDirectory(
 ): Promise<VerifyResult> {
   const baseName = options.baseName ?? 'seclog';
   const { check, keys } = verifyKeys(options, 'verifyDirectory');
-  const slots = await scanDirectory(directory, baseName);
   const result: VerifyResult = {
     ok: true,
     issues: [],
@@ -875,6 +877,18 @@ export async function verifyDirectory(
     recordsChecked: 0,
     newestRecordMs: undefined,
   };
+  let slots: Map<number, SlotFiles>;
+  try {
+    slots = await scanDirectory(directory, baseName);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+    // A directory deleted whole fails like one emptied, not as an error a script might skip.
+    result.issues.push(await noFilesIssue(directory, baseName, code));
+    result.ok = false;
+    return result;
+  }
+  if (slots.size === 0) result.issues.push(await noFilesIssue(directory, baseName, undefined));
   // Slots are taken lowest free first, so the slots a head knew of are 0 to slots - 1.
   let knownSlots = 0;
   let knownBy = 0;
@@ -935,14 +949,6 @@ export async function verifyDirectory(
       });
     }
     from = s + 1;
-  }
-  if (check !== undefined && slots.size === 0) {
-    result.issues.push({
-      kind: 'missing-head',
-      file: directory,
-      message:
-        'no signed head: nothing here was written by the exporter, or everything it wrote was deleted',
-    });
   }
   if (options.maxAgeMs !== undefined) {
     const now = options.now ?? Date.now();

@@ -31,7 +31,7 @@ export interface SlotFiles {
   notRegular: string[];
 }
 
-/** Lists every slot's indexed files in `dir` (a missing directory yields no slots). */
+/** Lists every slot's indexed files in `dir` (rejects when `dir` cannot be listed). */
 export async function scanDirectory(
   dir: string,
   baseName: string,
