@@ -113,15 +113,19 @@ export class RuleState {
     } satisfies RingState;
   }
 
-  /** Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise. */
-  forget(state: KeyState, now: number): void {
+  /**
+   * Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise.
+   * Returns whether state was lost.
+   */
+  forget(state: KeyState, now: number): boolean {
     this.trackedKeys -= 1;
     // A key with nothing in its window and no alert held back loses nothing when it goes.
     if (state.lastSeen <= now - this.rule.windowMillis && state.suppressedUntil <= now) {
       this.expiredKeys += 1;
-    } else {
-      this.evictedKeys += 1;
+      return false;
     }
+    this.evictedKeys += 1;
+    return true;
   }
 
   /**
