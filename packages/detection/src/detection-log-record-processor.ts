@@ -27,6 +27,7 @@ import type {
   DetectionMatch,
   DetectionRuleStats,
   DetectionStats,
+  DetectionValue,
 } from './types.js';
 
 const MAX_KEY_LENGTH = 256;
@@ -45,9 +46,18 @@ interface Entry {
   /** The rule's index in the entries of its table. */
   readonly slot: number;
   readonly match: DetectionMatch;
+  /** `match.where` as arrays, undefined when it requires nothing (read for every record). */
+  readonly where: CompiledWhere | undefined;
   readonly role: 'first' | 'then' | undefined;
-  /** How a value-count rule's field folds (user names, addresses), as its keys do. */
+  /** A value-count rule's counted field, and how it folds (user names, addresses) as keys do. */
+  readonly field: string | undefined;
   readonly fold: Fold | undefined;
+}
+
+/** A `where` condition per attribute: the key, and the value or values it must equal. */
+interface CompiledWhere {
+  readonly keys: readonly string[];
+  readonly expected: readonly (DetectionValue | readonly DetectionValue[])[];
 }
 
 interface RuleCounters {
@@ -156,7 +166,9 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
           table,
           slot,
           match,
+          where: compileWhere(match),
           role,
+          field: rule.kind === 'value_count' ? rule.field : undefined,
           fold: rule.kind === 'value_count' ? foldFor(rule.field) : undefined,
         });
       };
@@ -256,8 +268,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   ): void {
     const seq = this._seq;
     let read = false;
-    for (const entry of entries) {
-      if (!matchesWhere(entry.match, attributes)) continue;
+    for (let e = 0; e < entries.length; e += 1) {
+      const entry = entries[e] as Entry;
+      const where = entry.where;
+      if (where !== undefined && !matchesWhere(where, attributes)) continue;
       const table = entry.table;
       if (table.seq !== seq) {
         table.seq = seq;
@@ -266,10 +280,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       }
       const key = table.key;
       if (key === undefined) continue;
-      const rule = entry.state.rule;
+      const field = entry.field;
       let value: string | undefined;
-      if (rule.kind === 'value_count') {
-        value = scalar(attributes[rule.field]);
+      if (field !== undefined) {
+        value = scalar(attributes[field]);
         if (value === undefined) continue;
         if (entry.fold !== undefined) value = entry.fold(value);
       }
@@ -535,13 +549,20 @@ function fields(): RecordFields {
   return { at: 0, traceId: undefined, requestId: undefined };
 }
 
-function matchesWhere(match: DetectionMatch, attributes: Record<string, unknown>): boolean {
+function compileWhere(match: DetectionMatch): CompiledWhere | undefined {
   const where = match.where;
-  if (where === undefined) return true;
-  for (const key in where) {
-    const expected = where[key];
-    const actual = attributes[key];
-    if (Array.isArray(expected) ? !expected.includes(actual) : expected !== actual) return false;
+  if (where === undefined) return undefined;
+  const keys = Object.keys(where);
+  if (keys.length === 0) return undefined;
+  return { keys, expected: keys.map((k) => where[k] as DetectionValue) };
+}
+
+function matchesWhere(where: CompiledWhere, attributes: Record<string, unknown>): boolean {
+  const { keys, expected } = where;
+  for (let i = 0; i < keys.length; i += 1) {
+    const want = expected[i];
+    const actual = attributes[keys[i] as string];
+    if (Array.isArray(want) ? !want.includes(actual) : want !== actual) return false;
   }
   return true;
 }
