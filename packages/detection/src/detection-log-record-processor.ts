@@ -345,6 +345,8 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         counters.timer = undefined;
         this._reportCapped(state, counters);
       });
+      // Nothing to emit and nobody to tell: a storm past the cap costs a count per alert.
+      if (this._onAlert === undefined) return;
     } else {
       counters.capAlerts += 1;
     }
