@@ -9,7 +9,12 @@ import {
 } from '@opentelemetry/sdk-logs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BUILTIN_DETECTION_RULES, DetectionLogRecordProcessor } from '@seclog/detection';
-import type { DetectionOptions, DetectionRule, DetectionMatch } from '@seclog/detection';
+import type {
+  DetectionOptions,
+  DetectionRule,
+  DetectionMatch,
+  EventCountRule,
+} from '@seclog/detection';
 
 interface Emitted {
   eventName?: string;
@@ -551,7 +556,7 @@ describe('DetectionLogRecordProcessor', () => {
 
     it("takes the application's own event names and attributes, and every seclog event name", () => {
       const rule = (id: string, events: string[], groupBy: string[]): DetectionRule => ({
-        ...custom(),
+        ...(custom() as EventCountRule),
         id,
         match: { events, where: { 'com.acme.tenant': 'blue' } },
         groupBy,

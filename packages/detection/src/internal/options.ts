@@ -11,7 +11,7 @@ import type { DetectionMatch, DetectionOptions, DetectionRule } from '../types.j
 
 const DEFAULT_MAX_KEYS = 10_000;
 /** Alerts per rule and window; past it, one seclog.alert.suppressed record counts the rest. */
-export const DEFAULT_MAX_ALERTS_PER_WINDOW = 100;
+const DEFAULT_MAX_ALERTS_PER_WINDOW = 100;
 const MAX_THRESHOLD = 10_000;
 const MAX_WINDOW_MILLIS = 7 * 24 * 3_600_000;
 const RULE_ID = /^[a-z][a-z0-9_]{0,63}$/;
