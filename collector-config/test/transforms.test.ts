@@ -115,6 +115,13 @@ describe('transform/elastic_ecs', () => {
     });
   });
 
+  it('keeps the whole EventName in otel.event.name, which the Sigma rules of `seclog rules --sigma` select on (#15)', () => {
+    const record = transform('transform/elastic_ecs', setup());
+    expect(record.attributes['otel.event.name']).toBe('seclog.authn_login_fail');
+    // event.action stays the ECS token without the prefix.
+    expect(record.attributes['event.action']).toBe('authn_login_fail');
+  });
+
   it('marks malicious_* events as ECS alerts', () => {
     const record = transform(
       'transform/elastic_ecs',

@@ -16,7 +16,7 @@ const APPSENSOR = 'https://owasp.org/www-project-appsensor/';
 const LOGSOURCE = {
   product: 'seclog',
   service: 'security',
-  definition: `OpenTelemetry log records from seclog; field names are OTel attribute keys, ${ATTR_OTEL_EVENT_NAME} holds the EventName (the Collector configs set it; map it to event.action for ECS)`,
+  definition: `OpenTelemetry log records from seclog; field names are OTel attribute keys; ${ATTR_OTEL_EVENT_NAME} holds the whole EventName (seclog.authn_login_fail), which the Collector's Splunk and Elasticsearch pipelines set. Do not map it to ECS event.action: that holds the name without seclog.`,
 };
 
 /** Runs `seclog rules`; `sigma` prints Sigma YAML documents instead of the table. */
@@ -43,16 +43,19 @@ function toSigma(rules: readonly DetectionRule[]): string {
       name: string,
       title: string,
       body: Record<string, Yaml>,
+      level = 'critical',
+      note = '',
     ): Record<string, Yaml> => ({
       title,
       id: uuidOf(name),
       name,
       status: 'experimental',
-      description: rule.description,
+      description: `${rule.description}${note}`,
       author: 'seclog',
       references: [APPSENSOR],
-      correlation: body,
-      level: 'critical',
+      // The rules it refers to are steps, not alerts (the process alerts on the whole rule only).
+      correlation: { ...body, generate: false },
+      level,
     });
     if (rule.kind === 'sequence') {
       const first = `${rule.id}_first`;
@@ -60,22 +63,35 @@ function toSigma(rules: readonly DetectionRule[]): string {
       const run = `${rule.id}_run`;
       docs.push(baseRule(first, `${rule.id}: first records`, rule.first, groupBy));
       docs.push(baseRule(then, `${rule.id}: closing record`, rule.then, groupBy));
+      // The run alone is no alert: in the process it only arms the `then` record.
       docs.push(
-        correlation(run, `${rule.id}: run of ${rule.threshold}`, {
-          type: 'event_count',
-          rules: [first],
-          'group-by': groupBy,
-          timespan: span,
-          condition: { gte: rule.threshold },
-        }),
+        correlation(
+          run,
+          `${rule.id}: run of ${rule.threshold}`,
+          {
+            type: 'event_count',
+            rules: [first],
+            'group-by': groupBy,
+            timespan: span,
+            condition: { gte: rule.threshold },
+          },
+          'informational',
+        ),
       );
       docs.push(
-        correlation(rule.id, rule.id, {
-          type: 'temporal_ordered',
-          rules: [run, then],
-          'group-by': groupBy,
-          timespan: span,
-        }),
+        correlation(
+          rule.id,
+          rule.id,
+          {
+            type: 'temporal_ordered',
+            rules: [run, then],
+            'group-by': groupBy,
+            timespan: span,
+          },
+          'critical',
+          // What Sigma cannot say (docs/detection.md, "The Sigma rules").
+          ' Unlike the process, this correlation does not end the run at a closing record that came too early, and does not hold a key back for a window after it fires.',
+        ),
       );
       continue;
     }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { runCli } from '@seclog/cli';
 import { BUILTIN_DETECTION_RULES } from '@seclog/detection';
 
@@ -89,6 +89,39 @@ describe('seclog rules', () => {
       },
       condition: 'selection',
     });
+  });
+
+  it('--sigma selects on the field the Collector sets for Elasticsearch and Splunk, with the whole EventName', async () => {
+    // event.action (ECS) holds the name without `seclog.`: the rules must not use it.
+    const docs = await sigmaDocuments();
+    const fields = new Set(
+      docs.filter((d) => 'detection' in d).flatMap((d) => Object.keys(d.detection.selection)),
+    );
+    expect(fields.has('event.action')).toBe(false);
+    expect(fields.has('otel.event.name')).toBe(true);
+    for (const file of ['gateway.yaml', 'elasticsearch.yaml']) {
+      const config = parse(
+        readFileSync(new URL(`../../../collector-config/${file}`, import.meta.url), 'utf8'),
+      );
+      const statements = (id: string): string[] =>
+        (config.processors[id]?.log_statements ?? []).flatMap((g: any) => g.statements);
+      const setsEventName = (id: string) =>
+        statements(id).some((s) =>
+          s.startsWith('set(log.attributes["otel.event.name"], log.event_name)'),
+        );
+      expect(setsEventName('transform/elastic_ecs')).toBe(true);
+      if (file === 'gateway.yaml') expect(setsEventName('transform/splunk_event_name')).toBe(true);
+    }
+  });
+
+  it('--sigma leaves the steps of a sequence (its run) informational, not alerts of their own', async () => {
+    const docs = await sigmaDocuments();
+    const run = docs.find((d) => d.name === 'ae2_login_success_after_failures_run');
+    expect(run.level).toBe('informational');
+    const sequence = docs.find((d) => d.name === 'ae2_login_success_after_failures');
+    expect(sequence.level).toBe('critical');
+    expect(sequence.correlation.generate).toBe(false);
+    expect(sequence.description).toContain('does not end the run');
   });
 
   it('would be refused by the schema with an unknown correlation type', async () => {

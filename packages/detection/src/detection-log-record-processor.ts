@@ -5,11 +5,13 @@ import type { Context } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import {
+  ATTR_SECLOG_ALERT_FIRST_REQUEST_ID,
   ATTR_SECLOG_ALERT_FORGED_KEY,
+  ATTR_SECLOG_ALERT_LAST_REQUEST_ID,
   ATTR_SECLOG_REQUEST_ID,
   EVENT_SECLOG_ALERT,
 } from '@seclog/semconv';
-import { alertRecord } from './internal/alert-record.js';
+import { alertRecord, saturatedRecord, suppressedRecord } from './internal/alert-record.js';
 import { addressKey, foldFor } from './internal/group-value.js';
 import type { Fold } from './internal/group-value.js';
 import { resolveOptions } from './internal/options.js';
@@ -25,6 +27,7 @@ import type {
   DetectionMatch,
   DetectionRuleStats,
   DetectionStats,
+  DetectionValue,
 } from './types.js';
 
 const MAX_KEY_LENGTH = 256;
@@ -43,14 +46,46 @@ interface Entry {
   /** The rule's index in the entries of its table. */
   readonly slot: number;
   readonly match: DetectionMatch;
+  /** `match.where` as arrays, undefined when it requires nothing (read for every record). */
+  readonly where: CompiledWhere | undefined;
   readonly role: 'first' | 'then' | undefined;
-  /** How a value-count rule's field folds (user names, addresses), as its keys do. */
+  /** A value-count rule's counted field, and how it folds (user names, addresses) as keys do. */
+  readonly field: string | undefined;
   readonly fold: Fold | undefined;
+}
+
+/** A `where` condition per attribute: the key, and the value or values it must equal. */
+interface CompiledWhere {
+  readonly keys: readonly string[];
+  readonly expected: readonly (DetectionValue | readonly DetectionValue[])[];
 }
 
 interface RuleCounters {
   alertsDropped: number;
+  /** The cap window: it ends at `capUntil`, and `capAlerts` alerts were emitted in it. */
+  capUntil: number;
+  capAlerts: number;
+  /** Alerts not emitted past the cap: in all, and since the last seclog.alert.suppressed. */
+  capped: number;
+  cappedUnreported: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** When a table may next report its saturation, and the timer reporting what waits for it. */
+interface Saturation {
+  readonly windowMillis: number;
+  reportAfter: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** An alert record and what onAlert receives of it; a capped alert has no record. */
+interface Pending {
+  readonly record: AlertLogRecord | undefined;
+  readonly alert: DetectionAlert | undefined;
+}
+
+/** Attributes of an alert that hold values a record carried (request ids come from a header). */
+const EVIDENCE_IDS = [ATTR_SECLOG_ALERT_FIRST_REQUEST_ID, ATTR_SECLOG_ALERT_LAST_REQUEST_ID];
 
 /**
  * A `LogRecordProcessor` that runs detection rules over every record and emits an alert record
@@ -85,7 +120,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   } = { at: 0, traceId: undefined, requestId: undefined };
   private readonly _loggerOption: DetectionLogRecordProcessorOptions['logger'];
   private _logger: AlertLogger | undefined;
-  private _pending: { record: AlertLogRecord; alert: DetectionAlert }[] = [];
+  private _pending: Pending[] = [];
+  private readonly _maxAlertsPerWindow: number;
+  private readonly _saturation = new Map<KeyTable, Saturation>();
+  private _shutdown = false;
   private readonly _onAlert: DetectionOptions['onAlert'];
   private _alerts = 0;
   private _alertsDropped = 0;
@@ -95,7 +133,8 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
 
   /** @param options see `DetectionLogRecordProcessorOptions`; only `logger` is required. */
   constructor(options: DetectionLogRecordProcessorOptions) {
-    const { rules, maxKeys } = resolveOptions(options);
+    const { rules, maxKeys, maxAlertsPerWindow } = resolveOptions(options);
+    this._maxAlertsPerWindow = maxAlertsPerWindow;
     const logger: unknown = (options as { logger?: unknown }).logger;
     if (
       typeof logger !== 'function' &&
@@ -127,7 +166,9 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
           table,
           slot,
           match,
+          where: compileWhere(match),
           role,
+          field: rule.kind === 'value_count' ? rule.field : undefined,
           fold: rule.kind === 'value_count' ? foldFor(rule.field) : undefined,
         });
       };
@@ -146,6 +187,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       }
     }
     for (const list of this._byEvent.values()) list.push(...this._anyEvent);
+    for (const table of tables.values()) {
+      const windowMillis = Math.max(...table.rules.map((r) => r.rule.windowMillis));
+      this._saturation.set(table, { windowMillis, reportAfter: 0, timer: undefined });
+    }
   }
 
   /** Runs every matching rule on the record; never throws, never changes the record. */
@@ -157,19 +202,28 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         (eventName === undefined ? undefined : this._byEvent.get(eventName)) ?? this._anyEvent;
       if (entries.length > 0) this._observe(entries, logRecord);
     } catch (error) {
-      report(error);
+      reportError(error);
     }
   }
 
-  /** Emits the pending alerts now (they are otherwise emitted in a microtask); resolves at once. */
+  /**
+   * Emits the pending alerts now (they are otherwise emitted in a microtask), with the
+   * seclog.alert.suppressed and seclog.alert.detection_saturated records of what waits for its
+   * window to close; resolves at once.
+   */
   forceFlush(): Promise<void> {
+    this._reportWaiting();
     this._drain();
     return Promise.resolve();
   }
 
-  /** Emits the pending alerts; idempotent. */
+  /** Emits the pending alerts and reports, as forceFlush, and stops the report timers; idempotent. */
   shutdown(): Promise<void> {
+    this._reportWaiting();
     this._drain();
+    this._shutdown = true;
+    for (const c of this._counters.values()) clearTimeout(c.timer);
+    for (const s of this._saturation.values()) clearTimeout(s.timer);
     return Promise.resolve();
   }
 
@@ -184,6 +238,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         alerts: s.alerts,
         suppressed: s.suppressed,
         alertsDropped: this._counters.get(s.rule.id)?.alertsDropped ?? 0,
+        alertsCapped: this._counters.get(s.rule.id)?.capped ?? 0,
       };
     }
     return { alerts: this._alerts, alertsDropped: this._alertsDropped, rules };
@@ -213,8 +268,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   ): void {
     const seq = this._seq;
     let read = false;
-    for (const entry of entries) {
-      if (!matchesWhere(entry.match, attributes)) continue;
+    for (let e = 0; e < entries.length; e += 1) {
+      const entry = entries[e] as Entry;
+      const where = entry.where;
+      if (where !== undefined && !matchesWhere(where, attributes)) continue;
       const table = entry.table;
       if (table.seq !== seq) {
         table.seq = seq;
@@ -223,10 +280,10 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       }
       const key = table.key;
       if (key === undefined) continue;
-      const rule = entry.state.rule;
+      const field = entry.field;
       let value: string | undefined;
-      if (rule.kind === 'value_count') {
-        value = scalar(attributes[rule.field]);
+      if (field !== undefined) {
+        value = scalar(attributes[field]);
         if (value === undefined) continue;
         if (entry.fold !== undefined) value = entry.fold(value);
       }
@@ -239,13 +296,17 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       if (!table.looked) {
         table.looked = true;
         table.slots = table.find(key, evidence.at);
+        if (table.lost !== 0) this._saturated(table, evidence.at);
       }
       let slots = table.slots;
       let state = slots?.[entry.slot];
       if (state === undefined) {
         // A sequence's `then` with no run before it leaves nothing worth tracking.
         if (entry.role === 'then') continue;
-        slots ??= table.slots = table.track(key, evidence.at);
+        if (slots === undefined) {
+          slots = table.slots = table.track(key, evidence.at);
+          if (table.lost !== 0) this._saturated(table, evidence.at);
+        }
         state = table.start(slots, entry.slot, evidence.at);
       }
       const firing = entry.state.observe(state, evidence, entry.role, value);
@@ -259,11 +320,35 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     firing: Firing,
     keyState: KeyState,
   ): void {
+    const counters = this._ruleCounters(state.rule.id);
+    const now = firing.last.at;
+    if (now >= counters.capUntil) {
+      // A new cap window, from this alert on; what the last one held back is reported first.
+      this._reportCapped(state, counters);
+      counters.capUntil = now + state.rule.windowMillis;
+      counters.capAlerts = 0;
+    }
+    const capped = counters.capAlerts >= this._maxAlertsPerWindow;
     if (this._pending.length >= MAX_PENDING_ALERTS) {
       this._unfire(state, keyState);
-      this._ruleCounters(state.rule.id).alertsDropped += 1;
+      counters.alertsDropped += 1;
       this._drop(1, `more than ${MAX_PENDING_ALERTS} alerts were pending at once`);
       return;
+    }
+    if (capped) {
+      // Past the cap the key stays held back, as if alerted: the summary record accounts for
+      // it, and the key does not come back at every record of a storm.
+      state.alerts -= 1;
+      counters.capped += 1;
+      counters.cappedUnreported += 1;
+      this._schedule(counters, counters.capUntil, () => {
+        counters.timer = undefined;
+        this._reportCapped(state, counters);
+      });
+      // Nothing to emit and nobody to tell: a storm past the cap costs a count per alert.
+      if (this._onAlert === undefined) return;
+    } else {
+      counters.capAlerts += 1;
     }
     // The key whole, as the firing record logged it (an IPv6 address as its /64): the alert passes
     // redaction like its evidence, so it holds the same string (a cut or case-folded value would
@@ -284,12 +369,103 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       }
     });
     const record = alertRecord(state.rule, shown, firing, ROOT_CONTEXT);
+    // A request id comes from the client's X-Request-Id and may be shaped like a pseudonym too.
+    for (const name of EVIDENCE_IDS) {
+      const id = record.attributes[name];
+      if (typeof id === 'string' && PSEUDONYM.test(id)) {
+        record.attributes[name] = `${FORGED_PREFIX}${id}`;
+        forged.push(name);
+      }
+    }
     if (forged.length > 0) record.attributes[ATTR_SECLOG_ALERT_FORGED_KEY] = forged.join(',');
-    this._pending.push({
-      record,
-      alert: { rule: state.rule.id, key, attributes: { ...record.attributes } },
-    });
+    const alert = { rule: state.rule.id, key, attributes: { ...record.attributes } };
+    // A capped alert still reaches onAlert: a storm of junk keys must not blind the response.
+    this._push({ record: capped ? undefined : record, alert });
+  }
+
+  private _push(pending: Pending): void {
+    this._pending.push(pending);
     if (this._pending.length === 1) queueMicrotask(() => this._drain());
+  }
+
+  /** Runs `report` at `until` (the processor's clock), once; the timer never keeps the process up. */
+  private _schedule(
+    holder: { timer: ReturnType<typeof setTimeout> | undefined },
+    until: number,
+    report: () => void,
+  ): void {
+    if (holder.timer !== undefined || this._shutdown) return;
+    holder.timer = setTimeout(
+      () => {
+        try {
+          report();
+        } catch (error) {
+          reportError(error);
+        }
+      },
+      Math.max(0, until - Date.now()),
+    );
+    (holder.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** One seclog.alert.suppressed for the alerts of a rule not emitted since the last one. */
+  private _reportCapped(state: RuleState, counters: RuleCounters): void {
+    if (counters.cappedUnreported === 0) return;
+    const record = suppressedRecord(
+      state.rule,
+      counters.cappedUnreported,
+      this._maxAlertsPerWindow,
+      ROOT_CONTEXT,
+    );
+    counters.cappedUnreported = 0;
+    this._push({ record, alert: undefined });
+  }
+
+  /**
+   * A table dropped keys with live state: reported at once unless a report went out within the
+   * window, else when that window closes (a timer), counting every key lost in between.
+   */
+  private _saturated(table: KeyTable, now: number): void {
+    const saturation = this._saturation.get(table) as Saturation;
+    if (now < saturation.reportAfter) {
+      this._schedule(saturation, saturation.reportAfter, () => {
+        saturation.timer = undefined;
+        this._reportSaturation(table, saturation, Date.now());
+      });
+      return;
+    }
+    this._reportSaturation(table, saturation, now);
+  }
+
+  private _reportSaturation(table: KeyTable, saturation: Saturation, now: number): void {
+    if (table.lost === 0) return;
+    const rules: string[] = [];
+    table.lostBy.forEach((lost, i) => {
+      if (lost) rules.push((table.rules[i] as RuleState).rule.id);
+      table.lostBy[i] = false;
+    });
+    const record = saturatedRecord(
+      table.groupBy,
+      rules,
+      table.lost,
+      table.maxKeys,
+      saturation.windowMillis,
+      ROOT_CONTEXT,
+    );
+    table.lost = 0;
+    saturation.reportAfter = now + saturation.windowMillis;
+    this._push({ record, alert: undefined });
+  }
+
+  /** What waits for a window to close, reported now (flush, shutdown). */
+  private _reportWaiting(): void {
+    for (const state of this._states) {
+      const counters = this._counters.get(state.rule.id);
+      if (counters !== undefined) this._reportCapped(state, counters);
+    }
+    for (const [table, saturation] of this._saturation) {
+      this._reportSaturation(table, saturation, Date.now());
+    }
   }
 
   /**
@@ -304,7 +480,17 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   private _ruleCounters(id: string): RuleCounters {
     let counters = this._counters.get(id);
     if (counters === undefined) {
-      this._counters.set(id, (counters = { alertsDropped: 0 }));
+      this._counters.set(
+        id,
+        (counters = {
+          alertsDropped: 0,
+          capUntil: 0,
+          capAlerts: 0,
+          capped: 0,
+          cappedUnreported: 0,
+          timer: undefined,
+        }),
+      );
     }
     return counters;
   }
@@ -318,20 +504,21 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       logger = this._logger ??=
         typeof this._loggerOption === 'function' ? this._loggerOption() : this._loggerOption;
     } catch (error) {
-      report(error);
-      this._drop(pending.length, 'the logger option failed');
+      reportError(error);
+      this._drop(pending.filter((p) => p.record !== undefined).length, 'the logger option failed');
       return;
     }
     for (const { record, alert } of pending) {
-      if (this._onAlert !== undefined) {
+      if (this._onAlert !== undefined && alert !== undefined) {
         try {
           // An async handler's rejection is reported like a throw, never left unhandled.
           const result: unknown = this._onAlert(alert);
-          if (isThenable(result)) result.then(undefined, report);
+          if (isThenable(result)) result.then(undefined, reportError);
         } catch (error) {
-          report(error);
+          reportError(error);
         }
       }
+      if (record === undefined) continue;
       try {
         const enabled = logger.enabled?.({
           context: record.context,
@@ -346,7 +533,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
         this._alerts += 1;
       } catch (error) {
         this._drop(1, 'the logger failed');
-        report(error);
+        reportError(error);
       }
     }
   }
@@ -364,13 +551,20 @@ function fields(): RecordFields {
   return { at: 0, traceId: undefined, requestId: undefined };
 }
 
-function matchesWhere(match: DetectionMatch, attributes: Record<string, unknown>): boolean {
+function compileWhere(match: DetectionMatch): CompiledWhere | undefined {
   const where = match.where;
-  if (where === undefined) return true;
-  for (const key in where) {
-    const expected = where[key];
-    const actual = attributes[key];
-    if (Array.isArray(expected) ? !expected.includes(actual) : expected !== actual) return false;
+  if (where === undefined) return undefined;
+  const keys = Object.keys(where);
+  if (keys.length === 0) return undefined;
+  return { keys, expected: keys.map((k) => where[k] as DetectionValue) };
+}
+
+function matchesWhere(where: CompiledWhere, attributes: Record<string, unknown>): boolean {
+  const { keys, expected } = where;
+  for (let i = 0; i < keys.length; i += 1) {
+    const want = expected[i];
+    const actual = attributes[keys[i] as string];
+    if (Array.isArray(want) ? !want.includes(actual) : want !== actual) return false;
   }
   return true;
 }
@@ -413,7 +607,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function report(error: unknown): void {
+function reportError(error: unknown): void {
   try {
     globalErrorHandler(error instanceof Error ? error : String(error));
   } catch {

@@ -90,6 +90,15 @@ export interface DetectionOptions {
    */
   readonly maxKeys?: number;
   /**
+   * Alert records per rule in a window of the rule's `windowMillis` (starting at the first alert
+   * after the last window closed). Past it the rule's alerts are not emitted as records (they
+   * still reach `onAlert`, and hold their key back as an alert does); one
+   * `seclog.alert.suppressed` record per rule and window counts them, when the window closes, or
+   * at flush or shutdown. Keeps an attacker who makes thousands of keys cross a threshold from
+   * flooding the alert route. Default 100.
+   */
+  readonly maxAlertsPerWindow?: number;
+  /**
    * Called with each alert as it is emitted, to respond (lock the account, block the address,
    * page someone). `key` holds the group key as the application logged it, before redaction, so
    * it names the real account or address. Runs in a microtask after the record that fired, never
@@ -150,11 +159,13 @@ export interface DetectionRuleStats {
    * key is not held back, so its next threshold alerts).
    */
   readonly alertsDropped: number;
+  /** Alerts of this rule past `maxAlertsPerWindow`: handed to onAlert, counted by seclog.alert.suppressed, not emitted. */
+  readonly alertsCapped: number;
 }
 
 /** Counters of a `DetectionLogRecordProcessor`. */
 export interface DetectionStats {
-  /** Alerts handed to the logger. */
+  /** Alert records handed to the logger (seclog.alert, and the suppressed and saturated reports). */
   readonly alerts: number;
   /** Alerts not emitted: the logger was shut down or failed, or too many were pending. */
   readonly alertsDropped: number;

@@ -39,7 +39,12 @@ function setup(options: DetectionOptions = {}) {
       );
   };
   const alerts = (rule?: string) => records('seclog.alert', rule);
-  return { detection, provider, exporter, emit, alerts, records };
+  /** The records of `eventName` emitted so far, without a flush (which reports what waits). */
+  const emitted = async (eventName: string): Promise<ReadableLogRecord[]> => {
+    await Promise.resolve(); // the microtask that emits the pending alerts runs first
+    return exporter.getFinishedLogRecords().filter((r) => r.eventName === eventName);
+  };
+  return { detection, provider, exporter, emit, alerts, records, emitted };
 }
 
 const FAIL = 'seclog.authn_login_fail';
@@ -154,6 +159,135 @@ describe('DetectionLogRecordProcessor', () => {
     });
   });
 
+  describe('forged request ids', () => {
+    it("marks a request id shaped like a pseudonym in first and last request ids (X-Request-Id is the client's)", async () => {
+      const { emit, alerts } = setup();
+      const copied = ['hmac', 'k1', 'R'.repeat(43)].join(':');
+      for (let i = 0; i < 10; i += 1) {
+        emit(FAIL, { 'user.id': 'alice', 'seclog.request.id': i === 9 ? copied : `req-${i}` });
+      }
+      const [alert] = await alerts('ae2_login_failures_per_user');
+      expect(alert?.attributes).toMatchObject({
+        'user.id': 'alice',
+        'seclog.alert.first_request_id': 'req-0',
+        'seclog.alert.last_request_id': `forged:${copied}`,
+        'seclog.alert.forged_key': 'seclog.alert.last_request_id',
+      });
+    });
+  });
+
+  describe('alert storm', () => {
+    it('emits at most maxAlertsPerWindow alerts per rule and window, then one seclog.alert.suppressed counting the rest', async () => {
+      vi.useFakeTimers({
+        toFake: ['Date', 'setTimeout', 'clearTimeout'],
+        now: new Date('2026-12-07T10:00:00Z'),
+      });
+      const handed: string[] = [];
+      const { emit, emitted, records, detection } = setup({
+        onAlert: (a) => void handed.push(String(a.key['user.id'])),
+      });
+      // 150 sprayed accounts, each crossing AE2 (10 failures, no address).
+      for (let u = 0; u < 150; u += 1) {
+        for (let i = 0; i < 10; i += 1) emit(FAIL, { 'user.id': `victim${u}` });
+      }
+      expect(await emitted('seclog.alert')).toHaveLength(100);
+      // The application's response is not blinded: every alert reaches onAlert.
+      expect(handed).toHaveLength(150);
+      expect(await emitted('seclog.alert.suppressed')).toHaveLength(0);
+
+      // The cap's window (the rule's, 5 minutes) closes: one summary for the 50 not emitted.
+      vi.advanceTimersByTime(300_000);
+      const [summary, ...more] = await emitted('seclog.alert.suppressed');
+      expect(more).toHaveLength(0);
+      expect(summary?.severityNumber).toBe(18);
+      expect(summary?.attributes).toEqual({
+        'seclog.alert.rule': 'ae2_login_failures_per_user',
+        'seclog.alert.suppressed_count': 50,
+        'seclog.alert.max_alerts': 100,
+        'seclog.alert.window_ms': 300_000,
+        'seclog.outcome': 'unknown',
+      });
+      expect(detection.getStats().rules.ae2_login_failures_per_user).toMatchObject({
+        alerts: 100,
+        alertsCapped: 50,
+      });
+
+      // A new window: alerts are emitted again.
+      for (let i = 0; i < 10; i += 1) emit(FAIL, { 'user.id': 'late' });
+      const late = (await emitted('seclog.alert')).filter(
+        (r) => r.attributes['user.id'] === 'late',
+      );
+      expect(late).toHaveLength(1);
+      expect(await records('seclog.alert.suppressed')).toHaveLength(1);
+      await detection.shutdown();
+    });
+
+    it('takes its cap from maxAlertsPerWindow, and reports what the cap held back at flush', async () => {
+      const { emit, alerts, records } = setup({ maxAlertsPerWindow: 3 });
+      for (let u = 0; u < 5; u += 1) {
+        for (let i = 0; i < 10; i += 1) emit(FAIL, { 'user.id': `u${u}` });
+      }
+      expect(await alerts('ae2_login_failures_per_user')).toHaveLength(3);
+      // `records` flushes: the summary of the window so far is written now, not lost at exit.
+      const summaries = await records('seclog.alert.suppressed');
+      expect(summaries.map((r) => r.attributes['seclog.alert.suppressed_count'])).toEqual([2]);
+      expect(summaries[0]?.attributes['seclog.alert.max_alerts']).toBe(3);
+    });
+  });
+
+  describe('saturation', () => {
+    it('says once per window, CRITICAL, that a flood of keys pushed live state out (detection went blind)', async () => {
+      vi.useFakeTimers({
+        toFake: ['Date', 'setTimeout', 'clearTimeout'],
+        now: new Date('2026-12-07T10:00:00Z'),
+      });
+      const { emit, emitted, records, detection } = setup({ maxKeys: 100 });
+      // The victim's run of failures, then a flood of attacker-chosen user names.
+      for (let i = 0; i < 9; i += 1) emit(FAIL, { 'user.id': 'alice' });
+      for (let u = 0; u < 1000; u += 1) emit(FAIL, { 'user.id': `flood${u}` });
+      emit(FAIL, { 'user.id': 'alice' });
+      // Alice's tenth failure fires nothing: her nine were pushed out...
+      expect(await emitted('seclog.alert')).toHaveLength(0);
+      // ...and the analyst is told, once for the window however long the flood goes on.
+      const saturated = await emitted('seclog.alert.detection_saturated');
+      expect(saturated).toHaveLength(1);
+      expect(saturated[0]?.severityNumber).toBe(18);
+      expect(saturated[0]?.attributes).toMatchObject({
+        'seclog.alert.group_by': 'user.id',
+        'seclog.alert.rules': 'ae2_login_failures_per_user,ae2_login_success_after_failures',
+        'seclog.alert.max_keys': 100,
+        'seclog.alert.window_ms': 300_000,
+      });
+      expect(saturated[0]?.attributes['seclog.alert.evicted_keys']).toBeGreaterThan(0);
+      // The flood goes on within the window: no second record until it closes, then one counting all.
+      for (let u = 0; u < 1000; u += 1) emit(FAIL, { 'user.id': `more${u}` });
+      expect(await emitted('seclog.alert.detection_saturated')).toHaveLength(1);
+      vi.advanceTimersByTime(300_000);
+      const all = await emitted('seclog.alert.detection_saturated');
+      expect(all).toHaveLength(2);
+      // Nothing lost since: a flush has nothing more to say.
+      expect(await records('seclog.alert.detection_saturated')).toHaveLength(2);
+      const reported = all.reduce(
+        (n, r) => n + Number(r.attributes['seclog.alert.evicted_keys']),
+        0,
+      );
+      expect(reported).toBe(detection.getStats().rules.ae2_login_failures_per_user?.evictedKeys);
+      await detection.shutdown();
+    });
+
+    it('says nothing when the keys dropped had nothing left in their windows', async () => {
+      const { emit, records, detection } = setup({ maxKeys: 100 });
+      for (let u = 0; u < 1000; u += 1) {
+        emit(FAIL, { 'user.id': `quiet${u}` });
+        vi.setSystemTime(Date.now() + 301_000);
+      }
+      expect(detection.getStats().rules.ae2_login_failures_per_user?.expiredKeys).toBeGreaterThan(
+        0,
+      );
+      expect(await records('seclog.alert.detection_saturated')).toHaveLength(0);
+    });
+  });
+
   describe('onAlert', () => {
     it('reports the rejection of an async onAlert instead of leaving it unhandled', async () => {
       const { error } = spyOnDiag();
@@ -179,6 +313,7 @@ describe('DetectionLogRecordProcessor', () => {
       const { emit, alerts, detection } = setup({
         // One synchronous burst of 1100 alerts: more than the 1024 that may be pending at once.
         builtins: { ae2_login_failures_per_user: { threshold: 1, windowMillis: 300_000 } },
+        maxAlertsPerWindow: 10_000,
       });
       for (let u = 0; u < 1100; u += 1) emit(FAIL, { 'user.id': `p${u}` });
       expect(await alerts('ae2_login_failures_per_user')).toHaveLength(1024);

@@ -9,7 +9,12 @@ import {
 } from '@opentelemetry/sdk-logs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BUILTIN_DETECTION_RULES, DetectionLogRecordProcessor } from '@seclog/detection';
-import type { DetectionOptions, DetectionRule, DetectionMatch } from '@seclog/detection';
+import type {
+  DetectionOptions,
+  DetectionRule,
+  DetectionMatch,
+  EventCountRule,
+} from '@seclog/detection';
 
 interface Emitted {
   eventName?: string;
@@ -427,20 +432,148 @@ describe('DetectionLogRecordProcessor', () => {
             },
           ],
         },
-        '@seclog/detection: rules[0].match.events must not name seclog.alert events',
+        '@seclog/detection: rules[0].match.events[0] must not name a seclog.alert event',
       ],
       [{ colour: 'red' }, '@seclog/detection: colour is not an option'],
       [
         { rules: [{ ...custom(), match: { events: ['authn_login_fail'] } }] },
-        '@seclog/detection: rules[0].match.events must hold event names as records carry them (seclog.authn_login_fail',
+        '@seclog/detection: rules[0].match.events[0] must be an event name as records carry it (seclog.authn_login_fail',
       ],
       [
         { rules: [{ ...custom(), groupBy: ['userId'] }] },
         '@seclog/detection: rules[0].groupBy[0] must be an attribute key: records carry userId as user.id',
       ],
       [{ onAlert: 'page me' }, '@seclog/detection: onAlert must be a function'],
+      [
+        { maxAlertsPerWindow: 0 },
+        '@seclog/detection: maxAlertsPerWindow must be an integer from 1',
+      ],
+      // A typo in a seclog name would never match: refused, where the application's names pass.
+      [
+        {
+          rules: [
+            { ...custom(), id: 'a' },
+            { ...custom(), id: 'b' },
+            {
+              ...custom(),
+              id: 'typo',
+              match: { events: ['com.acme.password_reset', 'seclog.authn_login_fial'] },
+            },
+          ],
+        },
+        '@seclog/detection: rules[2].match.events[1] is not an event seclog emits ("seclog.authn_login_fial"; a typo?)',
+      ],
+      [
+        { rules: [{ ...custom(), groupBy: ['seclog.request_id'] }] },
+        '@seclog/detection: rules[0].groupBy[0] is not an attribute seclog emits',
+      ],
+      [
+        { rules: [{ ...custom(), groupBy: ['client.address', 'client.address'] }] },
+        '@seclog/detection: rules[0].groupBy[1] repeats client.address',
+      ],
+      [
+        { rules: [{ ...custom(), groupBy: 'client.address' }] },
+        '@seclog/detection: rules[0].groupBy must be an array of 1 to 4 attribute keys',
+      ],
+      [
+        { rules: [{ ...custom(), match: { where: 'status=404' } }] },
+        '@seclog/detection: rules[0].match.where must be an object of attribute values',
+      ],
+      [
+        {
+          rules: [{ ...custom(), match: { where: { 'http.response.status_code': { eq: 404 } } } }],
+        },
+        '@seclog/detection: rules[0].match.where.http.response.status_code must be a string, finite number or boolean',
+      ],
+      [
+        { rules: [{ ...custom(), match: { where: { 'http.response.status_code': [] } } }] },
+        '@seclog/detection: rules[0].match.where.http.response.status_code must be a string',
+      ],
+      [
+        { rules: [{ ...custom(), match: { where: { 'seclog.outcom': 'failure' } } }] },
+        '@seclog/detection: rules[0].match.where.seclog.outcom is not an attribute seclog emits',
+      ],
+      [
+        { rules: [{ ...custom(), match: { events: 'seclog.authn_login_fail' } }] },
+        '@seclog/detection: rules[0].match.events must be a non-empty array of event names',
+      ],
+      [
+        { rules: [{ ...custom(), match: { events: ['seclog.authn_login_fail', 7] } }] },
+        '@seclog/detection: rules[0].match.events[1] must be a non-empty string',
+      ],
+      [
+        { rules: [{ ...custom(), threshold: 0 }] },
+        '@seclog/detection: rules[0].threshold must be an integer from 1',
+      ],
+      [
+        { rules: [{ ...custom(), threshold: 2.5 }] },
+        '@seclog/detection: rules[0].threshold must be an integer from 1',
+      ],
+      [
+        { rules: [{ ...custom(), windowMillis: -60_000 }] },
+        '@seclog/detection: rules[0].windowMillis must be an integer from 1000',
+      ],
+      [
+        { rules: [{ ...custom(), windowMillis: 0 }] },
+        '@seclog/detection: rules[0].windowMillis must be an integer from 1000',
+      ],
+      [
+        { builtins: { ae2_login_failures_per_user: { windowMillis: 0 } } },
+        '@seclog/detection: builtins.ae2_login_failures_per_user.windowMillis must be an integer from 1000',
+      ],
+      [
+        {
+          rules: [
+            {
+              ...custom(),
+              kind: 'value_count',
+              field: 'client.address',
+            },
+          ],
+        },
+        '@seclog/detection: rules[0].field must not be in groupBy',
+      ],
+      [
+        {
+          rules: [
+            {
+              id: 'seq',
+              kind: 'sequence',
+              description: 'd',
+              first: { events: ['seclog.authn_login_fail'] },
+              then: { events: ['seclog.authn_login_sucess'] },
+              groupBy: ['user.id'],
+              threshold: 3,
+              windowMillis: 60_000,
+            },
+          ],
+        },
+        '@seclog/detection: rules[0].then.events[0] is not an event seclog emits',
+      ],
     ])('fails on %j naming the package and the option', (options, message) => {
       expect(() => setup(options as DetectionOptions)).toThrow(message);
+    });
+
+    it("takes the application's own event names and attributes, and every seclog event name", () => {
+      const rule = (id: string, events: string[], groupBy: string[]): DetectionRule => ({
+        ...(custom() as EventCountRule),
+        id,
+        match: { events, where: { 'com.acme.tenant': 'blue' } },
+        groupBy,
+      });
+      expect(() =>
+        setup({
+          rules: [
+            rule('app', ['com.acme.password_reset', 'password_reset.v2'], ['com.acme.account']),
+            rule(
+              'own',
+              ['seclog.log.integrity_violation', 'seclog.chain.anchor'],
+              ['seclog.reason'],
+            ),
+            rule('vocabulary', ['seclog.sys_config_change'], ['seclog.target_user.id']),
+          ],
+        }),
+      ).not.toThrow();
     });
 
     it('turns a built-in rule off and tunes another', async () => {

@@ -45,6 +45,10 @@ const attr = (record: any, key: string): unknown => {
   return kv === undefined ? undefined : Object.values(kv.value)[0];
 };
 
+/** An attribute of a file record (OTLP JSON key-values) or of a received one (an object). */
+const valueOf = (record: any, key: string): unknown =>
+  Array.isArray(record.attributes) ? attr(record, key) : record.attributes[key];
+
 function bruteForce(seclog: SecurityLogging, userId: string, n = 10): void {
   for (let i = 1; i <= n; i += 1) {
     runWithRequestContext(
@@ -156,12 +160,47 @@ describe('startSecurityLogging', () => {
         '@seclog/node: detection.logger',
       );
       expect(() => setup({ detection: 'on' as never })).toThrow('@seclog/node: detection');
+      expect(() =>
+        setup({
+          detection: {
+            rules: [
+              {
+                id: 'typo',
+                kind: 'event_count',
+                description: 'd',
+                match: { events: ['seclog.authn_login_fial'] },
+                groupBy: ['user.id'],
+                threshold: 3,
+                windowMillis: 60_000,
+              },
+            ],
+          },
+        }),
+      ).toThrow('@seclog/node: detection.rules[0].match.events[0] is not an event seclog emits');
       const seclog = setup({
         detection: { builtins: { ae2_login_failures_per_user: { threshold: 3 } } },
       });
       bruteForce(seclog, 'bob', 3);
       await seclog.forceFlush();
       expect(receiver.records.filter((r) => r.eventName === 'seclog.alert')).toHaveLength(1);
+    });
+
+    it('writes one seclog.alert.suppressed past the alert cap, and says when a key flood blinds detection', async () => {
+      const seclog = setup({ detection: { maxAlertsPerWindow: 2, maxKeys: 20 } });
+      for (let u = 0; u < 4; u += 1) bruteForce(seclog, `sprayed${u}`);
+      for (let u = 0; u < 100; u += 1) seclog.security.authn.loginFail({ userId: `flood${u}` });
+      await seclog.forceFlush();
+      for (const records of [receiver.records, fileRecords()]) {
+        const named = (name: string) => records.filter((r: any) => r.eventName === name);
+        expect(named('seclog.alert')).toHaveLength(2);
+        const [summary, ...more] = named('seclog.alert.suppressed');
+        expect(more).toHaveLength(0);
+        expect(summary.severityNumber).toBe(18);
+        expect(Number(valueOf(summary, 'seclog.alert.suppressed_count'))).toBe(2);
+        const [saturated] = named('seclog.alert.detection_saturated');
+        expect(saturated.severityNumber).toBe(18);
+        expect(valueOf(saturated, 'seclog.alert.group_by')).toBe('user.id');
+      }
     });
   });
 });

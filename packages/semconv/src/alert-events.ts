@@ -33,3 +33,37 @@ export const ATTR_SECLOG_ALERT_LAST_REQUEST_ID = 'seclog.alert.last_request_id' 
  * pseudonym of whoever the attacker copied it from.
  */
 export const ATTR_SECLOG_ALERT_FORGED_KEY = 'seclog.alert.forged_key' as const;
+
+/**
+ * `seclog.alert.suppressed`: a rule reached its cap of alerts for one window (`maxAlertsPerWindow`
+ * of @seclog/detection) and the alerts past it were not emitted; one record per rule and window,
+ * when the window closes (or at flush and shutdown), instead of one per key, so an attacker who
+ * makes thousands of keys cross a threshold cannot flood the alert route. Severity CRITICAL (18).
+ * Attributes: {@link ATTR_SECLOG_ALERT_RULE}, {@link ATTR_SECLOG_ALERT_SUPPRESSED_COUNT},
+ * {@link ATTR_SECLOG_ALERT_MAX_ALERTS}, {@link ATTR_SECLOG_ALERT_WINDOW_MS}, `seclog.outcome` `unknown`.
+ */
+export const EVENT_SECLOG_ALERT_SUPPRESSED = 'seclog.alert.suppressed' as const;
+/** `seclog.alert.suppressed_count`: alerts of the rule not emitted past its cap (int). */
+export const ATTR_SECLOG_ALERT_SUPPRESSED_COUNT = 'seclog.alert.suppressed_count' as const;
+/** `seclog.alert.max_alerts`: the cap of alerts per rule and window that was reached (int). */
+export const ATTR_SECLOG_ALERT_MAX_ALERTS = 'seclog.alert.max_alerts' as const;
+
+/**
+ * `seclog.alert.detection_saturated`: a table of keys was full and dropped keys whose windows were
+ * still open, so the rules grouping by its attributes lost state and may miss an attack on those
+ * keys (a flood of attacker-chosen user names or addresses pushing a victim's counter out). At most
+ * one record per table and window (the longest window of its rules), counting every key lost since
+ * the previous one. Severity CRITICAL (18): detection on these keys went blind. Attributes:
+ * {@link ATTR_SECLOG_ALERT_GROUP_BY}, {@link ATTR_SECLOG_ALERT_RULES},
+ * {@link ATTR_SECLOG_ALERT_EVICTED_KEYS}, {@link ATTR_SECLOG_ALERT_MAX_KEYS},
+ * {@link ATTR_SECLOG_ALERT_WINDOW_MS}, `seclog.outcome` `unknown`.
+ */
+export const EVENT_SECLOG_ALERT_DETECTION_SATURATED = 'seclog.alert.detection_saturated' as const;
+/** `seclog.alert.group_by`: the group-by attribute keys of the saturated table (comma-separated). */
+export const ATTR_SECLOG_ALERT_GROUP_BY = 'seclog.alert.group_by' as const;
+/** `seclog.alert.rules`: ids of the rules that lost state (comma-separated). */
+export const ATTR_SECLOG_ALERT_RULES = 'seclog.alert.rules' as const;
+/** `seclog.alert.evicted_keys`: keys dropped with a window still open since the previous record (int). */
+export const ATTR_SECLOG_ALERT_EVICTED_KEYS = 'seclog.alert.evicted_keys' as const;
+/** `seclog.alert.max_keys`: the table's cap of keys (`maxKeys`) (int). */
+export const ATTR_SECLOG_ALERT_MAX_KEYS = 'seclog.alert.max_keys' as const;

@@ -65,4 +65,13 @@ describe('@seclog/semconv', () => {
   it('defines only names a scan like the one above can find', () => {
     for (const name of definedNames()) expect(name).toMatch(/^seclog\.[a-z0-9_.]*$/);
   });
+
+  it('lists every seclog event name it defines in SECLOG_EVENT_NAMES, and nothing else', () => {
+    const constants = Object.entries(semconv)
+      .filter(([k]) => k.startsWith('EVENT_SECLOG_'))
+      .map(([, v]) => v as string);
+    const vocabulary = semconv.SECURITY_EVENTS.map((e) => e.eventName);
+    expect(constants).toContain(semconv.EVENT_SECLOG_ALERT_SUPPRESSED);
+    expect([...semconv.SECLOG_EVENT_NAMES].sort()).toEqual([...vocabulary, ...constants].sort());
+  });
 });

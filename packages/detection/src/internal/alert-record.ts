@@ -3,6 +3,12 @@
 import type { Context } from '@opentelemetry/api';
 import {
   ATTR_SECLOG_ALERT_COUNT,
+  ATTR_SECLOG_ALERT_EVICTED_KEYS,
+  ATTR_SECLOG_ALERT_GROUP_BY,
+  ATTR_SECLOG_ALERT_MAX_ALERTS,
+  ATTR_SECLOG_ALERT_MAX_KEYS,
+  ATTR_SECLOG_ALERT_RULES,
+  ATTR_SECLOG_ALERT_SUPPRESSED_COUNT,
   ATTR_SECLOG_ALERT_FIRST_REQUEST_ID,
   ATTR_SECLOG_ALERT_FIRST_TRACE_ID,
   ATTR_SECLOG_ALERT_LAST_REQUEST_ID,
@@ -11,6 +17,8 @@ import {
   ATTR_SECLOG_ALERT_WINDOW_MS,
   ATTR_SECLOG_OUTCOME,
   EVENT_SECLOG_ALERT,
+  EVENT_SECLOG_ALERT_DETECTION_SATURATED,
+  EVENT_SECLOG_ALERT_SUPPRESSED,
   SECLOG_OUTCOME_VALUE_UNKNOWN,
   SEVERITY_NUMBER_BY_LEVEL,
 } from '@seclog/semconv';
@@ -54,6 +62,55 @@ export function alertRecord(
     severityText: 'CRITICAL',
     body: `Detection rule ${rule.id} fired: ${firing.count} ${what} for one ${rule.groupBy.join(' + ')} within ${Math.round(rule.windowMillis / 1000)} s`,
     attributes,
+    context,
+  };
+}
+
+/** The one record that stands for the alerts of `rule` not emitted past its cap in a window. */
+export function suppressedRecord(
+  rule: DetectionRule,
+  count: number,
+  maxAlerts: number,
+  context: Context,
+): AlertLogRecord {
+  return {
+    eventName: EVENT_SECLOG_ALERT_SUPPRESSED,
+    severityNumber: SEVERITY_NUMBER_BY_LEVEL.CRITICAL,
+    severityText: 'CRITICAL',
+    body: `Detection rule ${rule.id} reached its cap of ${maxAlerts} alerts within ${Math.round(rule.windowMillis / 1000)} s: ${count} more not emitted`,
+    attributes: {
+      [ATTR_SECLOG_ALERT_RULE]: rule.id,
+      [ATTR_SECLOG_ALERT_SUPPRESSED_COUNT]: count,
+      [ATTR_SECLOG_ALERT_MAX_ALERTS]: maxAlerts,
+      [ATTR_SECLOG_ALERT_WINDOW_MS]: rule.windowMillis,
+      [ATTR_SECLOG_OUTCOME]: SECLOG_OUTCOME_VALUE_UNKNOWN,
+    },
+    context,
+  };
+}
+
+/** The record saying that a full key table dropped live state: detection on its keys went blind. */
+export function saturatedRecord(
+  groupBy: readonly string[],
+  rules: readonly string[],
+  evicted: number,
+  maxKeys: number,
+  windowMillis: number,
+  context: Context,
+): AlertLogRecord {
+  return {
+    eventName: EVENT_SECLOG_ALERT_DETECTION_SATURATED,
+    severityNumber: SEVERITY_NUMBER_BY_LEVEL.CRITICAL,
+    severityText: 'CRITICAL',
+    body: `Detection saturated: ${evicted} keys of ${groupBy.join(' + ')} dropped with their windows open (more than ${maxKeys} tracked); rules ${rules.join(', ')} may miss attacks on them`,
+    attributes: {
+      [ATTR_SECLOG_ALERT_GROUP_BY]: groupBy.join(','),
+      [ATTR_SECLOG_ALERT_RULES]: rules.join(','),
+      [ATTR_SECLOG_ALERT_EVICTED_KEYS]: evicted,
+      [ATTR_SECLOG_ALERT_MAX_KEYS]: maxKeys,
+      [ATTR_SECLOG_ALERT_WINDOW_MS]: windowMillis,
+      [ATTR_SECLOG_OUTCOME]: SECLOG_OUTCOME_VALUE_UNKNOWN,
+    },
     context,
   };
 }

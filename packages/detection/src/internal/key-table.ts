@@ -27,21 +27,28 @@ export class KeyTable {
   key: string | undefined;
   looked = false;
   slots: Slots | undefined;
+  /**
+   * Keys dropped with some rule's state still live, not yet reported (the processor reads and
+   * resets it), and per slot whether that rule lost state among them.
+   */
+  lost = 0;
+  readonly lostBy: boolean[] = [];
+  readonly maxKeys: number;
   private _young = new Map<string, Slots>();
   private _old = new Map<string, Slots>();
-  private readonly _maxKeys: number;
   private readonly _half: number;
 
   constructor(groupBy: readonly string[], maxKeys: number) {
     this.groupBy = groupBy;
     this.folds = groupBy.map(foldFor);
-    this._maxKeys = maxKeys;
+    this.maxKeys = maxKeys;
     this._half = Math.max(1, Math.ceil(maxKeys / 2));
   }
 
   /** Adds a rule; returns its slot. */
   add(rule: RuleState): number {
     this.rules.push(rule);
+    this.lostBy.push(false);
     return this.rules.length - 1;
   }
 
@@ -79,17 +86,21 @@ export class KeyTable {
       this._old = this._young;
       this._young = new Map();
     }
-    if (this._young.size + this._old.size >= this._maxKeys) this._dropOld(now);
+    if (this._young.size + this._old.size >= this.maxKeys) this._dropOld(now);
     this._young.set(key, slots);
   }
 
   private _dropOld(now: number): void {
     const rules = this.rules;
     for (const slots of this._old.values()) {
+      let lost = false;
       for (let i = 0; i < slots.length; i += 1) {
         const state = slots[i];
-        if (state !== undefined) (rules[i] as RuleState).forget(state, now);
+        if (state !== undefined && (rules[i] as RuleState).forget(state, now)) {
+          lost = this.lostBy[i] = true;
+        }
       }
+      if (lost) this.lost += 1;
     }
     this._old = new Map();
   }

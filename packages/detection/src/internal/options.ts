@@ -1,19 +1,33 @@
 // Validates the options eagerly: a bad rule or tuning fails at setup, naming the package and the
 // option; what comes out is the list of rules the engine runs.
-import { SECURITY_EVENT_PARAMETERS } from '@seclog/semconv';
+import {
+  EMITTED_ATTRIBUTE_KEYS,
+  SECLOG_ATTRIBUTE_PREFIX,
+  SECLOG_EVENT_NAMES,
+  SECURITY_EVENT_PARAMETERS,
+} from '@seclog/semconv';
 import { BUILTIN_DETECTION_RULES } from '../builtin-rules.js';
 import type { DetectionMatch, DetectionOptions, DetectionRule } from '../types.js';
 
 const DEFAULT_MAX_KEYS = 10_000;
+/** Alerts per rule and window; past it, one seclog.alert.suppressed record counts the rest. */
+const DEFAULT_MAX_ALERTS_PER_WINDOW = 100;
 const MAX_THRESHOLD = 10_000;
 const MAX_WINDOW_MILLIS = 7 * 24 * 3_600_000;
 const RULE_ID = /^[a-z][a-z0-9_]{0,63}$/;
-const KNOWN = ['builtins', 'rules', 'maxKeys', 'onAlert', 'logger'];
+const KNOWN = ['builtins', 'rules', 'maxKeys', 'maxAlertsPerWindow', 'onAlert', 'logger'];
 const PARAMETERS: Readonly<Record<string, { attribute: string }>> = SECURITY_EVENT_PARAMETERS;
+const SECLOG_EVENTS = new Set(SECLOG_EVENT_NAMES);
+/** The seclog.* attribute keys a record can carry: a rule on any other one would never match. */
+const SECLOG_ATTRIBUTES = new Set([
+  ...EMITTED_ATTRIBUTE_KEYS,
+  ...Object.values(PARAMETERS).map((p) => p.attribute),
+]);
 
 export interface ResolvedOptions {
   readonly rules: readonly DetectionRule[];
   readonly maxKeys: number;
+  readonly maxAlertsPerWindow: number;
 }
 
 function fail(option: string, message: string): never {
@@ -40,6 +54,9 @@ function attributeKey(option: string, value: unknown): string {
   if (parameter !== undefined && parameter.attribute !== value) {
     fail(option, `must be an attribute key: records carry ${value} as ${parameter.attribute}`);
   }
+  if (value.startsWith(SECLOG_ATTRIBUTE_PREFIX) && !SECLOG_ATTRIBUTES.has(value)) {
+    fail(option, `is not an attribute seclog emits (${JSON.stringify(value)}; a typo?)`);
+  }
   return value;
 }
 
@@ -49,34 +66,46 @@ function validateMatch(option: string, value: unknown): DetectionMatch {
     if (key !== 'events' && key !== 'where') fail(`${option}.${key}`, 'is not an option');
   }
   if (value.events !== undefined) {
-    if (
-      !Array.isArray(value.events) ||
-      value.events.length === 0 ||
-      value.events.some((e) => typeof e !== 'string' || e === '')
-    ) {
+    if (!Array.isArray(value.events) || value.events.length === 0) {
       fail(`${option}.events`, 'must be a non-empty array of event names');
     }
-    // Records carry the full event name: a bare vocabulary token would never match.
-    const bare = (value.events as string[]).find((e) => !e.includes('.'));
-    if (bare !== undefined) {
-      fail(
-        `${option}.events`,
-        `must hold event names as records carry them (seclog.${bare}, com.acme.${bare}), got ${JSON.stringify(bare)}`,
-      );
-    }
-    if (value.events.some((e: string) => e.startsWith('seclog.alert'))) {
-      fail(`${option}.events`, 'must not name seclog.alert events (alerts never feed detection)');
-    }
+    (value.events as unknown[]).forEach((e, i) => {
+      const at = `${option}.events[${i}]`;
+      if (typeof e !== 'string' || e === '') fail(at, 'must be a non-empty string');
+      // Records carry the full event name: a bare vocabulary token would never match.
+      if (!e.includes('.')) {
+        fail(
+          at,
+          `must be an event name as records carry it (seclog.${e}, com.acme.${e}), got ${JSON.stringify(e)}`,
+        );
+      }
+      if (e.startsWith('seclog.alert')) {
+        fail(at, 'must not name a seclog.alert event (alerts never feed detection)');
+      }
+      // The application's own names are its business; seclog's are a closed list.
+      if (e.startsWith(SECLOG_ATTRIBUTE_PREFIX) && !SECLOG_EVENTS.has(e)) {
+        fail(at, `is not an event seclog emits (${JSON.stringify(e)}; a typo?)`);
+      }
+    });
   }
   if (value.where !== undefined) {
     if (!isObject(value.where)) fail(`${option}.where`, 'must be an object of attribute values');
     for (const [key, v] of Object.entries(value.where)) {
+      const at = `${option}.where.${key}`;
+      attributeKey(at, key);
       const values: unknown[] = Array.isArray(v) ? v : [v];
       if (
         values.length === 0 ||
-        values.some((x) => !['string', 'number', 'boolean'].includes(typeof x))
+        values.some(
+          (x) =>
+            !(
+              typeof x === 'string' ||
+              typeof x === 'boolean' ||
+              (typeof x === 'number' && Number.isFinite(x))
+            ),
+        )
       ) {
-        fail(`${option}.where.${key}`, 'must be a string, number or boolean, or an array of them');
+        fail(at, 'must be a string, finite number or boolean, or a non-empty array of them');
       }
     }
   }
@@ -95,7 +124,11 @@ function validateRule(option: string, value: unknown): DetectionRule {
   if (!Array.isArray(value.groupBy) || value.groupBy.length === 0 || value.groupBy.length > 4) {
     fail(`${option}.groupBy`, 'must be an array of 1 to 4 attribute keys');
   }
-  value.groupBy.forEach((k, i) => attributeKey(`${option}.groupBy[${i}]`, k));
+  const groupBy = value.groupBy as unknown[];
+  groupBy.forEach((k, i) => {
+    attributeKey(`${option}.groupBy[${i}]`, k);
+    if (groupBy.indexOf(k) !== i) fail(`${option}.groupBy[${i}]`, `repeats ${String(k)}`);
+  });
   intInRange(`${option}.threshold`, value.threshold, 1, MAX_THRESHOLD);
   intInRange(`${option}.windowMillis`, value.windowMillis, 1000, MAX_WINDOW_MILLIS);
   const common = ['id', 'kind', 'description', 'groupBy', 'threshold', 'windowMillis'];
@@ -108,6 +141,8 @@ function validateRule(option: string, value: unknown): DetectionRule {
     case 'value_count':
       validateMatch(`${option}.match`, value.match);
       attributeKey(`${option}.field`, value.field);
+      // Within one key the field would have one value: the rule could never reach 2.
+      if (groupBy.includes(value.field)) fail(`${option}.field`, 'must not be in groupBy');
       own = ['match', 'field'];
       break;
     case 'sequence':
@@ -134,7 +169,13 @@ function deepFreeze<T>(value: T): T {
 
 /** Validates `options` and returns the rules to run (built-ins after tuning, then the extra ones). */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (options === undefined) return { rules: BUILTIN_DETECTION_RULES, maxKeys: DEFAULT_MAX_KEYS };
+  if (options === undefined) {
+    return {
+      rules: BUILTIN_DETECTION_RULES,
+      maxKeys: DEFAULT_MAX_KEYS,
+      maxAlertsPerWindow: DEFAULT_MAX_ALERTS_PER_WINDOW,
+    };
+  }
   if (!isObject(options)) fail('options', 'must be an object');
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key)) fail(key, `is not an option (known: ${KNOWN.join(', ')})`);
@@ -142,6 +183,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   const o = options as DetectionOptions & Record<string, unknown>;
   const maxKeys =
     o.maxKeys === undefined ? DEFAULT_MAX_KEYS : intInRange('maxKeys', o.maxKeys, 1, 10_000_000);
+  const maxAlertsPerWindow =
+    o.maxAlertsPerWindow === undefined
+      ? DEFAULT_MAX_ALERTS_PER_WINDOW
+      : intInRange('maxAlertsPerWindow', o.maxAlertsPerWindow, 1, 1_000_000);
   const byId = new Map(BUILTIN_DETECTION_RULES.map((r) => [r.id, r]));
   const builtins = o.builtins ?? {};
   if (!isObject(builtins)) fail('builtins', 'must be an object of rule ids');
@@ -175,5 +220,5 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     if (seen.has(rule.id)) fail('rules', `hold the id ${rule.id} twice`);
     seen.add(rule.id);
   }
-  return { rules, maxKeys };
+  return { rules, maxKeys, maxAlertsPerWindow };
 }

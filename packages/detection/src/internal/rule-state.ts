@@ -84,14 +84,21 @@ export class RuleState {
   expiredKeys = 0;
   alerts = 0;
   suppressed = 0;
+  /** The rule's numbers and kind, read on every record: own fields of one class, not the rule's. */
+  private readonly _threshold: number;
+  private readonly _window: number;
+  private readonly _counts: boolean;
 
   constructor(rule: DetectionRule) {
     this.rule = rule;
+    this._threshold = rule.threshold;
+    this._window = rule.windowMillis;
+    this._counts = rule.kind === 'value_count';
   }
 
   /** A key's state before its first record. */
   newState(now: number): KeyState {
-    if (this.rule.kind === 'value_count') {
+    if (this._counts) {
       return {
         values: undefined,
         newest: undefined,
@@ -113,15 +120,19 @@ export class RuleState {
     } satisfies RingState;
   }
 
-  /** Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise. */
-  forget(state: KeyState, now: number): void {
+  /**
+   * Counts a key's state dropped by its table: expired when it lost nothing, evicted otherwise.
+   * Returns whether state was lost.
+   */
+  forget(state: KeyState, now: number): boolean {
     this.trackedKeys -= 1;
     // A key with nothing in its window and no alert held back loses nothing when it goes.
-    if (state.lastSeen <= now - this.rule.windowMillis && state.suppressedUntil <= now) {
+    if (state.lastSeen <= now - this._window && state.suppressedUntil <= now) {
       this.expiredKeys += 1;
-    } else {
-      this.evictedKeys += 1;
+      return false;
     }
+    this.evictedKeys += 1;
+    return true;
   }
 
   /**
@@ -136,15 +147,14 @@ export class RuleState {
     role: 'first' | 'then' | undefined,
     value: string | undefined,
   ): Firing | undefined {
-    const rule = this.rule;
     const now = record.at;
     state.lastSeen = now;
     // A rule that has reached its threshold is usually held back (one alert per key per window):
     // the firing is built only once it is known not to be, so a held-back record allocates nothing.
-    const count =
-      rule.kind === 'value_count'
-        ? this._values(state as ValueState, record, value as string)
-        : this._ring(state as RingState, record, role);
+    const counts = this._counts;
+    const count = counts
+      ? this._values(state as ValueState, record, value as string)
+      : this._ring(state as RingState, record, role);
     if (count === 0) return undefined;
     if (now < state.suppressedUntil) {
       if (role === 'then') clearRing(state as RingState);
@@ -153,15 +163,12 @@ export class RuleState {
     }
     const firing: Firing = {
       count,
-      first:
-        rule.kind === 'value_count'
-          ? firstValue(state as ValueState, record)
-          : firstEntry(state as RingState),
+      first: counts ? firstValue(state as ValueState, record) : firstEntry(state as RingState),
       last: { at: now, traceId: record.traceId, requestId: record.requestId },
     };
     // At most one alert per key per window; the next one needs the threshold reached afresh.
-    state.suppressedUntil = now + rule.windowMillis;
-    if (rule.kind === 'value_count') clearValues(state as ValueState);
+    state.suppressedUntil = now + this._window;
+    if (counts) clearValues(state as ValueState);
     else clearRing(state as RingState);
     this.alerts += 1;
     return firing;
@@ -169,7 +176,7 @@ export class RuleState {
 
   /** Adds the record to a value rule's state; returns the distinct values when at the threshold. */
   private _values(state: ValueState, record: Evidence, value: string): number {
-    const threshold = this.rule.threshold;
+    const threshold = this._threshold;
     const stored = valueKey(value);
     let values = state.values;
     if (state.newest !== stored) {
@@ -191,7 +198,7 @@ export class RuleState {
     state.newestRequest = record.requestId;
     let distinct = 1;
     if (values !== undefined && values.size > 0) {
-      const horizon = record.at - this.rule.windowMillis;
+      const horizon = record.at - this._window;
       for (const [v, e] of values) {
         if (e.at > horizon) break;
         values.delete(v);
@@ -206,14 +213,18 @@ export class RuleState {
 
   /** Adds the record to a count or sequence rule's ring; returns its size when the rule fires. */
   private _ring(state: RingState, record: Evidence, role: 'first' | 'then' | undefined): number {
-    const cap = this.rule.threshold;
+    const cap = this._threshold;
     const times = state.times;
-    const horizon = record.at - this.rule.windowMillis;
+    const horizon = record.at - this._window;
     // Past the window, oldest first.
-    while (state.size > 0 && (times[state.head] as number) <= horizon) {
-      state.head = state.head + 1 === cap ? 0 : state.head + 1;
-      state.size -= 1;
+    let head = state.head;
+    let size = state.size;
+    while (size > 0 && (times[head] as number) <= horizon) {
+      head = head + 1 === cap ? 0 : head + 1;
+      size -= 1;
     }
+    state.head = head;
+    state.size = size;
     if (role === 'then') {
       const size = state.size;
       // A success ends the run of failures, whether or not it was long enough; the run's oldest
