@@ -34,7 +34,8 @@ const EXIT_INTERRUPTED = 130;
 const COMMAND_HELP: Readonly<Record<string, string>> = {
   verify: `usage: seclog verify <dir> [options]
   Checks the hash chains, seals and signatures of a log directory.
-  Exit 0 intact, 1 a break found (named on stderr), 2 usage or I/O error, 130 interrupted.
+  Exit 0 intact, 1 a break found (named on stderr) or no seclog files at <dir> (an empty or
+  missing directory, a file, another --base-name), 2 usage or I/O error, 130 interrupted.
   Exit 0 may come with notes (lines starting "note:"): things that are no break but that the
   key does not vouch for, e.g. records a crashed writer's restart sealed, or an unsealed file.
   --strict                       treat every note as a failure too (exit 1), for automation
@@ -314,8 +315,8 @@ function plural(n: number, word: string): string {
 
 /**
  * Runs `seclog <command> ...` with `args` (without the node and script paths) and resolves with
- * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind),
- * 2 usage or I/O error. `tail -f` runs until `io.signal` aborts.
+ * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind)
+ * or no seclog files found, 2 usage or I/O error. `tail -f` runs until `io.signal` aborts.
  */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;

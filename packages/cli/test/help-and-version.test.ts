@@ -47,6 +47,13 @@ describe('seclog help', () => {
       expect(stdout).toContain(flag);
   });
 
+  it('says that verify fails (exit 1) on a path with no seclog files', async () => {
+    const { stdout } = await seclog('help', 'verify');
+    expect(stdout).toMatch(
+      /Exit 0 intact, 1 a break found \(named on stderr\) or no seclog files at <dir>/,
+    );
+  });
+
   it('exits 2 naming an unknown command', async () => {
     const r = await seclog('help', 'frobnicate');
     expect(r.code).toBe(2);
