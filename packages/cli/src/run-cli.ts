@@ -58,6 +58,7 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   --event <name,...>             only these event names (\`seclog.authn_*\` matches by prefix)
   --user <id,...>                only records whose user.id is one of these
   --address <ip,...>             only records whose client.address is one of these
+                                 (10.0.0.1 and ::ffff:10.0.0.1 match each other)
   --since <15m | ISO time>       only records from then on (the rotated files included)
   --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
   --pretty | --json | --raw      readable lines (default on a terminal), one flat JSON object
