@@ -77,6 +77,11 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   window); --sigma prints them as Sigma rules with event_count, value_count or
   temporal_ordered correlations, for a SIEM to apply across the fleet.
 `,
+  help: `usage: seclog help [<command>]
+  Without a command, the usage of every command; with one (verify, tail, keys, rules, help),
+  what it does and what its options do, as \`seclog <command> --help\` prints it.
+  \`seclog --version\` prints the version.
+`,
 };
 
 const USAGE = `usage:
@@ -310,6 +315,11 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   return EXIT_BROKEN;
 }
 
+/** The message for a command seclog does not have: its name, then the commands it has. */
+function unknownCommand(name: string): string {
+  return `unknown command ${escapeForLine(name)}; the commands are ${Object.keys(COMMAND_HELP).join(', ')}\n${USAGE}`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -326,28 +336,33 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    const topic = command === 'help' ? rest[0] : undefined;
-    if (topic === undefined) {
+    const asked = command === 'help' ? rest[0] : undefined;
+    if (asked === undefined) {
       io.stdout.write(USAGE);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
-    const help = COMMAND_HELP[topic];
-    if (help === undefined) {
-      io.stderr.write(`seclog help: unknown command ${escapeForLine(topic)}\n${USAGE}`);
+    const topic = asked === '--help' || asked === '-h' ? 'help' : asked;
+    // Own keys only: `seclog help constructor` is an unknown command, not Object's constructor.
+    if (!Object.hasOwn(COMMAND_HELP, topic)) {
+      io.stderr.write(`seclog help: ${unknownCommand(topic)}`);
       return EXIT_USAGE;
     }
-    io.stdout.write(help);
+    io.stdout.write(COMMAND_HELP[topic] as string);
     return EXIT_OK;
+  }
+  const help = Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined;
+  if (help === undefined) {
+    // Before its flags are parsed: `seclog frobnicate --help` names the command, not a flag.
+    io.stderr.write(`seclog: ${unknownCommand(command)}`);
+    return EXIT_USAGE;
   }
   const parsed = parseArgs(rest);
   if (typeof parsed === 'string') {
-    io.stderr.write(
-      `seclog ${escapeForLine(command)}: ${parsed}\n${COMMAND_HELP[command] ?? USAGE}`,
-    );
+    io.stderr.write(`seclog ${escapeForLine(command)}: ${parsed}\n${help}`);
     return EXIT_USAGE;
   }
   if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
-    io.stdout.write(COMMAND_HELP[command] ?? USAGE);
+    io.stdout.write(help);
     return EXIT_OK;
   }
   switch (command) {
@@ -364,7 +379,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return rulesCommand(parsed.flags.has('--sigma'), io);
     }
     default:
-      io.stderr.write(`seclog: unknown command ${escapeForLine(command)}\n${USAGE}`);
+      io.stderr.write(`seclog: ${unknownCommand(command)}`);
       return EXIT_USAGE;
   }
 }
