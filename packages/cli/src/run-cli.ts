@@ -34,7 +34,8 @@ const EXIT_INTERRUPTED = 130;
 const COMMAND_HELP: Readonly<Record<string, string>> = {
   verify: `usage: seclog verify <dir> [options]
   Checks the hash chains, seals and signatures of a log directory.
-  Exit 0 intact, 1 a break found (named on stderr), 2 usage or I/O error, 130 interrupted.
+  Exit 0 intact, 1 a break found (named on stderr) or no seclog files at <dir> (an empty or
+  missing directory, a file, another --base-name), 2 usage or I/O error, 130 interrupted.
   Exit 0 may come with notes (lines starting "note:"): things that are no break but that the
   key does not vouch for, e.g. records a crashed writer's restart sealed, or an unsealed file.
   --strict                       treat every note as a failure too (exit 1), for automation
@@ -57,6 +58,7 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   --event <name,...>             only these event names (\`seclog.authn_*\` matches by prefix)
   --user <id,...>                only records whose user.id is one of these
   --address <ip,...>             only records whose client.address is one of these
+                                 (10.0.0.1 and ::ffff:10.0.0.1 match each other)
   --since <15m | ISO time>       only records from then on (the rotated files included)
   --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
   --pretty | --json | --raw      readable lines (default on a terminal), one flat JSON object
@@ -74,6 +76,11 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   Lists the built-in detection rules of @seclog/detection (id, kind, group key, threshold,
   window); --sigma prints them as Sigma rules with event_count, value_count or
   temporal_ordered correlations, for a SIEM to apply across the fleet.
+`,
+  help: `usage: seclog help [<command>]
+  Without a command, the usage of every command; with one (verify, tail, keys, rules, help),
+  what it does and what its options do, as \`seclog <command> --help\` prints it.
+  \`seclog --version\` prints the version.
 `,
 };
 
@@ -308,14 +315,19 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   return EXIT_BROKEN;
 }
 
+/** The message for a command seclog does not have: its name, then the commands it has. */
+function unknownCommand(name: string): string {
+  return `unknown command ${escapeForLine(name)}; the commands are ${Object.keys(COMMAND_HELP).join(', ')}\n${USAGE}`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**
  * Runs `seclog <command> ...` with `args` (without the node and script paths) and resolves with
- * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind),
- * 2 usage or I/O error. `tail -f` runs until `io.signal` aborts.
+ * the exit code: 0 intact, 1 a break found (the first named on stderr with file, line and kind)
+ * or no seclog files found, 2 usage or I/O error. `tail -f` runs until `io.signal` aborts.
  */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
@@ -324,28 +336,33 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    const topic = command === 'help' ? rest[0] : undefined;
-    if (topic === undefined) {
+    const asked = command === 'help' ? rest[0] : undefined;
+    if (asked === undefined) {
       io.stdout.write(USAGE);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
-    const help = COMMAND_HELP[topic];
-    if (help === undefined) {
-      io.stderr.write(`seclog help: unknown command ${escapeForLine(topic)}\n${USAGE}`);
+    const topic = asked === '--help' || asked === '-h' ? 'help' : asked;
+    // Own keys only: `seclog help constructor` is an unknown command, not Object's constructor.
+    if (!Object.hasOwn(COMMAND_HELP, topic)) {
+      io.stderr.write(`seclog help: ${unknownCommand(topic)}`);
       return EXIT_USAGE;
     }
-    io.stdout.write(help);
+    io.stdout.write(COMMAND_HELP[topic] as string);
     return EXIT_OK;
+  }
+  const help = Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined;
+  if (help === undefined) {
+    // Before its flags are parsed: `seclog frobnicate --help` names the command, not a flag.
+    io.stderr.write(`seclog: ${unknownCommand(command)}`);
+    return EXIT_USAGE;
   }
   const parsed = parseArgs(rest);
   if (typeof parsed === 'string') {
-    io.stderr.write(
-      `seclog ${escapeForLine(command)}: ${parsed}\n${COMMAND_HELP[command] ?? USAGE}`,
-    );
+    io.stderr.write(`seclog ${escapeForLine(command)}: ${parsed}\n${help}`);
     return EXIT_USAGE;
   }
   if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
-    io.stdout.write(COMMAND_HELP[command] ?? USAGE);
+    io.stdout.write(help);
     return EXIT_OK;
   }
   switch (command) {
@@ -362,7 +379,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return rulesCommand(parsed.flags.has('--sigma'), io);
     }
     default:
-      io.stderr.write(`seclog: unknown command ${escapeForLine(command)}\n${USAGE}`);
+      io.stderr.write(`seclog: ${unknownCommand(command)}`);
       return EXIT_USAGE;
   }
 }

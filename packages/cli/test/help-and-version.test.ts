@@ -47,10 +47,40 @@ describe('seclog help', () => {
       expect(stdout).toContain(flag);
   });
 
-  it('exits 2 naming an unknown command', async () => {
-    const r = await seclog('help', 'frobnicate');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^seclog help: unknown command frobnicate\nusage:\n/);
+  it('says that verify fails (exit 1) on a path with no seclog files', async () => {
+    const { stdout } = await seclog('help', 'verify');
+    expect(stdout).toMatch(
+      /Exit 0 intact, 1 a break found \(named on stderr\) or no seclog files at <dir>/,
+    );
+  });
+
+  it('exits 2 naming an unknown command and listing the commands there are', async () => {
+    for (const args of [
+      ['help', 'nosuch'],
+      ['help', 'constructor'],
+      ['nosuch'],
+      ['nosuch', '--help'],
+    ]) {
+      const r = await seclog(...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^seclog${args[0] === 'help' ? ' help' : ''}: unknown command ${args[0] === 'help' ? args[1] : args[0]}; the commands are verify, tail, keys, rules, help\nusage:\n`,
+        ),
+      );
+    }
+  });
+
+  it('prints the help of help, exit 0', async () => {
+    const r = await seclog('help', 'help');
+    expect(r).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^usage: seclog help \[<command>\]\n/),
+      stderr: '',
+    });
+    expect(r.stdout).toContain('verify, tail, keys, rules, help');
+    expect((await seclog('help', '--help')).stdout).toBe(r.stdout);
   });
 
   it('prints the overview, naming help and --version', async () => {

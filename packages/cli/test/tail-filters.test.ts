@@ -114,6 +114,35 @@ describe('seclog tail', () => {
       cleanup();
     });
 
+    it('matches an IPv4 client address and its IPv4-mapped IPv6 form both ways', async () => {
+      const { dir, cleanup } = tempDir();
+      const e = new RotatingFileLogRecordExporter({ directory: dir });
+      // As a dual-stack server and an IPv4-only one report the same client, and others.
+      const written: [string, string][] = [
+        ['dual-stack', '::ffff:10.0.0.1'],
+        ['ipv4-only', '10.0.0.1'],
+        ['other-v4', '10.0.0.10'],
+        ['other-mapped', '::FFFF:10.0.0.2'],
+        ['v6', '2001:db8::1'],
+      ];
+      for (const [user, address] of written) {
+        const spec: Spec = { ...SPECS[0]!, user, address };
+        await new Promise((resolve) => e.export([securityRecord(spec)], resolve));
+      }
+      await e.shutdown();
+      const users = async (address: string) =>
+        (await tail(dir, ['--json', '--address', address])).lines.map(
+          (l) => (JSON.parse(l) as { 'user.id': string })['user.id'],
+        );
+      expect(await users('10.0.0.1')).toEqual(['dual-stack', 'ipv4-only']);
+      expect(await users('::ffff:10.0.0.1')).toEqual(['dual-stack', 'ipv4-only']);
+      expect(await users('0:0:0:0:0:ffff:a00:1')).toEqual(['dual-stack', 'ipv4-only']);
+      expect(await users('10.0.0.2')).toEqual(['other-mapped']);
+      expect(await users('2001:DB8:0::1,10.0.0.10')).toEqual(['other-v4', 'v6']);
+      expect(await users('10.0.0.3')).toEqual([]);
+      cleanup();
+    });
+
     it('looks back through the rotated files with --since', async () => {
       const { dir, cleanup } = tempDir();
       const e = new RotatingFileLogRecordExporter({ directory: dir, maxFileBytes: 4096 });

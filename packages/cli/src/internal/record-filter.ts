@@ -1,5 +1,6 @@
 // `seclog tail` filters: which records read back from the files a person asked to see, and the
 // flat JSON record `--json` prints for jq.
+import { isIPv6 } from 'node:net';
 import type { FileRecord } from '../format-pretty.js';
 import { parseDuration } from '../parse-duration.js';
 import { jsonLine } from '@seclog/rotating-file-log-record-exporter/verify';
@@ -9,6 +10,7 @@ export interface RecordFilter {
   /** Event names; one ending in `*` matches by prefix. */
   events?: readonly string[];
   userIds?: readonly string[];
+  /** Client addresses, in any spelling (see `canonicalAddress`). */
   addresses?: readonly string[];
   /** Milliseconds since the epoch: records older are left out. */
   sinceMs?: number;
@@ -74,14 +76,42 @@ function attributeIn(record: FileRecord, key: string, values: readonly string[])
 }
 
 /**
+ * One spelling per address: IPv6 compressed and lower-case, and an IPv4-mapped IPv6 address
+ * (`::ffff:10.0.0.1`, as a dual-stack server reports an IPv4 client) as its IPv4 form, so that
+ * `--address 10.0.0.1` finds the records of either server and `--address ::ffff:10.0.0.1` too.
+ */
+function canonicalAddress(text: string): string {
+  const t = text.trim();
+  if (!isIPv6(t)) return t;
+  let host: string;
+  try {
+    host = new URL(`http://[${t}]`).hostname.slice(1, -1);
+  } catch {
+    // A zone id (`fe80::1%eth0`) is no URL host: compared as written, less the case.
+    return t.toLowerCase();
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped === null) return host;
+  const hi = parseInt(mapped[1] as string, 16);
+  const lo = parseInt(mapped[2] as string, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+function addressIn(record: FileRecord, addresses: readonly string[]): boolean {
+  const value = record.attributes['client.address'];
+  if (typeof value !== 'string') return false;
+  const address = canonicalAddress(value);
+  return addresses.some((a) => canonicalAddress(a) === address);
+}
+
+/**
  * Whether `record` passes every filter given. A filter on a field the record lacks leaves it out:
  * `--user alice` shows no record without `user.id`, `--severity warn` none without a severity.
  */
 export function matchesFilter(record: FileRecord, filter: RecordFilter): boolean {
   if (filter.events !== undefined && !eventMatches(record.eventName, filter.events)) return false;
   if (filter.userIds !== undefined && !attributeIn(record, 'user.id', filter.userIds)) return false;
-  if (filter.addresses !== undefined && !attributeIn(record, 'client.address', filter.addresses))
-    return false;
+  if (filter.addresses !== undefined && !addressIn(record, filter.addresses)) return false;
   if (filter.sinceMs !== undefined) {
     const ms = record.time[0] * 1000 + Math.floor(record.time[1] / 1e6);
     if (!(ms >= filter.sinceMs)) return false;
