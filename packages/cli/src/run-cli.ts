@@ -60,7 +60,7 @@ const COMMAND_HELP: Readonly<Record<string, string>> = {
   --address <ip,...>             only records whose client.address is one of these
                                  (10.0.0.1 and ::ffff:10.0.0.1 match each other)
   --since <15m | ISO time>       only records from then on (the rotated files included)
-  --severity <level>             only this level and above (trace, debug, info, warn, error, fatal)
+  --severity <level>             only this level and above (trace, debug, info, warn, error, critical, fatal)
   --pretty | --json | --raw      readable lines (default on a terminal), one flat JSON object
                                  per record (default when piped: for grep and jq), or the file
                                  lines as written (one otlp-json line holds a whole batch; -n

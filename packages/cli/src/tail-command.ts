@@ -14,6 +14,7 @@ import {
   parseSince,
   type RecordFilter,
 } from './internal/record-filter.js';
+import { SECLOG_EVENT_NAMES } from '@seclog/semconv';
 import { readFileLine, type FileRecord } from './format-pretty.js';
 import type { CliIo } from './run-cli.js';
 import { tailDirectory } from './tail-directory.js';
@@ -43,7 +44,7 @@ function tailFilter(p: TailArgs): RecordFilter | string {
   if (typeof severity === 'string') {
     const n = parseSeverity(severity);
     if (n === undefined)
-      return '--severity takes trace, debug, info, warn, error, fatal (or WARN2, or 1 to 24)';
+      return '--severity takes trace, debug, info, warn, error, critical, fatal (or WARN2, or 1 to 24)';
     filter.minSeverity = n;
   }
   return filter;
@@ -75,6 +76,12 @@ export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise
   if (typeof filter === 'string') {
     io.stderr.write(`seclog tail: ${filter}\n`);
     return 2;
+  }
+  // A typo in a seclog event name would show nothing and exit 0, as a quiet log does.
+  for (const name of filter.events ?? []) {
+    if (name.startsWith('seclog.') && !name.includes('*') && !SECLOG_EVENT_NAMES.includes(name)) {
+      io.stderr.write(`seclog tail: no event seclog emits is named ${name} (a typo?)\n`);
+    }
   }
   const follow = p.flags.has('-f') || p.flags.has('--follow');
   try {

@@ -40,7 +40,7 @@ const SPECS: Spec[] = [
     severity: [13, 'WARN'],
     agoS: 60,
   },
-  { event: 'seclog.authz_fail', user: 'bob', severity: [17, 'ERROR'], agoS: 30 },
+  { event: 'seclog.authz_fail', user: 'bob', severity: [18, 'CRITICAL'], agoS: 30 },
   { event: 'seclog.sys_startup', severity: [9, 'INFO'], agoS: 10 },
 ];
 
@@ -111,6 +111,20 @@ describe('seclog tail', () => {
       expect(
         events((await tail(dir, ['--json', '--user', 'bob', '--severity', 'error'])).lines),
       ).toEqual(['seclog.authz_fail:bob']);
+      // A typo in a seclog event name is said, not only answered with nothing.
+      const typo = await tail(dir, ['--json', '--event', 'seclog.authn_login_fial,seclog.alert*']);
+      expect(typo.lines).toEqual([]);
+      expect(typo.code).toBe(0);
+      expect(typo.stderr).toBe(
+        'seclog tail: no event seclog emits is named seclog.authn_login_fial (a typo?)\n',
+      );
+      expect((await tail(dir, ['--event', 'seclog.authz_fail'])).stderr).toBe('');
+      // seclog's own level name, as `tail --pretty` prints alerts and authz failures.
+      for (const level of ['critical', 'CRITICAL']) {
+        expect(events((await tail(dir, ['--json', '--severity', level])).lines)).toEqual([
+          'seclog.authz_fail:bob',
+        ]);
+      }
       cleanup();
     });
 
@@ -195,8 +209,8 @@ describe('seclog tail', () => {
       expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
         {
           time: new Date((NOW_S - 30) * 1000).toISOString(),
-          severity_text: 'ERROR',
-          severity_number: 17,
+          severity_text: 'CRITICAL',
+          severity_number: 18,
           event_name: 'seclog.authz_fail',
           body: 'seclog.authz_fail happened',
           trace_id: 'ab'.repeat(16),

@@ -108,7 +108,12 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const batch = resolveBatch(opts.batch, env);
   const shutdownTimeoutMillis = opts.shutdownTimeoutMillis ?? 5000;
 
-  const resource = buildResource(opts);
+  const redactionOptions = typeof opts.redaction === 'object' ? opts.redaction : {};
+  const redactor =
+    opts.redaction === false
+      ? undefined
+      : underOption('redaction', () => new Redactor(redactionOptions));
+  const resource = buildResource(opts, redactor);
   const resourceReady = settleResource(resource);
   const paths = new Map<string, PathCounters>();
   const remedies = new Map<string, string>();
@@ -271,7 +276,6 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
 
   const processors: LogRecordProcessor[] = [new RequestContextLogRecordProcessor()];
   if (bridges.length > 0) processors.push(new BridgedRecordLogRecordProcessor());
-  const redactionOptions = typeof opts.redaction === 'object' ? opts.redaction : {};
   // Detection reads the values as logged (redaction may replace a session id by a placeholder);
   // its alerts come back through the whole chain, redaction included.
   const detection =
@@ -311,8 +315,7 @@ export function startSecurityLogging(options?: StartSecurityLoggingOptions): Sec
   const undoBridges = installBridges({
     bridges,
     provider: loggerProvider,
-    redactor:
-      opts.redaction === false || bridges.length === 0 ? undefined : new Redactor(redactionOptions),
+    redactor: bridges.length === 0 ? undefined : redactor,
     fromRequirePreload: started === 'require-preload',
   });
 

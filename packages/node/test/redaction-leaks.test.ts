@@ -146,3 +146,44 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
     });
   });
 }
+
+describe('startSecurityLogging with redaction, the command line in the resource', () => {
+  it('redacts credentials in process.command_args and process.command_line before any exporter', async () => {
+    const joined = randMixed(20);
+    const separate = randMixed(20);
+    const argv = process.argv;
+    // The process detector reads process.argv when the resource is built.
+    process.argv = [...argv, `--api-key=${joined}`, '--password', separate, '--port', '8080'];
+    const consoleOut: string[] = [];
+    try {
+      seclog = startSecurityLogging({
+        serviceName: 'argv',
+        handleExit: false,
+        console: { format: 'json', stream: { write: (c: string) => consoleOut.push(c) } },
+        file: { directory: dir },
+        otlp: { url: receiver.url, protocol: 'http/json' },
+      });
+    } finally {
+      process.argv = argv;
+    }
+    seclog.getLogger('argv').info('started');
+    await seclog.forceFlush();
+    const outputs = {
+      files: readdirSync(dir)
+        .map((f) => readFileSync(join(dir, f), 'latin1'))
+        .join('\n'),
+      otlp: Buffer.concat(receiver.rawBodies).toString('latin1'),
+      console: consoleOut.join(''),
+    };
+    for (const [where, bytes] of Object.entries(outputs)) {
+      expect(bytes, where).not.toContain(joined);
+      expect(bytes, where).not.toContain(separate);
+    }
+    // The console view carries no resource; the files and OTLP do, readable where not a credential.
+    for (const bytes of [outputs.files, outputs.otlp]) {
+      expect(bytes).toContain('process.command_args');
+      expect(bytes).toContain('--api-key=');
+      expect(bytes).toContain('8080');
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net';
 import type { FileRecord } from '../format-pretty.js';
 import { parseDuration } from '../parse-duration.js';
 import { jsonLine } from '@seclog/rotating-file-log-record-exporter/verify';
+import { SEVERITY_NUMBER_BY_LEVEL } from '@seclog/semconv';
 
 /** What `--event`, `--user`, `--address`, `--since` and `--severity` asked for. */
 export interface RecordFilter {
@@ -26,9 +27,15 @@ const SEVERITY_FLOORS: Readonly<Record<string, number>> = {
   ERROR: 17,
   FATAL: 21,
 };
+/** seclog's OWASP level that is not an OTel level name: CRITICAL is ERROR2 (as syslog Critical). */
+const CRITICAL = SEVERITY_NUMBER_BY_LEVEL.CRITICAL;
 
-/** The severity number of a level name (`warn`, `WARN2`) or number (`13`); undefined if neither. */
+/**
+ * The severity number of a level name (`warn`, `WARN2`, `critical`) or number (`13`); undefined if
+ * neither.
+ */
 export function parseSeverity(text: string): number | undefined {
+  if (text.toUpperCase() === 'CRITICAL') return CRITICAL;
   if (/^\d{1,2}$/.test(text)) {
     const n = Number(text);
     return n >= 1 && n <= 24 ? n : undefined;
