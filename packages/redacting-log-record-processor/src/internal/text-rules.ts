@@ -10,6 +10,8 @@ import { matchCliFlags, matchKeyValues, matchWideKeys } from './key-value-rule.j
 import { matchElements, matchYamlBlocks } from './markup-rule.js';
 import { matchProse, PROSE_GATE_RE } from './prose-rule.js';
 import { matchSql, SQL_GATE_RE } from './sql-rule.js';
+import { matchNamedValues } from './pair-list-rule.js';
+import { matchShellCredentials, SHELL_GATE_RE } from './shell-rule.js';
 import type { Prefilter, RuleContext } from './rule-context.js';
 import {
   F_AT,
@@ -242,6 +244,32 @@ export const TEXT_RULES: readonly TextRule[] = [
       validator: 'the key by class; the lines indented deeper than the key (list items also at its own indentation)',
       action: '`[REDACTED:credential]` per line',
       misses: 'more than 64 lines or 4096 characters of block; a flow value on the key line is `key-value-credential`',
+    },
+  },
+  {
+    id: 'named-value-credential',
+    keywords: [],
+    gate: (p, ctx, s) => (p.flags & F_WIDE) !== 0 || ctx.kvGated(s),
+    match: (s, ctx, push) => matchNamedValues(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'a value named by a separate name in text (the structured forms are read as structures, see above): name/value objects `{"name":"DB_PASSWORD","value":"..."}` in either order (k8s env, AWS SSM `{"Name":"/prod/db/password","Value":...}`, `util.inspect` output `{ name: \'x\', value: \'...\' }`, NDJSON lines, escaped JSON); lists of string names and values (`rawHeaders: [\'authorization\', \'Bearer ...\', \'x-api-key\', \'...\']`, `[[\'x-api-key\', \'...\']]`); multipart form fields `Content-Disposition: form-data; name="password"` then the value after the blank line',
+      validator: 'the name classified like a key; objects: the `value` field inside the same braces (2048 characters either side at most); lists: only quoted strings, an even number, every even one name-shaped; multipart: the part headers then a blank line',
+      action: 'by class; credentials `[REDACTED:credential]`',
+      misses: 'a name/value object whose value is itself an object or holds braces; a list with non-string items (`[\'x-api-key\', 42]`); a multipart value spanning several lines (only its first line is redacted)',
+    },
+  },
+  {
+    id: 'shell-credential',
+    keywords: [],
+    gate: (p, _ctx, s) => (p.flags & F_SPACE) !== 0 && SHELL_GATE_RE.test(s),
+    match: (s, ctx, push) => matchShellCredentials(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'a credential name, a space, the value: `aws configure set aws_secret_access_key <v>`, `npm config set //registry/:_authToken <v>`, `git config`, `gh secret set`, Redis `CONFIG SET requirepass <v>` / `masterauth`, redis.conf lines `requirepass <v>`, Redis `AUTH [user] <pw>` at a line start or a prompt and in MONITOR output (`"AUTH" "<pw>"`), Mongo `changeUserPassword("u", "<pw>")` and `db.auth("u", "<pw>")`',
+      validator: 'the command words before the name; the name classified like a key (or a Redis password setting); a state word (`ok`, `failed`) is not a value',
+      action: '`[REDACTED:credential]`',
+      misses: '`AUTH <pw>` inside other text on its line; other tools that set configuration with a space; `set password <v>` without a tool before it',
     },
   },
   {
