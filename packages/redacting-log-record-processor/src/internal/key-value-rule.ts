@@ -58,7 +58,8 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
                 : g['bare'] !== undefined
                   ? 'bare'
                   : 'open';
-    let [start, end] = m.indices!.groups![group]!;
+    const start = m.indices!.groups![group]![0];
+    let end = m.indices!.groups![group]![1];
     // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
     if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') {
       re.lastIndex = start;

@@ -21,6 +21,8 @@ const VALUE_FIELD_RE =
 const ITEM_RE =
   /[ \t\r\n]{0,8}(\\?["'])((?:(?!\1)[^\\\r\n]|\\[^"'\r\n]){0,1024})\1[ \t\r\n]{0,8}([,\]])/y;
 const PAIR_NAME_RE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+/** A list item of one lower-case word: a tag (`['secret', 'public']`), not a secret. */
+const WORD_ITEM_RE = /^[a-z]{1,16}$/;
 const MAX_ITEMS = 512;
 const OBJECT_SPAN = 2048;
 /** Work units per candidate read (a name field and its object, one list item). */
@@ -125,7 +127,9 @@ function matchNameLists(ctx: RuleContext, s: string, push: Push): void {
     if (!names.every((n) => PAIR_NAME_RE.test(n))) continue;
     for (let i = 0; i < items.length; i += 2) {
       const c = nameClass(ctx, names[i / 2]!);
-      if (c !== undefined) pushValue(ctx, c, s, items[i + 1]![0], items[i + 1]![1], push);
+      const [vStart, vEnd] = items[i + 1]!;
+      if (c === undefined || WORD_ITEM_RE.test(s.slice(vStart, vEnd))) continue;
+      pushValue(ctx, c, s, vStart, vEnd, push);
     }
   }
 }

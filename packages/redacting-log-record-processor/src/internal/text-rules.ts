@@ -170,10 +170,10 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
     doc: {
       table: 'structural',
-      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; a value opening with `[` or `{` is redacted whole, to its closing bracket (one that never closes, to the end of the string), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
+      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; under an `Authorization` or `Proxy-Authorization` key any scheme (`SSWS`, `Splunk`, `GenieKey`, `SharedKey`, a custom `X-Acme-Auth`) keeps its scheme and loses its credential, and a parameter scheme (`Digest`, `AWS4-HMAC-SHA256`, `Token token=`) every parameter but the public ones (`realm`, `nonce`, `uri`, `SignedHeaders`, ...); a value opening with `[` or `{` is redacted whole, to its closing bracket (one that never closes, to the end of the string), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
       validator: 'name class; an unquoted status word (`ok`, `reset`, `expired`, ...) is not a value (`auth=ok`, `session: expired`), nor a number under a plural (`tokens=1500`) or a header name under a header key',
       action: 'by class; credentials `[REDACTED:credential]`',
-      misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces',
+      misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces; a lone word after an `Authorization` key is taken as its scheme (`Authorization: sunshine from bob` keeps `sunshine`)',
     },
   },
   {
@@ -256,7 +256,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       what: 'a value named by a separate name in text (the structured forms are read as structures, see above): name/value objects `{"name":"DB_PASSWORD","value":"..."}` in either order (k8s env, AWS SSM `{"Name":"/prod/db/password","Value":...}`, `util.inspect` output `{ name: \'x\', value: \'...\' }`, NDJSON lines, escaped JSON); lists of string names and values (`rawHeaders: [\'authorization\', \'Bearer ...\', \'x-api-key\', \'...\']`, `[[\'x-api-key\', \'...\']]`); multipart form fields `Content-Disposition: form-data; name="password"` then the value after the blank line',
       validator: 'the name classified like a key; objects: the `value` field inside the same braces (2048 characters either side at most); lists: only quoted strings, an even number, every even one name-shaped; multipart: the part headers then a blank line',
       action: 'by class; credentials `[REDACTED:credential]`',
-      misses: 'a name/value object whose value is itself an object or holds braces; a list with non-string items (`[\'x-api-key\', 42]`); a multipart value spanning several lines (only its first line is redacted)',
+      misses: 'a name/value object whose value is itself an object or holds braces; a list with non-string items (`[\'x-api-key\', 42]`); a list value of one lower-case word (`[\'password\', \'sunshine\']`: such lists are mostly tags, `[\'secret\', \'public\']`); a multipart value spanning several lines (only its first line is redacted)',
     },
   },
   {
