@@ -222,13 +222,13 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     id: 'markup-credential',
-    keywords: ['</', 'value='],
+    keywords: ['</', 'value=', 'value ='],
     gate: (p, ctx, s) => (p.flags & F_WIDE) !== 0 || ctx.kvGated(s),
     match: (s, ctx, push) => matchElements(ctx, s, push),
     doc: {
       table: 'structural',
-      what: 'the text of an XML or HTML element whose name is classified like a key: `<password>`, `<wsse:Password Type=...>`, `<secret>`, `<apiKey>`, `<client_secret>`, CDATA too; .NET `<add key="Password" value="..."/>`; other classes (`<email>`, `<phone>`) get their action',
-      validator: 'the closing tag names the same element; the element name by class',
+      what: 'the text of an XML or HTML element whose name is classified like a key: `<password>`, `<wsse:Password Type=...>`, `<secret>`, `<apiKey>`, `<client_secret>`, CDATA too; a name given by a `name`, `key` or `property` attribute, for the `value` attribute beside it (.NET `<add key="Password" value="..."/>`, `<property name="db.password" value="..."/>`, `<param name=...>`) or else the element\'s text (`<entry key="db.password">...</entry>`, Android `<string name="api_key">`); the `value` of `<input type="password">`; other classes (`<email>`, `<phone>`) get their action',
+      validator: 'the closing tag names the same element; the element name, or the naming attribute, by class',
       action: 'by class; credentials `[REDACTED:credential]`',
       misses: 'an element holding child elements (only text up to the first `<` is read); HTML-escaped markup (`&lt;password&gt;`); a credential in an attribute is `key-value-credential` (`password="..."`)',
     },
