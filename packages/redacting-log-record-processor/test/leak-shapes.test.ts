@@ -3,11 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { KEY_FAMILIES, leakShapes, NOT_CREDENTIAL_KEYS } from './fixtures/leak-shapes.js';
 import { githubToken, randMixed } from './fixtures/secrets.js';
+import { lineStartShapes } from './fixtures/structural-shapes.js';
 import { leaks, leaksInEveryPosition, serialize, setup } from './setup.js';
 
 describe('RedactingLogRecordProcessor', () => {
   describe('onEmit: shapes services log', () => {
-    for (const shape of leakShapes()) {
+    it("holds each shape's secrets in its text (a shape that does not tests nothing)", () => {
+      const missing = [...leakShapes(), ...lineStartShapes()].filter((s) =>
+        s.forbidden.some((f) => !s.text.includes(f)),
+      );
+      expect(missing.map((s) => s.name)).toEqual([]);
+    });
+
+    for (const shape of [...leakShapes(), ...lineStartShapes()]) {
       it(`leaves nothing of ${shape.name}`, () => {
         expect(leaksInEveryPosition(shape.text, shape.forbidden)).toEqual([]);
       });

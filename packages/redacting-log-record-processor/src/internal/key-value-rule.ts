@@ -3,6 +3,7 @@
 import type { RedactionClass } from '../types.js';
 import type { Push, RuleContext } from './rule-context.js';
 import { isWideKey } from './key-fold.js';
+import { isAuthorizationKey, isAuthScheme, pushAuthCredential } from './authorization.js';
 import { AUTH_SCHEMES, classLabel, TEMPLATE_RE } from './rule-context.js';
 
 const STOPWORDS = new Set([
@@ -29,7 +30,9 @@ const OWN_STRUCTURE_RE =
 const PHONE_TAIL_RE = /(?:[ .()-]{0,3}[0-9]){1,20}/y;
 /** Work units per pair found (the regex's group indices, the key's class, the replacement). */
 const PAIR_COST = 64;
-const AUTH_FOLLOW_RE = /[ \t]{1,3}([^\s"',;]{1,4096})/y;
+const AUTH_FOLLOW_RE = /[ \t]{1,3}(?=[^\s"',;])/y;
+/** `Splunk <token>` inside a quoted header value: the scheme, its spaces, the rest. */
+const QUOTED_AUTH_RE = /^([A-Za-z][A-Za-z0-9-]{1,40})[ \t]{1,3}(?=\S)/;
 
 export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
   const re = KV_RE;
@@ -55,7 +58,8 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
                 : g['bare'] !== undefined
                   ? 'bare'
                   : 'open';
-    let [start, end] = m.indices!.groups![group]!;
+    const start = m.indices!.groups![group]![0];
+    let end = m.indices!.groups![group]![1];
     // A value that is not redacted may hold further pairs (`https://h/p?token=x`): resume inside it.
     if (cls === undefined || cls === 'allow' || ctx.keyAction(cls) === 'keep') {
       re.lastIndex = start;
@@ -105,17 +109,29 @@ export function matchKeyValues(ctx: RuleContext, s: string, push: Push): void {
       continue;
     }
     if (cls === 'credential' || cls === 'cookie') {
-      if (AUTH_SCHEMES.has(value.toLowerCase()) && group === 'bare') {
+      const authKey = isAuthorizationKey(key);
+      if (group === 'bare' && isAuthScheme(value, authKey)) {
+        // `Authorization: SSWS <token>`, `Digest ..., response="..."`: the scheme stays.
         AUTH_FOLLOW_RE.lastIndex = end;
         const f = AUTH_FOLLOW_RE.exec(s);
-        if (f === null) {
+        const lineEnd = s.indexOf('\n', end);
+        const after = f === null ? -1 : pushAuthCredential(s, AUTH_FOLLOW_RE.lastIndex,
+          lineEnd < 0 ? s.length : lineEnd, false, push); // prettier-ignore
+        // A lone scheme word is a state (`auth=Bearer`); under an authorization key it may be the secret.
+        if (after < 0 && authKey && !AUTH_SCHEMES.has(value.toLowerCase()))
+          push(start, end, '[REDACTED:credential]');
+        re.lastIndex = Math.max(end, after);
+        continue;
+      }
+      if (group !== 'bare' && authKey) {
+        const q = QUOTED_AUTH_RE.exec(value);
+        if (q !== null && isAuthScheme(q[1]!, true)) {
+          pushAuthCredential(s, start + q[0].length, end, true, push);
           re.lastIndex = end;
           continue;
         }
-        start = end + f[0].length - f[1]!.length;
-        end = end + f[0].length;
-        value = f[1]!;
-      } else if (!quoted && operator === '=' && isEnvLine(s, m.index, key)) {
+      }
+      if (!quoted && operator === '=' && isEnvLine(s, m.index, key)) {
         // `DB_PASSWORD=correct horse battery` in an env dump: the value runs to the end of the line.
         const eol = s.indexOf('\n', end);
         end = Math.min(eol < 0 ? s.length : eol, start + 1024);

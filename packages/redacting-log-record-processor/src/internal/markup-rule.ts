@@ -1,5 +1,6 @@
 // Credentials in markup: an XML or HTML element named like a credential key (`<password>`,
-// `<wsse:Password Type="...">`, `<apiKey>`, `<пароль>`), .NET `<add key="..." value="..."/>`, and
+// `<wsse:Password Type="...">`, `<apiKey>`, `<пароль>`), a name given by an attribute (.NET `<add
+// key="..." value="..."/>`, `<property name="..." value="...">`, `<input type="password">`), and
 // YAML block values under a credential key (a list, a literal or folded block scalar).
 import type { RedactionClass } from '../types.js';
 import type { Push, RuleContext } from './rule-context.js';
@@ -9,7 +10,14 @@ import { classLabel, TEMPLATE_RE } from './rule-context.js';
 // element. Attributes are bounded, so a `<` that opens no element costs at most one short scan.
 const ELEMENT_RE =
   /<(?:([A-Za-z_][\w.-]{0,30}):)?([\p{L}_][\p{L}\p{N}\p{M}_.-]{0,63})(?:[ \t\r\n][^<>]{0,512})?>(?:<!\[CDATA\[([^\]]{1,4096})\]\]>|([^<]{1,4096}))<\/(?:\1:)?\2[ \t\r\n]{0,8}>/dgu;
-const ADD_KEY_RE = /\bkey=(["'])([\w.:-]{1,64})\1[ \t\r\n]{1,8}value=(["'])([^"'\r\n]{1,1024})\3/dg;
+/** A start tag with attributes (`<add key="Password" value="..."/>`, `<input type="password" ...>`). */
+const TAG_RE = /<([A-Za-z][\w:.-]{0,63})[ \t\r\n]([^<>]{1,1024})>/g;
+const ATTR_RE =
+  /([A-Za-z_][\w:.-]{0,63})[ \t\r\n]{0,3}=[ \t\r\n]{0,3}(?:"([^"\r\n]{0,1024})"|'([^'\r\n]{0,1024})')/dg;
+/** Attributes that name the value beside them or the element's text. */
+const NAME_ATTRS = new Set(['name', 'key', 'property']);
+/** Work units per start tag read. */
+const TAG_COST = 32;
 
 export function matchElements(ctx: RuleContext, s: string, push: Push): void {
   for (const m of s.matchAll(ELEMENT_RE)) {
@@ -21,10 +29,47 @@ export function matchElements(ctx: RuleContext, s: string, push: Push): void {
     const trail = text.length - text.trimEnd().length;
     redactAs(ctx, m[2]!, s, start + lead, end - trail, push);
   }
-  if (!s.includes('value=')) return;
-  for (const m of s.matchAll(ADD_KEY_RE)) {
-    const [start, end] = m.indices![4]!;
-    redactAs(ctx, m[2]!, s, start, end, push);
+  if (s.includes('=')) matchAttributes(ctx, s, push);
+}
+
+/**
+ * A name given by an attribute: `<property name="db.password" value="..."/>`, `<add key="ApiKey"
+ * value="..."/>`, `<input type="password" value="...">`, or, with no `value` attribute, the
+ * element's text (`<entry key="db.password">...</entry>`, Android `<string name="api_key">`).
+ */
+function matchAttributes(ctx: RuleContext, s: string, push: Push): void {
+  for (const t of s.matchAll(TAG_RE)) {
+    ctx.charge(TAG_COST);
+    const attrsAt = t.index + 1 + t[1]!.length + 1;
+    let name: string | undefined;
+    let password = false;
+    let value: [number, number] | undefined;
+    for (const a of t[2]!.matchAll(ATTR_RE)) {
+      const attr = a[1]!.toLowerCase();
+      const g = a[2] !== undefined ? 2 : 3;
+      const text = a[g]!;
+      if (attr === 'value') {
+        const [vs, ve] = a.indices![g]!;
+        value = [attrsAt + vs, attrsAt + ve];
+      } else if (attr === 'type' && text.toLowerCase() === 'password') password = true;
+      else if (NAME_ATTRS.has(attr) && name === undefined) name = text;
+    }
+    if (value !== undefined) {
+      if (value[1] === value[0]) continue;
+      if (password) redactAs(ctx, 'password', s, value[0], value[1], push);
+      else if (name !== undefined) redactAs(ctx, name, s, value[0], value[1], push);
+      continue;
+    }
+    if (name === undefined || t[0].endsWith('/>')) continue;
+    // The element's text, up to its closing tag (a child element or other text: nothing).
+    const from = t.index + t[0].length;
+    const close = s.indexOf('<', from);
+    if (close <= from || close - from > 4096 || !s.startsWith(`</${t[1]!}`, close)) continue;
+    const text = s.slice(from, close);
+    const lead = text.length - text.trimStart().length;
+    const trail = text.length - text.trimEnd().length;
+    if (lead + trail >= text.length) continue;
+    redactAs(ctx, name, s, from + lead, close - trail, push);
   }
 }
 

@@ -10,6 +10,8 @@ import { matchCliFlags, matchKeyValues, matchWideKeys } from './key-value-rule.j
 import { matchElements, matchYamlBlocks } from './markup-rule.js';
 import { matchProse, PROSE_GATE_RE } from './prose-rule.js';
 import { matchSql, SQL_GATE_RE } from './sql-rule.js';
+import { matchNamedValues } from './pair-list-rule.js';
+import { matchShellCredentials, SHELL_GATE_RE } from './shell-rule.js';
 import type { Prefilter, RuleContext } from './rule-context.js';
 import {
   F_AT,
@@ -168,10 +170,10 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
     doc: {
       table: 'structural',
-      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; a value opening with `[` or `{` is redacted whole, to its closing bracket (one that never closes, to the end of the string), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
+      what: '`name=value`, `name: value`, `"name": "value"`, `name=>value`, escaped JSON, ADO.NET `Password=...;`, URL query parameters, `--password=...`, `--password value`, `-Dx.keyStorePassword=...`, `DB_PASSWORD=...`, `user[password]=...`, npmrc `//registry/:_password=...`; under an `Authorization` or `Proxy-Authorization` key any scheme (`SSWS`, `Splunk`, `GenieKey`, `SharedKey`, a custom `X-Acme-Auth`) keeps its scheme and loses its credential, and a parameter scheme (`Digest`, `AWS4-HMAC-SHA256`, `Token token=`) every parameter but the public ones (`realm`, `nonce`, `uri`, `SignedHeaders`, ...); a value opening with `[` or `{` is redacted whole, to its closing bracket (one that never closes, to the end of the string), with anything attached after it (`[REDACTED:credential]hunter2`); a quote opened inside a bare value (`ab"cd"`) belongs to it; names with characters outside ASCII (`пароль=`, `密码：`, `pаssword=` with a Cyrillic `а`, fullwidth, zero-width inside) are classified after folding; the name is classified like a key (below)',
       validator: 'name class; an unquoted status word (`ok`, `reset`, `expired`, ...) is not a value (`auth=ok`, `session: expired`), nor a number under a plural (`tokens=1500`) or a header name under a header key',
       action: 'by class; credentials `[REDACTED:credential]`',
-      misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces',
+      misses: 'an unquoted value with spaces after `=` outside an env line (`NAME=...` at a line start runs to the end of the line; elsewhere only the first word is redacted); a flag and value separated by more than 3 spaces; a lone word after an `Authorization` key is taken as its scheme (`Authorization: sunshine from bob` keeps `sunshine`)',
     },
   },
   {
@@ -220,13 +222,13 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     id: 'markup-credential',
-    keywords: ['</', 'value='],
+    keywords: ['</', 'value=', 'value ='],
     gate: (p, ctx, s) => (p.flags & F_WIDE) !== 0 || ctx.kvGated(s),
     match: (s, ctx, push) => matchElements(ctx, s, push),
     doc: {
       table: 'structural',
-      what: 'the text of an XML or HTML element whose name is classified like a key: `<password>`, `<wsse:Password Type=...>`, `<secret>`, `<apiKey>`, `<client_secret>`, CDATA too; .NET `<add key="Password" value="..."/>`; other classes (`<email>`, `<phone>`) get their action',
-      validator: 'the closing tag names the same element; the element name by class',
+      what: 'the text of an XML or HTML element whose name is classified like a key: `<password>`, `<wsse:Password Type=...>`, `<secret>`, `<apiKey>`, `<client_secret>`, CDATA too; a name given by a `name`, `key` or `property` attribute, for the `value` attribute beside it (.NET `<add key="Password" value="..."/>`, `<property name="db.password" value="..."/>`, `<param name=...>`) or else the element\'s text (`<entry key="db.password">...</entry>`, Android `<string name="api_key">`); the `value` of `<input type="password">`; other classes (`<email>`, `<phone>`) get their action',
+      validator: 'the closing tag names the same element; the element name, or the naming attribute, by class',
       action: 'by class; credentials `[REDACTED:credential]`',
       misses: 'an element holding child elements (only text up to the first `<` is read); HTML-escaped markup (`&lt;password&gt;`); a credential in an attribute is `key-value-credential` (`password="..."`)',
     },
@@ -242,6 +244,32 @@ export const TEXT_RULES: readonly TextRule[] = [
       validator: 'the key by class; the lines indented deeper than the key (list items also at its own indentation)',
       action: '`[REDACTED:credential]` per line',
       misses: 'more than 64 lines or 4096 characters of block; a flow value on the key line is `key-value-credential`',
+    },
+  },
+  {
+    id: 'named-value-credential',
+    keywords: [],
+    gate: (p, ctx, s) => (p.flags & F_WIDE) !== 0 || ctx.kvGated(s),
+    match: (s, ctx, push) => matchNamedValues(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'a value named by a separate name in text (the structured forms are read as structures, see above): name/value objects `{"name":"DB_PASSWORD","value":"..."}` in either order (k8s env, AWS SSM `{"Name":"/prod/db/password","Value":...}`, `util.inspect` output `{ name: \'x\', value: \'...\' }`, NDJSON lines, escaped JSON); lists of string names and values (`rawHeaders: [\'authorization\', \'Bearer ...\', \'x-api-key\', \'...\']`, `[[\'x-api-key\', \'...\']]`); multipart form fields `Content-Disposition: form-data; name="password"` then the value after the blank line',
+      validator: 'the name classified like a key; objects: the `value` field inside the same braces (2048 characters either side at most); lists: only quoted strings, an even number, every even one name-shaped; multipart: the part headers then a blank line',
+      action: 'by class; credentials `[REDACTED:credential]`',
+      misses: 'a name/value object whose value is itself an object or holds braces; a list with non-string items (`[\'x-api-key\', 42]`); a list value of one lower-case word (`[\'password\', \'sunshine\']`: such lists are mostly tags, `[\'secret\', \'public\']`); a multipart value spanning several lines (only its first line is redacted)',
+    },
+  },
+  {
+    id: 'shell-credential',
+    keywords: [],
+    gate: (p, _ctx, s) => (p.flags & F_SPACE) !== 0 && SHELL_GATE_RE.test(s),
+    match: (s, ctx, push) => matchShellCredentials(ctx, s, push),
+    doc: {
+      table: 'structural',
+      what: 'a credential name, a space, the value: `aws configure set aws_secret_access_key <v>`, `npm config set //registry/:_authToken <v>`, `git config`, `gh secret set`, Redis `CONFIG SET requirepass <v>` / `masterauth`, redis.conf lines `requirepass <v>`, Redis `AUTH [user] <pw>` at a line start or a prompt and in MONITOR output (`"AUTH" "<pw>"`), Mongo `changeUserPassword("u", "<pw>")` and `db.auth("u", "<pw>")`',
+      validator: 'the command words before the name; the name classified like a key (or a Redis password setting); a state word (`ok`, `failed`) is not a value',
+      action: '`[REDACTED:credential]`',
+      misses: '`AUTH <pw>` inside other text on its line; other tools that set configuration with a space; `set password <v>` without a tool before it',
     },
   },
   {
