@@ -248,6 +248,34 @@ for (const { args, skip = false } of START_MODES) {
   });
 }
 
+describe('bridges with hostile winston calls', () => {
+  it("redacts logger.error(err) in winston's own output and the files, and stops at cycles", async () => {
+    const secret = githubToken();
+    const plain = ['hun', 'ter', '2', randomBytes(4).toString('hex')].join('');
+    const { code, stdout, stderr } = await serveOneRequest(
+      ['--import', './telemetry.mjs', 'app-hostile.mjs'],
+      secret,
+      randomBytes(16).toString('hex'),
+      plain,
+    );
+    expect(code, stderr).toBe(0);
+    for (const value of [secret, plain]) {
+      expect(stdout).not.toContain(value);
+      expect(readdirSync(dir).some((f) => readFileSync(join(dir, f)).includes(value))).toBe(false);
+    }
+    const printed = stdout.split('\n').filter((l) => l.startsWith('{"'));
+    const error = printed.find((l) => l.includes('db login failed'));
+    expect(error).toContain('password=[REDACTED:credential]');
+    // format.errors() still reads an Error: the stack is printed, redacted too.
+    expect(JSON.parse(error ?? '{}')).toHaveProperty('stack', expect.stringContaining('at '));
+    // A cycle is cut where it closes, not unrolled until the work budget runs out.
+    const incoming = printed.find((l) => l.includes('incoming'));
+    expect(incoming?.length).toBeLessThan(4096);
+    const [record] = fileRecords().filter((r) => r.body === 'incoming');
+    expect(JSON.stringify(record?.attributes).length).toBeLessThan(4096);
+  });
+});
+
 describe('bridges with pino-http', () => {
   it("logs with seclog's request id as pino-http's req.id, with genReqId from the X-Request-Id header", async () => {
     const traceId = randomBytes(16).toString('hex');

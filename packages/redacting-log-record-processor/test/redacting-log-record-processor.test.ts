@@ -535,6 +535,26 @@ describe('RedactingLogRecordProcessor', () => {
       expect(out.attributes['app.c']).toBe('[REDACTED:budget]');
     });
 
+    it('cuts a cycle where it closes, redacts what is around it, and keeps shared objects', () => {
+      const token = githubToken();
+      const shared = { note: 'seen twice' };
+      const request: Record<string, unknown> = { headers: { authorization: `Bearer ${token}` } };
+      request.self = request;
+      request.socket = { parser: { incoming: request }, again: request };
+      request.a = shared;
+      request.b = shared;
+      const out = setup().emit({ body: { request } as never });
+      const body = out.body as { request: Record<string, unknown> };
+      expect(body.request.self).toBe('[REDACTED:circular]');
+      expect(body.request.socket).toEqual({
+        parser: { incoming: '[REDACTED:circular]' },
+        again: '[REDACTED:circular]',
+      });
+      expect(body.request.a).toEqual({ note: 'seen twice' });
+      expect(body.request.b).toEqual({ note: 'seen twice' });
+      expect(JSON.stringify(body.request.headers)).not.toContain(token);
+    });
+
     it('replaces structures nested deeper than maxDepth', () => {
       let deep: unknown = githubToken();
       for (let i = 0; i < 50; i++) deep = [deep];

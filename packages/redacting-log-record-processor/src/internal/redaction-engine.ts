@@ -28,6 +28,7 @@ export const ERROR_PLACEHOLDER = '[REDACTED:error]';
 export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
 const MAX_SCANNED_BYTES = 1 << 20;
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
+export const CIRCULAR_PLACEHOLDER = '[REDACTED:circular]';
 const CUT_PLACEHOLDER = '[REDACTED:truncated]';
 
 /** Thrown inside a scan when the per-record work budget is spent; caught at the value. */
@@ -53,6 +54,11 @@ export interface Tally {
    * runs later must not see what the application writes into its own objects after `emit`).
    */
   readonly copy: boolean;
+  /**
+   * The objects being walked, outermost first: a value that is one of them closes a cycle (an
+   * `http.IncomingMessage` handed to a logger), which would otherwise unroll until the budget.
+   */
+  readonly path: object[];
 }
 
 interface Hit {
@@ -163,7 +169,15 @@ export class RedactionEngine implements RuleContext {
 
   /** A fresh tally for one record. */
   newTally(copy = false): Tally {
-    return { work: 0, budget: this._o.maxWork, leaves: 0, errors: undefined, cutLength: -1, copy };
+    return {
+      work: 0,
+      budget: this._o.maxWork,
+      leaves: 0,
+      errors: undefined,
+      cutLength: -1,
+      copy,
+      path: [],
+    };
   }
 
   /** Redacts the value found under `key`; returns the same reference when nothing changed. */
@@ -213,12 +227,24 @@ export class RedactionEngine implements RuleContext {
           tally.leaves++;
           return BUDGET_PLACEHOLDER;
         }
-        if (Array.isArray(value)) return this._redactArray(value, cls, tally, depth);
-        // A literal with its own `toJSON` prints through it, as late as the exporter runs.
-        if (!isPlainObject(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-          return this._redactInstance(value, cls, tally, depth, key);
+        if (tally.path.includes(value)) {
+          tally.leaves++;
+          return CIRCULAR_PLACEHOLDER;
         }
-        return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        tally.path.push(value);
+        try {
+          if (Array.isArray(value)) return this._redactArray(value, cls, tally, depth);
+          // A literal with its own `toJSON` prints through it, as late as the exporter runs.
+          if (
+            !isPlainObject(value) ||
+            typeof (value as { toJSON?: unknown }).toJSON === 'function'
+          ) {
+            return this._redactInstance(value, cls, tally, depth, key);
+          }
+          return this._redactMap(value as Record<string, unknown>, cls, tally, depth, key);
+        } finally {
+          tally.path.pop();
+        }
       default:
         return value;
     }

@@ -97,18 +97,23 @@ const SPLAT = Symbol.for('splat');
 /**
  * A winston info object with every string-keyed field redacted (field names as keys, so
  * `password` is masked whatever its value) and its splat arguments by value; copied only when
- * something matched. The spread keeps winston's symbol-keyed fields (level, message, splat).
+ * something matched. `logger.error(err)` makes the Error itself the info object: its `message`
+ * and `stack` are own but not enumerable, and winston's formats print them.
  */
 function redactInfo(
   redactor: Redactor,
   info: Record<string | symbol, unknown>,
 ): Record<string | symbol, unknown> {
   let out = info;
-  for (const key of Object.keys(info)) {
+  const keys = Object.keys(info);
+  if (info instanceof Error) {
+    for (const key of ['message', 'stack']) if (!keys.includes(key)) keys.push(key);
+  }
+  for (const key of keys) {
     const value = info[key];
     const redacted = redactor.redact(value, key);
     if (redacted === value) continue;
-    if (out === info) out = { ...info };
+    if (out === info) out = copyInfo(info);
     if (redacted === undefined) delete out[key];
     else out[key] = redacted;
   }
@@ -116,11 +121,23 @@ function redactInfo(
   if (Array.isArray(splat)) {
     const redacted = redactor.redact(splat);
     if (redacted !== splat) {
-      if (out === info) out = { ...info };
+      if (out === info) out = copyInfo(info);
       out[SPLAT] = redacted;
     }
   }
   return out;
+}
+
+/**
+ * A copy that winston reads as the original: every own field, symbols (level, message, splat)
+ * included, and for an Error its prototype, so `format.errors()` still sees an Error.
+ */
+function copyInfo(info: Record<string | symbol, unknown>): Record<string | symbol, unknown> {
+  if (!(info instanceof Error)) return { ...info };
+  return Object.defineProperties(
+    Object.create(Object.getPrototypeOf(info) as object) as Record<string | symbol, unknown>,
+    Object.getOwnPropertyDescriptors(info),
+  );
 }
 
 /**
