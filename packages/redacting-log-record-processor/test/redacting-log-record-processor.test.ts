@@ -543,7 +543,7 @@ describe('RedactingLogRecordProcessor', () => {
       request.socket = { parser: { incoming: request }, again: request };
       request.a = shared;
       request.b = shared;
-      const out = setup().emit({ body: { request } as never });
+      const out = setup().emit({ body: { request } });
       const body = out.body as { request: Record<string, unknown> };
       expect(body.request.self).toBe('[REDACTED:circular]');
       expect(body.request.socket).toEqual({
