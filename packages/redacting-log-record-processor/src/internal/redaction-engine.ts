@@ -411,8 +411,13 @@ export class RedactionEngine implements RuleContext {
       if (r !== String(value)) tally.leaves++;
       return r;
     }
-    // Card numbers logged as numbers: only plain 14 to 16 digit integers with IIN and Luhn.
-    if (typeof value === 'number' && value >= 1e13 && value < 1e16 && Number.isSafeInteger(value)) {
+    // Card numbers logged as numbers: only plain 14 to 16 digit integers with IIN and Luhn. A
+    // BigInt (a parsed `"pan": 4111...` kept exact, a database column) is read the same way.
+    const integer =
+      typeof value === 'number'
+        ? value >= 1e13 && value < 1e16 && Number.isSafeInteger(value)
+        : value >= 10_000_000_000_000n && value < 10_000_000_000_000_000n;
+    if (integer) {
       const digits = String(value);
       if (this._cardOn && isValidCardNumber(digits)) {
         tally.leaves++;
