@@ -100,7 +100,8 @@ export interface RedactingLogRecordProcessorOptions {
   readonly summary?: 'info' | 'debug' | 'silent';
   /**
    * Work budget per record, in characters examined (string lengths times the passes over them,
-   * plus one per visited value). Past it, remaining values are replaced by `[REDACTED:budget]`.
+   * plus one per visited value, plus 16 per map entry and its key's length; 64 past a map's
+   * 1,024th entry). Past it, remaining values are replaced by `[REDACTED:budget]`, map keys kept.
    * Default 4_000_000; minimum 1024.
    */
   readonly maxWorkPerRecord?: number;

@@ -340,6 +340,20 @@ describe('RedactingLogRecordProcessor', () => {
       expect(typeof out.attributes['app.ts']).toBe('number');
     });
 
+    it('checks card numbers logged as BigInt values like the same numbers', () => {
+      const digits = cardNumber('4', 16);
+      const notLuhn = digits.slice(0, 15) + String((Number(digits[15]) + 1) % 10);
+      const snowflake = 1_800_000_000_000_000_000n + BigInt(digits.slice(0, 12));
+      const out = setup().emit({
+        body: { ref: BigInt(digits), other: BigInt(notLuhn), id: snowflake, n: [BigInt(digits)] },
+      });
+      const body = out.body as Record<string, unknown>;
+      expect(body['ref']).toBe(`************${digits.slice(12)}`);
+      expect(body['n']).toEqual([`************${digits.slice(12)}`]);
+      expect(body['other']).toBe(BigInt(notLuhn));
+      expect(body['id']).toBe(snowflake);
+    });
+
     it('scans attributes that only look like audit attributes', () => {
       const token = githubToken();
       const out = setup().emit({

@@ -139,6 +139,66 @@ describe('RedactionEngine', () => {
       expect(work).toBeLessThanOrEqual(100_001);
     });
 
+    describe('on a map of many entries', () => {
+      const big = (n: number): Record<string, unknown> => {
+        const body: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) body[`field_${i}`] = `value ${i}`;
+        return body;
+      };
+
+      it('stops a 200,000-entry body at the budget and marks every later value, keeping its keys', () => {
+        const body = big(200_000);
+        const { out, work, budget } = run(body);
+        expect(work).toBeGreaterThan(budget);
+        expect(work).toBeLessThanOrEqual(budget + 1_000);
+        const values = Object.values(out as Record<string, unknown>);
+        expect(Object.keys(out as object)).toEqual(Object.keys(body));
+        const first = values.indexOf(BUDGET_PLACEHOLDER);
+        // Entries cost like text of the same time: the budget holds tens of thousands, not all.
+        expect(first).toBeGreaterThan(20_000);
+        expect(first).toBeLessThan(100_000);
+        expect(values.slice(0, first)).toEqual(Object.values(body).slice(0, first));
+        expect(values.slice(first).every((v) => v === BUDGET_PLACEHOLDER)).toBe(true);
+      });
+
+      it('charges each entry by its key length plus a fixed cost, more past a thousand entries', () => {
+        const numbers = (n: number): Record<string, number> =>
+          Object.fromEntries(
+            Array.from({ length: n }, (_, i) => [`k${String(i).padStart(5, '0')}`, i]),
+          );
+        // Key length 6, one unit for the visited value.
+        expect(run(numbers(1_000), 1e12).work).toBe(1 + 1_000 * (16 + 6 + 1));
+        expect(run(numbers(2_000), 1e12).work).toBe(1 + 1_024 * (16 + 6 + 1) + 976 * (64 + 6 + 1));
+      });
+
+      it('redacts a credential key late in a big map: by its rule within the budget, else by the marker', () => {
+        const secret = 'hunter2' + 'x'.repeat(8);
+        const within = { ...big(5_000), password: secret };
+        expect((run(within).out as Record<string, unknown>)['password']).toBe(
+          '[REDACTED:credential]',
+        );
+        const past = { ...big(200_000), password: secret, count: 3, ok: true, none: null };
+        const out = run(past).out as Record<string, unknown>;
+        expect(out['password']).toBe(BUDGET_PLACEHOLDER);
+        expect(out['count']).toBe(BUDGET_PLACEHOLDER);
+        // Nothing a boolean or null could hold: kept.
+        expect(out['ok']).toBe(true);
+        expect(out['none']).toBe(null);
+      });
+
+      it('copies a `__proto__` key of parsed JSON as an own entry', () => {
+        const parsed = JSON.parse(
+          '{"__proto__": {"password": "hunter2-secret"}, "a": 1}',
+        ) as object;
+        const engine = new RedactionEngine(resolveOptions({}));
+        const out = engine.redactValue(parsed, undefined, engine.newTally(true), 0) as object;
+        expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+        expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({
+          password: '[REDACTED:credential]',
+        });
+      });
+    });
+
     it('returns the same reference when nothing matched (copy-on-write)', () => {
       const value = { a: ['x', { b: 'plain text here', c: 42 }], d: 'another plain string' };
       expect(run(value).out).toBe(value);
