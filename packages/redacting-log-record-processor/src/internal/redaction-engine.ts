@@ -28,7 +28,7 @@ export const ERROR_PLACEHOLDER = '[REDACTED:error]';
 export const BUDGET_PLACEHOLDER = '[REDACTED:budget]';
 const MAX_SCANNED_BYTES = 1 << 20;
 export const DEPTH_PLACEHOLDER = '[REDACTED:depth]';
-export const CIRCULAR_PLACEHOLDER = '[REDACTED:circular]';
+const CIRCULAR_PLACEHOLDER = '[REDACTED:circular]';
 const CUT_PLACEHOLDER = '[REDACTED:truncated]';
 /**
  * Work of one map entry besides its key's length and its value: reading the key and copying the
