@@ -27,6 +27,19 @@ describe('RedactingLogRecordProcessor', () => {
       ];
       for (const text of kept) expect(emit({ body: text }).body, text).toBe(text);
     });
+
+    it('keeps the public forms and word runs next to the newer vendor prefixes', () => {
+      const { emit } = setup();
+      const kept = [
+        // Mapbox public tokens are meant to ship in web pages; only `sk.` is secret.
+        `map pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJ${randMixed(20)}.${randMixed(22)}`,
+        'LTAI' + 'POLICYDOCUMENTS', // no digit: a word, not an Alibaba key id
+        'paths 1//0 and 1//04 and file:1//0abc',
+        'dckr_pat_ is the Docker prefix; figd_ is Figma',
+        'CCIPAT_ short',
+      ];
+      for (const text of kept) expect(emit({ body: text }).body, text).toBe(text);
+    });
   });
 
   describe('onEmit: name/value pair structures', () => {

@@ -170,6 +170,14 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
   prefixRule('openshift-token', ['sha256~'], 'sha256~[A-Za-z0-9_-]{16,43}', 50),
   prefixRule('flyio-token', ['fo1_', 'fm1a_', 'fm1r_', 'fm2_'], '(?:fo1_|fm1[ar]_|fm2_)[A-Za-z0-9+/=_-]{16,1000}', 1010),
   prefixRule('cloudflare-origin-ca-key', ['v1.0-'], 'v1\\.0-[0-9a-f]{24}-[0-9a-f]{16,146}', 176),
+  prefixRule('docker-pat', ['dckr_pat_', 'dckr_oat_'], 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{16,64}', 73),
+  prefixRule('figma-token', ['figd_'], 'figd_[A-Za-z0-9_-]{16,80}', 85),
+  prefixRule('circleci-token', ['CCIPAT_', 'CCIPRJ_'], 'CCIP(?:AT|RJ)_[A-Za-z0-9]{16,30}(?:_[0-9a-fA-F]{1,40})?', 78),
+  // `LTAI` + 12 to 20: real ids hold a digit, an upper-case word after `LTAI` does not.
+  prefixRule('alibaba-access-key-id', ['LTAI'], `LTAI[A-Za-z0-9]{12,20}${R}`, 24, (m) => /[0-9]/.test(m)),
+  prefixRule('google-oauth-refresh-token', ['1//0'], '1//0[A-Za-z0-9_-]{35,512}', 516),
+  // The secret `sk.` form only (public `pk.` tokens are meant to be shipped): a JWT-like body.
+  prefixRule('mapbox-secret-token', ['sk.eyJ'], 'sk\\.eyJ[A-Za-z0-9_-]{16,300}(?:\\.[A-Za-z0-9_-]{8,40})?', 345),
   { id: 'jwt', starts: ['eyJ'], re: /(?!)/y, maxLength: 0, matchAt: matchJwt, doc: {
     table: 'structural',
     what: 'JWS/JWE compact tokens `eyJ...`',
