@@ -14,7 +14,6 @@ import {
   parseSince,
   type RecordFilter,
 } from './internal/record-filter.js';
-import { SECLOG_EVENT_NAMES } from '@seclog/semconv';
 import { readFileLine, type FileRecord } from './format-pretty.js';
 import type { CliIo } from './run-cli.js';
 import { tailDirectory } from './tail-directory.js';
@@ -77,9 +76,18 @@ export async function tailCommand(p: TailArgs, io: CliIo, help: string): Promise
     io.stderr.write(`seclog tail: ${filter}\n`);
     return 2;
   }
-  // A typo in a seclog event name would show nothing and exit 0, as a quiet log does.
-  for (const name of filter.events ?? []) {
-    if (name.startsWith('seclog.') && !name.includes('*') && !SECLOG_EVENT_NAMES.includes(name)) {
+  // A typo in a seclog event name would show nothing and exit 0, as a quiet log does. The names
+  // come from @seclog/semconv, loaded only here: tail and verify run with no OTel package installed.
+  const names = filter.events?.filter((e) => e.startsWith('seclog.') && !e.includes('*')) ?? [];
+  const known =
+    names.length === 0
+      ? []
+      : await import('@seclog/semconv').then(
+          (m) => m.SECLOG_EVENT_NAMES,
+          () => undefined,
+        );
+  for (const name of known === undefined ? [] : names) {
+    if (!(known?.includes(name) ?? true)) {
       io.stderr.write(`seclog tail: no event seclog emits is named ${name} (a typo?)\n`);
     }
   }

@@ -4,7 +4,6 @@ import { isIPv6 } from 'node:net';
 import type { FileRecord } from '../format-pretty.js';
 import { parseDuration } from '../parse-duration.js';
 import { jsonLine } from '@seclog/rotating-file-log-record-exporter/verify';
-import { SEVERITY_NUMBER_BY_LEVEL } from '@seclog/semconv';
 
 /** What `--event`, `--user`, `--address`, `--since` and `--severity` asked for. */
 export interface RecordFilter {
@@ -28,7 +27,8 @@ const SEVERITY_FLOORS: Readonly<Record<string, number>> = {
   FATAL: 21,
 };
 /** seclog's OWASP level that is not an OTel level name: CRITICAL is ERROR2 (as syslog Critical). */
-const CRITICAL = SEVERITY_NUMBER_BY_LEVEL.CRITICAL;
+// @seclog/semconv's SEVERITY_NUMBER_BY_LEVEL.CRITICAL, not imported: verify and tail load no OTel package.
+const CRITICAL = 18;
 
 /**
  * The severity number of a level name (`warn`, `WARN2`, `critical`) or number (`13`); undefined if
