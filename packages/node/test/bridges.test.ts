@@ -266,8 +266,6 @@ describe('bridges with hostile winston calls', () => {
     const printed = stdout.split('\n').filter((l) => l.startsWith('{"'));
     const error = printed.find((l) => l.includes('db login failed'));
     expect(error).toContain('password=[REDACTED:credential]');
-    // format.errors() still reads an Error: the stack is printed, redacted too.
-    expect(JSON.parse(error ?? '{}')).toHaveProperty('stack', expect.stringContaining('at '));
     // A cycle is cut where it closes, not unrolled until the work budget runs out.
     const incoming = printed.find((l) => l.includes('incoming'));
     expect(incoming?.length).toBeLessThan(4096);
