@@ -41,6 +41,17 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What reached each export path, as bytes read back: the files, the OTLP receiver, the console. */
+function exportedBytes(consoleOut: string[]): Record<'files' | 'otlp' | 'console', string> {
+  return {
+    files: readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'latin1'))
+      .join('\n'),
+    otlp: Buffer.concat(receiver.rawBodies).toString('latin1'),
+    console: consoleOut.join(''),
+  };
+}
+
 /** Emits `text` in every position a record can carry it. */
 function emitEverywhere(s: SecurityLogging, text: string): void {
   const log = s.getLogger('leaks');
@@ -117,13 +128,7 @@ for (const protocol of ['http/json', 'http/protobuf'] as const) {
       // So many failed logins for alice also make detection alert once (and the alert is checked too).
       expect(receiver.records.filter((r) => r.eventName !== 'seclog.alert')).toHaveLength(emitted);
       expect(receiver.records.filter((r) => r.eventName === 'seclog.alert')).toHaveLength(1);
-      const outputs = {
-        files: readdirSync(dir)
-          .map((f) => readFileSync(join(dir, f), 'latin1'))
-          .join('\n'),
-        otlp: Buffer.concat(receiver.rawBodies).toString('latin1'),
-        console: consoleOut.join(''),
-      };
+      const outputs = exportedBytes(consoleOut);
       const leaks: string[] = [];
       for (const fixture of [...values, ...keys, ...extra]) {
         // Short fragments (a 3-digit PIN) also occur by chance in timestamps and ids: search the long ones.
@@ -168,13 +173,7 @@ describe('startSecurityLogging with redaction, the command line in the resource'
     }
     seclog.getLogger('argv').info('started');
     await seclog.forceFlush();
-    const outputs = {
-      files: readdirSync(dir)
-        .map((f) => readFileSync(join(dir, f), 'latin1'))
-        .join('\n'),
-      otlp: Buffer.concat(receiver.rawBodies).toString('latin1'),
-      console: consoleOut.join(''),
-    };
+    const outputs = exportedBytes(consoleOut);
     for (const [where, bytes] of Object.entries(outputs)) {
       expect(bytes, where).not.toContain(joined);
       expect(bytes, where).not.toContain(separate);
